@@ -1,0 +1,129 @@
+using System.Text.Json;
+using Dapper;
+using Surveys.Contracts;
+using Surveys.ServiceDefaults.Data;
+using Surveys.ServiceDefaults.Outbox;
+
+namespace Surveys.Intake.Data;
+
+public sealed record Invitation(
+    Guid Id, Guid PatientId, string Instrument, string DefinitionVersion, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? UsedAt);
+
+public sealed record SubmissionStatus(
+    Guid Id, string Instrument, string DefinitionVersion, DateTimeOffset SubmittedAt, bool Published, string? ScoreStatus, DateTimeOffset? ScoredAt);
+
+public enum AcceptOutcome
+{
+    Accepted,
+    AlreadyUsed,
+    Expired,
+}
+
+/// <summary>All of intake's SQL: the one data-access layer a second database engine would implement.</summary>
+public sealed class IntakeStore(SqliteDb db, MessageOutbox outbox)
+{
+    public async Task CreatePatientAsync(Guid id, DateTimeOffset createdAt, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await connection.ExecuteAsync(
+            new CommandDefinition("INSERT INTO patients (id, created_at) VALUES (@id, @createdAt)", new { id, createdAt }, cancellationToken: ct));
+    }
+
+    public async Task<bool> PatientExistsAsync(Guid id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(
+            new CommandDefinition("SELECT COUNT(*) FROM patients WHERE id = @id", new { id }, cancellationToken: ct)) > 0;
+    }
+
+    public async Task CreateInvitationAsync(Invitation invitation, string tokenHash, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO invitations (id, patient_id, instrument, definition_version, token_hash, created_at, expires_at)
+            VALUES (@Id, @PatientId, @Instrument, @DefinitionVersion, @tokenHash, @CreatedAt, @ExpiresAt)
+            """,
+            new { invitation.Id, invitation.PatientId, invitation.Instrument, invitation.DefinitionVersion, tokenHash, invitation.CreatedAt, invitation.ExpiresAt },
+            cancellationToken: ct));
+    }
+
+    public async Task<Invitation?> FindInvitationAsync(string tokenHash, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<Invitation>(new CommandDefinition(
+            """
+            SELECT id AS Id, patient_id AS PatientId, instrument AS Instrument, definition_version AS DefinitionVersion,
+                   created_at AS CreatedAt, expires_at AS ExpiresAt, used_at AS UsedAt
+            FROM invitations WHERE token_hash = @tokenHash
+            """,
+            new { tokenHash },
+            cancellationToken: ct));
+    }
+
+    /// <summary>
+    /// Claims the invitation, stores the submission and its <see cref="SurveySubmitted"/> message in one
+    /// transaction: either all three happen or none does.
+    /// </summary>
+    public async Task<AcceptOutcome> AcceptSubmissionAsync(SurveySubmitted submitted, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(submitted);
+        var outcome = await db.WriteAsync(async (connection, transaction) =>
+        {
+            var claimed = await connection.ExecuteAsync(
+                "UPDATE invitations SET used_at = @SubmittedAt WHERE id = @InvitationId AND used_at IS NULL AND expires_at > @SubmittedAt",
+                new { submitted.InvitationId, submitted.SubmittedAt },
+                transaction);
+            if (claimed == 0)
+            {
+                var usedAt = await connection.ExecuteScalarAsync<string?>(
+                    "SELECT used_at FROM invitations WHERE id = @InvitationId", new { submitted.InvitationId }, transaction);
+                return usedAt is null ? AcceptOutcome.Expired : AcceptOutcome.AlreadyUsed;
+            }
+
+            var messageId = await outbox.EnqueueAsync(connection, transaction, submitted);
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO submissions (id, invitation_id, patient_id, instrument, definition_version, answers, submitted_at, outbox_message_id)
+                VALUES (@SubmissionId, @InvitationId, @PatientId, @Instrument, @DefinitionVersion, @Answers, @SubmittedAt, @messageId)
+                """,
+                new
+                {
+                    submitted.SubmissionId, submitted.InvitationId, submitted.PatientId, submitted.Instrument, submitted.DefinitionVersion,
+                    Answers = JsonSerializer.Serialize(submitted.Answers), submitted.SubmittedAt, messageId,
+                },
+                transaction);
+            return AcceptOutcome.Accepted;
+        }, ct);
+
+        if (outcome == AcceptOutcome.Accepted)
+        {
+            outbox.Notify();
+        }
+
+        return outcome;
+    }
+
+    public async Task<SubmissionStatus?> GetSubmissionStatusAsync(Guid id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<SubmissionStatus>(new CommandDefinition(
+            """
+            SELECT s.id AS Id, s.instrument AS Instrument, s.definition_version AS DefinitionVersion, s.submitted_at AS SubmittedAt,
+                   (o.sent_at IS NOT NULL) AS Published, s.score_status AS ScoreStatus, s.scored_at AS ScoredAt
+            FROM submissions s LEFT JOIN outbox o ON o.id = s.outbox_message_id
+            WHERE s.id = @id
+            """,
+            new { id },
+            cancellationToken: ct));
+    }
+
+    public async Task MarkScoredAsync(Guid submissionId, string scoreStatus, DateTimeOffset scoredAt, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE submissions SET score_status = @scoreStatus, scored_at = @scoredAt WHERE id = @submissionId",
+            new { submissionId, scoreStatus, scoredAt },
+            cancellationToken: ct));
+    }
+}

@@ -1,0 +1,104 @@
+using Surveys.Contracts;
+using Surveys.Instruments;
+using Surveys.Intake.Data;
+using Surveys.Intake.Invitations;
+
+namespace Surveys.Intake.Responses;
+
+public static class ResponsesApi
+{
+    public sealed record SubmitResponse(string? Token, Dictionary<string, decimal?>? Answers);
+
+    public sealed record ResponseAccepted(Guid SubmissionId, string Status);
+
+    /// <param name="Status">received (stored), published (handed to the broker) or scored.</param>
+    /// <param name="ScoreStatus">scored or incomplete, once scored.</param>
+    public sealed record ResponseStatus(
+        Guid SubmissionId, string Instrument, string DefinitionVersion, string Status, string? ScoreStatus, DateTimeOffset SubmittedAt, DateTimeOffset? ScoredAt);
+
+    public static RouteGroupBuilder MapResponsesApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/responses").WithTags("Responses");
+        group.MapPost("/", Submit)
+            .WithSummary("Submit a patient's answers with their invitation token.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status410Gone);
+        group.MapGet("/{submissionId:guid}", GetStatus)
+            .WithName("GetResponseStatus")
+            .WithSummary("Where a submission is in the pipeline.")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return group;
+    }
+
+    private static async Task<Results<Accepted<ResponseAccepted>, ValidationProblem, ProblemHttpResult>> Submit(
+        SubmitResponse request, IntakeStore store, ScoringEngine engine, TimeProvider time, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(request.Token))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["token"] = ["Give the token from the survey link."] });
+        }
+
+        if (request.Answers is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["answers"] = ["Give the answers as an object of item number to value, e.g. { \"1\": 0 }."] });
+        }
+
+        var invitation = await store.FindInvitationAsync(InvitationToken.Hash(request.Token), ct);
+        if (invitation is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Link not recognised",
+                detail: "This survey link is not valid. Check that the whole link was copied, or ask the clinic for a new one.");
+        }
+
+        var now = time.GetUtcNow();
+        if (invitation.UsedAt is not null)
+        {
+            return AlreadyAnswered();
+        }
+
+        if (invitation.ExpiresAt <= now)
+        {
+            return Expired();
+        }
+
+        // Validate with the scoring engine itself, so intake accepts exactly what scoring can score.
+        var check = engine.Score(invitation.Instrument, request.Answers, invitation.DefinitionVersion);
+        if (check.Status == ScoreStatus.Invalid)
+        {
+            var errors = check.Errors
+                .GroupBy(e => e.Item is null ? "answers" : $"answers.{e.Item}")
+                .ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray());
+            return TypedResults.ValidationProblem(errors, title: "Some answers cannot be accepted");
+        }
+
+        var submitted = new SurveySubmitted(
+            Guid.NewGuid(), invitation.Id, invitation.PatientId, invitation.Instrument, invitation.DefinitionVersion, request.Answers, now);
+        return await store.AcceptSubmissionAsync(submitted, ct) switch
+        {
+            AcceptOutcome.Accepted => TypedResults.Accepted($"/api/responses/{submitted.SubmissionId}", new ResponseAccepted(submitted.SubmissionId, "received")),
+            AcceptOutcome.AlreadyUsed => AlreadyAnswered(),
+            _ => Expired(),
+        };
+    }
+
+    private static async Task<Results<Ok<ResponseStatus>, ProblemHttpResult>> GetStatus(Guid submissionId, IntakeStore store, CancellationToken ct)
+    {
+        var status = await store.GetSubmissionStatusAsync(submissionId, ct);
+        if (status is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Submission not found", detail: $"No submission has the id {submissionId}.");
+        }
+
+        var stage = status.ScoredAt is not null ? "scored" : status.Published ? "published" : "received";
+        return TypedResults.Ok(new ResponseStatus(
+            status.Id, status.Instrument, status.DefinitionVersion, stage, status.ScoreStatus, status.SubmittedAt, status.ScoredAt));
+    }
+
+    private static ProblemHttpResult AlreadyAnswered() => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already answered",
+        detail: "This survey has already been answered with this link. Thank you: there is nothing more to do.");
+
+    private static ProblemHttpResult Expired() => TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "Link expired",
+        detail: "This survey link has expired. Ask the clinic for a new one if you still want to answer.");
+}

@@ -1,0 +1,15 @@
+using MassTransit;
+using Surveys.Contracts;
+using Surveys.Intake.Data;
+
+namespace Surveys.Intake.Responses;
+
+/// <summary>Records that a submission was scored, so its status can say so. Idempotent.</summary>
+public sealed class SurveyScoredConsumer(IntakeStore store) : IConsumer<SurveyScored>
+{
+    public Task Consume(ConsumeContext<SurveyScored> context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return store.MarkScoredAsync(context.Message.SubmissionId, context.Message.Status, context.Message.ScoredAt, context.CancellationToken);
+    }
+}

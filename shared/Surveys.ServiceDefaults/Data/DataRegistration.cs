@@ -1,0 +1,60 @@
+using System.Reflection;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Surveys.ServiceDefaults.Data;
+
+/// <summary>One module's embedded migrations (the service's own, or a shared piece such as the outbox).</summary>
+public sealed record MigrationModule(string Module, Assembly Assembly);
+
+public static class DataRegistration
+{
+    /// <summary>
+    /// Registers the service's SQLite file (<c>{Storage:DataDirectory}/{fileName}</c>) and applies its
+    /// migrations, embedded in <paramref name="migrations"/>, before anything else starts.
+    /// </summary>
+    public static IHostApplicationBuilder AddSqliteStore(this IHostApplicationBuilder builder, string fileName, Assembly migrations)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section);
+        builder.Services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            return new SqliteDb(Path.Combine(options.DataDirectory, fileName), options);
+        });
+        builder.Services.AddSingleton<Migrator>();
+        builder.Services.AddSingleton(new MigrationModule(builder.Environment.ApplicationName, migrations));
+        builder.Services.AddHostedService<MigrateOnStart>();
+        builder.Services.AddHealthChecks().AddCheck<SqliteHealthCheck>("sqlite", tags: ["ready"]);
+        return builder;
+    }
+
+    private sealed class MigrateOnStart(Migrator migrator, IEnumerable<MigrationModule> modules) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) =>
+            migrator.MigrateAsync(modules.SelectMany(m => Migrator.FromAssembly(m.Assembly, m.Module)), cancellationToken);
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+
+    private sealed class SqliteHealthCheck(SqliteDb db) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                await using var connection = await db.OpenAsync(cancellationToken);
+                await using var command = connection.CreateCommand();
+                command.CommandText = "SELECT COUNT(*) FROM schema_migrations";
+                await command.ExecuteScalarAsync(cancellationToken);
+                return HealthCheckResult.Healthy("database open and migrated");
+            }
+            catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+            {
+                return HealthCheckResult.Unhealthy("database unavailable", ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+using System.Reflection;
+using Dapper;
+using Microsoft.Extensions.Logging;
+
+namespace Surveys.ServiceDefaults.Data;
+
+/// <summary>
+/// Applies versioned SQL scripts embedded as resources named <c>migrations/NNNN_name.sql</c>.
+/// Scripts belong to a module (the service, or shared pieces such as the outbox); each is applied
+/// once, in order, in its own transaction, and recorded in <c>schema_migrations</c>.
+/// </summary>
+public sealed partial class Migrator(SqliteDb db, ILogger<Migrator> logger)
+{
+    public sealed record Script(string Module, int Version, string Name, string Sql);
+
+    public static IReadOnlyList<Script> FromAssembly(Assembly assembly, string module)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        var scripts = new List<Script>();
+        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith("migrations/", StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal)))
+        {
+            var name = resource["migrations/".Length..^".sql".Length];
+            var underscore = name.IndexOf('_', StringComparison.Ordinal);
+            if (underscore <= 0 || !int.TryParse(name[..underscore], System.Globalization.CultureInfo.InvariantCulture, out var version))
+            {
+                throw new InvalidOperationException($"Migration '{resource}' in {assembly.GetName().Name} must be named NNNN_description.sql.");
+            }
+
+            using var stream = assembly.GetManifestResourceStream(resource)!;
+            using var reader = new StreamReader(stream);
+            scripts.Add(new Script(module, version, name, reader.ReadToEnd()));
+        }
+
+        var duplicate = scripts.GroupBy(s => s.Version).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new InvalidOperationException($"Module '{module}' has two migrations numbered {duplicate.Key}.");
+        }
+
+        return scripts.OrderBy(s => s.Version).ToList();
+    }
+
+    public async Task MigrateAsync(IEnumerable<Script> scripts, CancellationToken cancellationToken = default)
+    {
+        await using (var connection = await db.OpenAsync(cancellationToken))
+        {
+            // WAL lets readers run beside the single writer; the mode is stored in the file.
+            await connection.ExecuteAsync("PRAGMA journal_mode=WAL;");
+            await connection.ExecuteAsync(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (module, version))");
+        }
+
+        foreach (var script in scripts)
+        {
+            var applied = await db.WriteAsync(async (connection, transaction) =>
+            {
+                var exists = await connection.ExecuteScalarAsync<long>(
+                    "SELECT COUNT(*) FROM schema_migrations WHERE module = @Module AND version = @Version", new { script.Module, script.Version }, transaction);
+                if (exists > 0)
+                {
+                    return false;
+                }
+
+                await connection.ExecuteAsync(script.Sql, transaction: transaction);
+                await connection.ExecuteAsync(
+                    "INSERT INTO schema_migrations (module, version, name, applied_at) VALUES (@Module, @Version, @Name, @AppliedAt)",
+                    new { script.Module, script.Version, script.Name, AppliedAt = DateTimeOffset.UtcNow }, transaction);
+                return true;
+            }, cancellationToken);
+
+            if (applied)
+            {
+                LogApplied(script.Module, script.Name);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied migration {Module}/{Name}")]
+    private partial void LogApplied(string module, string name);
+}

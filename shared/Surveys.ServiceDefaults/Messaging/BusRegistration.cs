@@ -1,0 +1,64 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Surveys.ServiceDefaults.Messaging;
+
+public static class BusRegistration
+{
+    /// <summary>
+    /// The one bus set-up every service uses: RabbitMQ, queues named "{service}-{consumer}" in kebab
+    /// case, durable quorum queues (also for the error and skipped queues), a concurrency limit that
+    /// suits SQLite's single writer, and short in-memory retries for transient faults before a message
+    /// goes to its error queue. No delayed redelivery: our broker has no delayed-message plugin.
+    /// </summary>
+    public static IHostApplicationBuilder AddSurveysBus(this IHostApplicationBuilder builder, string serviceName, Action<IBusRegistrationConfigurator>? consumers = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
+
+        builder.Services.AddMassTransit(bus =>
+        {
+            bus.DisableUsageTelemetry();
+            bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, false));
+            consumers?.Invoke(bus);
+
+            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            {
+                if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                {
+                    rabbit.SetQuorumQueue();
+                    rabbit.PrefetchCount = options.PrefetchCount;
+                }
+
+                endpoint.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
+                endpoint.UseMessageRetry(retry =>
+                {
+                    retry.Ignore<UnprocessableMessageException>();
+                    retry.Intervals(100, 500, 2000);
+                });
+            });
+
+            bus.UsingRabbitMq((context, rabbit) =>
+            {
+                rabbit.Host(options.Host, options.Port, options.VirtualHost, host =>
+                {
+                    host.Username(options.Username);
+                    host.Password(options.Password);
+                    host.PublisherConfirmation = true;
+                });
+                rabbit.SendTopology.ConfigureErrorSettings = settings => settings.SetQueueArgument("x-queue-type", "quorum");
+                rabbit.SendTopology.ConfigureDeadLetterSettings = settings => settings.SetQueueArgument("x-queue-type", "quorum");
+                rabbit.ConfigureEndpoints(context);
+            });
+        });
+
+        builder.Services.Configure<MassTransitHostOptions>(host =>
+        {
+            host.WaitUntilStarted = false;
+            host.StopTimeout = TimeSpan.FromSeconds(15);
+        });
+        return builder;
+    }
+}

@@ -1,0 +1,23 @@
+namespace Surveys.ServiceDefaults.Messaging;
+
+/// <summary>Broker connection. Configuration section <c>RabbitMq</c> (RabbitMq__Host, ...).</summary>
+public sealed class RabbitMqOptions
+{
+    public const string Section = "RabbitMq";
+
+    public string Host { get; set; } = "localhost";
+
+    public ushort Port { get; set; } = 5672;
+
+    public string VirtualHost { get; set; } = "/";
+
+    public string Username { get; set; } = "guest";
+
+    public string Password { get; set; } = "guest";
+
+    /// <summary>Messages handled at once per queue. SQLite has one writer, so a few is enough.</summary>
+    public int ConcurrentMessageLimit { get; set; } = 4;
+
+    /// <summary>Messages the broker hands a consumer ahead of time.</summary>
+    public ushort PrefetchCount { get; set; } = 16;
+}

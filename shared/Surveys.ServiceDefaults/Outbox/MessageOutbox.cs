@@ -1,0 +1,42 @@
+using System.Data;
+using System.Text.Json;
+using Dapper;
+
+namespace Surveys.ServiceDefaults.Outbox;
+
+/// <summary>
+/// Writes outgoing messages into the caller's transaction, so that a message exists exactly when the
+/// data it describes was committed. Call <see cref="Notify"/> after the commit to wake the relay.
+/// </summary>
+public sealed class MessageOutbox(TimeProvider time) : IDisposable
+{
+    private readonly SemaphoreSlim _signal = new(0, 1);
+
+    public async Task<Guid> EnqueueAsync<T>(IDbConnection connection, IDbTransaction transaction, T message) where T : class
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var id = Guid.NewGuid();
+        await connection.ExecuteAsync(
+            "INSERT INTO outbox (id, message_type, payload, created_at) VALUES (@Id, @Type, @Payload, @CreatedAt)",
+            new { Id = id, Type = typeof(T).Name, Payload = JsonSerializer.Serialize(message, OutboxMessageTypes.Json), CreatedAt = time.GetUtcNow() },
+            transaction);
+        return id;
+    }
+
+    /// <summary>Tells the relay there is something to publish.</summary>
+    public void Notify()
+    {
+        try
+        {
+            _signal.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already signalled: the relay will read every pending row.
+        }
+    }
+
+    public void Dispose() => _signal.Dispose();
+
+    internal Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
+}

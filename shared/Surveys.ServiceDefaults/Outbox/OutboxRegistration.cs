@@ -1,0 +1,18 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Surveys.ServiceDefaults.Data;
+
+namespace Surveys.ServiceDefaults.Outbox;
+
+public static class OutboxRegistration
+{
+    /// <summary>Adds the outbox table to the service's database and the relay that publishes it.</summary>
+    public static IHostApplicationBuilder AddOutbox(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton(new MigrationModule("outbox", typeof(MessageOutbox).Assembly));
+        builder.Services.AddSingleton<MessageOutbox>();
+        builder.Services.AddHostedService<OutboxRelay>();
+        return builder;
+    }
+}
