@@ -22,6 +22,10 @@ public enum AcceptOutcome
 /// <summary>All of intake's SQL: the one data-access layer a second database engine would implement.</summary>
 public sealed class IntakeStore(SqliteDb db, MessageOutbox outbox)
 {
+    // SQLite has no boolean: Dapper reads the flag as an integer.
+    private sealed record SubmissionStatusRow(
+        Guid Id, string Instrument, string DefinitionVersion, DateTimeOffset SubmittedAt, long Published, string? ScoreStatus, DateTimeOffset? ScoredAt);
+
     public async Task CreatePatientAsync(Guid id, DateTimeOffset createdAt, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
@@ -107,7 +111,7 @@ public sealed class IntakeStore(SqliteDb db, MessageOutbox outbox)
     public async Task<SubmissionStatus?> GetSubmissionStatusAsync(Guid id, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<SubmissionStatus>(new CommandDefinition(
+        var row = await connection.QuerySingleOrDefaultAsync<SubmissionStatusRow>(new CommandDefinition(
             """
             SELECT s.id AS Id, s.instrument AS Instrument, s.definition_version AS DefinitionVersion, s.submitted_at AS SubmittedAt,
                    (o.sent_at IS NOT NULL) AS Published, s.score_status AS ScoreStatus, s.scored_at AS ScoredAt
@@ -116,6 +120,7 @@ public sealed class IntakeStore(SqliteDb db, MessageOutbox outbox)
             """,
             new { id },
             cancellationToken: ct));
+        return row is null ? null : new SubmissionStatus(row.Id, row.Instrument, row.DefinitionVersion, row.SubmittedAt, row.Published != 0, row.ScoreStatus, row.ScoredAt);
     }
 
     public async Task MarkScoredAsync(Guid submissionId, string scoreStatus, DateTimeOffset scoredAt, CancellationToken ct)

@@ -1,0 +1,86 @@
+# Shared helpers for infra/run.sh and infra/test.sh. Sourced, not run.
+# shellcheck shell=bash
+
+RABBIT_BIN=/usr/lib/rabbitmq/bin
+
+log() { printf '[surveys] %s\n' "$*" >&2; }
+die() { printf '[surveys] error: %s\n' "$*" >&2; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root (or sudo) to run: $*"; fi
+}
+
+# apt_install PACKAGE... : installs what is missing, on Debian/Ubuntu.
+apt_install() {
+  command -v apt-get >/dev/null || die "apt-get not found: install $* yourself (this script supports Debian/Ubuntu)"
+  log "installing $* with apt-get"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+require_dotnet() {
+  command -v dotnet >/dev/null || die "the .NET 10 SDK is required (https://learn.microsoft.com/dotnet/core/install/linux)"
+  export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+}
+
+# port_answers HOST PORT : true when something accepts TCP connections there.
+port_answers() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
+# wait_for_http URL SECONDS : waits for a 200.
+wait_for_http() {
+  local url=$1 deadline=$((SECONDS + $2))
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' "$url" 2>/dev/null)" = "200" ]; do
+    [ $SECONDS -lt $deadline ] || return 1
+    sleep 0.5
+  done
+}
+
+# ensure_rabbitmq NODE_NAME AMQP_PORT MANAGEMENT_PORT BASE_DIR
+# Uses a broker that already answers on AMQP_PORT; otherwise installs Debian's rabbitmq-server when
+# missing and starts a node of our own, with the management plugin, keeping its files in BASE_DIR.
+# Sets RABBIT_STARTED_NODE when it started one (stop it with stop_rabbitmq).
+ensure_rabbitmq() {
+  local node=$1 port=$2 mgmt=$3 base=$4
+  RABBIT_STARTED_NODE=""
+  if port_answers 127.0.0.1 "$port"; then
+    log "using the RabbitMQ broker already answering on 127.0.0.1:$port"
+    return 0
+  fi
+  command -v curl >/dev/null || apt_install curl ca-certificates
+  [ -x "$RABBIT_BIN/rabbitmq-server" ] || apt_install rabbitmq-server
+  mkdir -p "$base"
+  cat > "$base/rabbitmq.conf" <<CONF
+listeners.tcp.default = $port
+management.tcp.port = $mgmt
+management.tcp.ip = 127.0.0.1
+CONF
+  echo '[rabbitmq_management].' > "$base/enabled_plugins"
+  set_rabbit_env "$node" "$port" "$base"
+  log "starting RabbitMQ node $node on 127.0.0.1:$port (management on $mgmt), data in $base"
+  nohup env "${RABBIT_ENV[@]}" "$RABBIT_BIN/rabbitmq-server" > "$base/server.out" 2>&1 &
+  local deadline=$((SECONDS + 120))
+  until env "${RABBIT_ENV[@]}" "$RABBIT_BIN/rabbitmqctl" -n "$node" await_startup --timeout 30 >/dev/null 2>&1; do
+    if [ $SECONDS -ge $deadline ]; then
+      tail -n 30 "$base/server.out" >&2
+      die "RabbitMQ did not start; see $base/log"
+    fi
+    sleep 1
+  done
+  RABBIT_STARTED_NODE=$node
+  wait_for_http "http://127.0.0.1:$mgmt/api/overview" 60 >/dev/null || true
+}
+
+# The node runs as the calling user with its own home, so its Erlang cookie stays in its folder.
+set_rabbit_env() {
+  local node=$1 port=$2 base=$3
+  RABBIT_ENV=(HOME="$base" RABBITMQ_NODENAME="$node" RABBITMQ_NODE_PORT="$port" RABBITMQ_DIST_PORT=$((port + 20000))
+    RABBITMQ_MNESIA_BASE="$base/mnesia" RABBITMQ_LOG_BASE="$base/log" RABBITMQ_CONFIG_FILE="$base/rabbitmq.conf"
+    RABBITMQ_ENABLED_PLUGINS_FILE="$base/enabled_plugins" RABBITMQ_PID_FILE="$base/rabbitmq.pid")
+}
+
+stop_rabbitmq() {
+  [ -n "${RABBIT_STARTED_NODE:-}" ] || return 0
+  log "stopping RabbitMQ node $RABBIT_STARTED_NODE"
+  env "${RABBIT_ENV[@]}" "$RABBIT_BIN/rabbitmqctl" -n "$RABBIT_STARTED_NODE" stop >/dev/null 2>&1 || true
+  RABBIT_STARTED_NODE=""
+}

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Runs the whole Surveys system on this machine: a RabbitMQ node (installed with apt-get when no
+# broker answers), then intake, scoring and notifier, each with its SQLite file in ./data.
+# Ctrl-C stops everything this script started. Safe to run again, or after a crash.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+. infra/lib/common.sh
+
+DATA_DIR=${SURVEYS_DATA_DIR:-$ROOT/data}
+RABBITMQ_PORT=${RABBITMQ_PORT:-5672}
+RABBITMQ_MANAGEMENT_PORT=${RABBITMQ_MANAGEMENT_PORT:-15672}
+INTAKE_PORT=${INTAKE_PORT:-5101}
+SCORING_PORT=${SCORING_PORT:-5102}
+NOTIFIER_PORT=${NOTIFIER_PORT:-5103}
+CONFIGURATION=Release
+mkdir -p "$DATA_DIR/logs" "$DATA_DIR/run"
+DATA_DIR=$(cd "$DATA_DIR" && pwd)
+
+require_dotnet
+command -v curl >/dev/null || apt_install curl ca-certificates
+
+# A previous run that crashed may have left services behind: stop them first.
+for pidfile in "$DATA_DIR"/run/*.pid; do
+  [ -e "$pidfile" ] || continue
+  pid=$(cat "$pidfile")
+  if kill -0 "$pid" 2>/dev/null && grep -q "Surveys\." "/proc/$pid/cmdline" 2>/dev/null; then
+    log "stopping $(basename "$pidfile" .pid) left running by an earlier run (pid $pid)"
+    kill "$pid" 2>/dev/null || true
+  fi
+  rm -f "$pidfile"
+done
+
+PIDS=()
+cleanup() {
+  trap - INT TERM EXIT
+  log "stopping services"
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -f "$DATA_DIR"/run/*.pid
+  stop_rabbitmq
+}
+trap cleanup INT TERM EXIT
+
+ensure_rabbitmq surveys@localhost "$RABBITMQ_PORT" "$RABBITMQ_MANAGEMENT_PORT" "$DATA_DIR/rabbitmq"
+
+log "building (Release)"
+dotnet build Surveys.sln -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly >/dev/null || dotnet build Surveys.sln -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly
+
+start_service() {
+  local name=$1 port=$2
+  local dir="$ROOT/services/Surveys.$name/bin/$CONFIGURATION/net10.0"
+  (
+    cd "$dir"
+    export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Production}
+    export ASPNETCORE_URLS="http://127.0.0.1:$port"
+    export Storage__DataDirectory="$DATA_DIR"
+    export RabbitMq__Host=${RABBITMQ_HOST:-localhost} RabbitMq__Port="$RABBITMQ_PORT"
+    export RabbitMq__VirtualHost=${RABBITMQ_VHOST:-/} RabbitMq__Username=${RABBITMQ_USER:-guest} RabbitMq__Password=${RABBITMQ_PASSWORD:-guest}
+    export Intake__PublicBaseUrl=${SURVEYS_PUBLIC_URL:-http://127.0.0.1:$INTAKE_PORT}
+    exec dotnet "Surveys.$name.dll"
+  ) >> "$DATA_DIR/logs/$name.log" 2>&1 &
+  PIDS+=($!)
+  echo $! > "$DATA_DIR/run/$name.pid"
+}
+
+start_service Intake "$INTAKE_PORT"
+start_service Scoring "$SCORING_PORT"
+start_service Notifier "$NOTIFIER_PORT"
+
+for pair in "intake:$INTAKE_PORT" "scoring:$SCORING_PORT" "notifier:$NOTIFIER_PORT"; do
+  name=${pair%%:*}; port=${pair##*:}
+  if ! wait_for_http "http://127.0.0.1:$port/health/ready" 90; then
+    tail -n 40 "$DATA_DIR/logs/${name^}.log" >&2 || true
+    die "$name did not become ready on port $port; its log is $DATA_DIR/logs/${name^}.log"
+  fi
+done
+
+cat <<MSG
+
+Surveys is running. Ctrl-C stops it.
+  intake      http://127.0.0.1:$INTAKE_PORT     (API, OpenAPI at /openapi/v1.json)
+  scoring     http://127.0.0.1:$SCORING_PORT     (health at /health/ready)
+  notifier    http://127.0.0.1:$NOTIFIER_PORT     (alerts API)
+  RabbitMQ    http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT    (management UI, guest/guest on a node started here)
+  data        $DATA_DIR  (SQLite files, logs in logs/)
+
+MSG
+
+# Stay in the foreground until Ctrl-C, or until a service exits on its own.
+wait -n "${PIDS[@]}" || true
+log "a service stopped; see $DATA_DIR/logs"

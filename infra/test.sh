@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Builds and runs every test project. Starts (and installs with apt-get, when missing) a RabbitMQ
+# node of its own unless a broker already answers on the test port. Its last line is
+#   Tests: N passed, N failed, N skipped
+# over all projects; it exits non-zero on any failure.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+. infra/lib/common.sh
+
+export SURVEYS_TEST_RABBITMQ_PORT=${SURVEYS_TEST_RABBITMQ_PORT:-5673}
+export SURVEYS_TEST_RABBITMQ_MANAGEMENT_PORT=${SURVEYS_TEST_RABBITMQ_MANAGEMENT_PORT:-15673}
+CONFIGURATION=Release
+WORK=$(mktemp -d -t surveys-test.XXXXXX)
+RESULTS="$ROOT/TestResults"
+rm -rf "$RESULTS"; mkdir -p "$RESULTS"
+
+finish() {
+  stop_rabbitmq
+  rm -rf "$WORK"
+}
+trap finish EXIT
+
+require_dotnet
+ensure_rabbitmq surveys-test@localhost "$SURVEYS_TEST_RABBITMQ_PORT" "$SURVEYS_TEST_RABBITMQ_MANAGEMENT_PORT" "$WORK/rabbitmq" || exit 1
+
+log "building (Release)"
+if ! dotnet build Surveys.sln -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly; then
+  echo "Tests: 0 passed, 1 failed, 0 skipped"
+  exit 1
+fi
+
+status=0
+for project in $(find tests -name '*Tests.csproj' | sort); do
+  name=$(basename "$project" .csproj)
+  log "running $name"
+  if ! dotnet test "$project" -c "$CONFIGURATION" --no-build -nologo \
+      --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --results-directory "$RESULTS"; then
+    status=1
+  fi
+done
+
+passed=0; failed=0; skipped=0; found=0
+for trx in "$RESULTS"/*.trx; do
+  [ -e "$trx" ] || continue
+  found=1
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  get() { printf '%s' "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+  total=$(get total); p=$(get passed); f=$(get failed); e=$(get error); t=$(get timeout); a=$(get aborted)
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0} + ${a:-0}))
+  skipped=$((skipped + ${total:-0} - ${p:-0} - ${f:-0} - ${e:-0} - ${t:-0} - ${a:-0}))
+done
+if [ $found -eq 0 ] || { [ $status -ne 0 ] && [ $failed -eq 0 ]; }; then
+  # A project crashed before writing its results: count it as a failure rather than hide it.
+  failed=$((failed + 1)); status=1
+fi
+[ $failed -eq 0 ] || status=1
+echo "Tests: $passed passed, $failed failed, $skipped skipped"
+exit $status

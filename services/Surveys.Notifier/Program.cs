@@ -1,0 +1,22 @@
+using Surveys.Notifier.Alerts;
+using Surveys.Notifier.Data;
+using Surveys.Notifier.Scores;
+using Surveys.ServiceDefaults.Data;
+using Surveys.ServiceDefaults.Hosting;
+using Surveys.ServiceDefaults.Messaging;
+using Surveys.ServiceDefaults.Outbox;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddSqliteStore("notifier.db", typeof(NotifierStore).Assembly);
+builder.AddOutbox();
+builder.AddSurveysBus("notifier", bus => bus.AddConsumer<SurveyScoredConsumer>());
+builder.Services.AddSingleton<NotifierStore>();
+
+var app = builder.Build();
+
+app.MapServiceDefaults();
+app.MapAlertsApi();
+
+app.Run();
