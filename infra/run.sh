@@ -53,7 +53,7 @@ start_service() {
   (
     cd "$dir"
     export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Production}
-    export ASPNETCORE_URLS="http://127.0.0.1:$port"
+    export Urls="http://127.0.0.1:$port"
     export Storage__DataDirectory="$DATA_DIR"
     export RabbitMq__Host=${RABBITMQ_HOST:-localhost} RabbitMq__Port="$RABBITMQ_PORT"
     export RabbitMq__VirtualHost=${RABBITMQ_VHOST:-/} RabbitMq__Username=${RABBITMQ_USER:-guest} RabbitMq__Password=${RABBITMQ_PASSWORD:-guest}
