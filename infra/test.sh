@@ -56,5 +56,7 @@ if [ $found -eq 0 ] || { [ $status -ne 0 ] && [ $failed -eq 0 ]; }; then
   failed=$((failed + 1)); status=1
 fi
 [ $failed -eq 0 ] || status=1
+finish
+trap - EXIT
 echo "Tests: $passed passed, $failed failed, $skipped skipped"
 exit $status
