@@ -26,6 +26,8 @@ ensure_rabbitmq surveys-test@localhost "$SURVEYS_TEST_RABBITMQ_PORT" "$SURVEYS_T
 
 log "building (Release)"
 if ! dotnet build Surveys.sln -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly; then
+  finish
+  trap - EXIT
   echo "Tests: 0 passed, 1 failed, 0 skipped"
   exit 1
 fi
