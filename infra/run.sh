@@ -40,7 +40,9 @@ cleanup() {
   rm -f "$DATA_DIR"/run/*.pid
   stop_rabbitmq
 }
-trap cleanup INT TERM EXIT
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM
 
 ensure_rabbitmq surveys@localhost "$RABBITMQ_PORT" "$RABBITMQ_MANAGEMENT_PORT" "$DATA_DIR/rabbitmq"
 
