@@ -3,6 +3,7 @@ using Surveys.Notifier.Data;
 using Surveys.Notifier.Scores;
 using Surveys.ServiceDefaults.Data;
 using Surveys.ServiceDefaults.Hosting;
+using Surveys.ServiceDefaults.Instruments;
 using Surveys.ServiceDefaults.Messaging;
 using Surveys.ServiceDefaults.Outbox;
 
@@ -12,7 +13,9 @@ builder.AddServiceDefaults();
 builder.AddSqliteStore("notifier.db", typeof(NotifierStore).Assembly);
 builder.AddOutbox();
 builder.AddSurveysBus("notifier", bus => bus.AddConsumer<SurveyScoredConsumer>());
+builder.AddInstruments();
 builder.Services.AddSingleton<NotifierStore>();
+builder.Services.AddSingleton<AlertRules>();
 
 var app = builder.Build();
 

@@ -166,7 +166,7 @@ public class ShippedDefinitionsTests
             Assert.That(diary.Items[0].WorseThanBaseline, Is.EqualTo(new ItemWorseningRule(2, 2)));
             Assert.That(diary.Items[0].WorseThanBaseline!.IsWorse(0, 2), Is.True);
             Assert.That(diary.Items[0].WorseThanBaseline!.IsWorse(1, 2), Is.False);
-            Assert.That(diary.Flags, Is.EquivalentTo(new[] { "dka_warning", "severe_hypo", "fever" }));
+            Assert.That(diary.Flags, Is.EquivalentTo(new[] { "dka_warning", "severe_hypo" }));
         });
     }
 

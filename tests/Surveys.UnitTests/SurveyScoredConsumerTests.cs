@@ -2,9 +2,11 @@ using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Surveys.Contracts;
+using Surveys.Notifier.Alerts;
 using Surveys.Notifier.Data;
 using Surveys.Notifier.Scores;
 using Surveys.ServiceDefaults.Data;
+using Surveys.ServiceDefaults.Instruments;
 using Surveys.ServiceDefaults.Outbox;
 
 namespace Surveys.UnitTests;
@@ -22,7 +24,9 @@ public class SurveyScoredConsumerTests
             {
                 builder.AddSqliteStore("notifier.db", typeof(NotifierStore).Assembly);
                 builder.AddOutbox();
+                builder.AddInstruments();
                 builder.Services.AddSingleton<NotifierStore>();
+                builder.Services.AddSingleton<AlertRules>();
             },
             bus => bus.AddConsumer<SurveyScoredConsumer>());
     }

@@ -6,7 +6,7 @@ using Surveys.Notifier.Data;
 namespace Surveys.Notifier.Scores;
 
 /// <summary>Adds each score to the patient's history and raises the alerts the rules call for.</summary>
-public sealed partial class SurveyScoredConsumer(NotifierStore store, TimeProvider time, ILogger<SurveyScoredConsumer> logger) : IConsumer<SurveyScored>
+public sealed partial class SurveyScoredConsumer(NotifierStore store, AlertRules rules, TimeProvider time, ILogger<SurveyScoredConsumer> logger) : IConsumer<SurveyScored>
 {
     public async Task Consume(ConsumeContext<SurveyScored> context)
     {
@@ -18,7 +18,7 @@ public sealed partial class SurveyScoredConsumer(NotifierStore store, TimeProvid
             LogDuplicate(logger, context.Message.SubmissionId);
         }
 
-        IReadOnlyList<PatientAlertRaised> Decide(SurveyScored scored) => AlertRules.Evaluate(scored)
+        IReadOnlyList<PatientAlertRaised> Decide(SurveyScored scored) => rules.Evaluate(scored)
             .Select(c => new PatientAlertRaised(
                 Guid.NewGuid(), scored.PatientId, scored.SubmissionId, scored.Instrument, scored.DefinitionVersion, c.Rule, c.Severity, c.Reason, now))
             .ToList();
