@@ -15,7 +15,9 @@ public class EndToEndTests
     [OneTimeTearDown]
     public async Task StopAsync() => await _system.DisposeAsync();
 
-    private static Dictionary<string, int> Phq9(params int[] answers) =>
+    private static Dictionary<string, int> Phq9(params int[] answers) => Answers(answers);
+
+    private static Dictionary<string, int> Answers(int[] answers) =>
         answers.Select((a, i) => (i + 1, a)).ToDictionary(p => p.Item1.ToString(System.Globalization.CultureInfo.InvariantCulture), p => p.a);
 
     private async Task<JsonArray> AlertsAsync(Guid patientId) =>
@@ -73,6 +75,42 @@ public class EndToEndTests
             TimeSpan.FromSeconds(10));
         Assert.That(status["status"]!.GetValue<string>(), Is.EqualTo("scored"));
         Assert.That(status["scoreStatus"]!.GetValue<string>(), Is.EqualTo("scored"));
+    }
+
+    [Test]
+    public async Task A_paid20_keeps_its_decimal_total_through_the_pipeline()
+    {
+        var patientId = await _system.CreatePatientAsync();
+        var token = await _system.InviteAsync(patientId, "paid20");
+        int[] manualExample = [3, 0, 1, 2, 0, 0, 1, 2, 4, 1, 2, 0, 4, 1, 2, 0, 3, 2, 0, 1];
+
+        await _system.SubmitAsync(token, Answers(manualExample));
+
+        var scores = await RunningSystem.EventuallyAsync(
+            async () => (await _system.NotifierClient.GetFromJsonAsync<JsonArray>($"/api/patients/{patientId}/scores"))!,
+            s => s.Count > 0,
+            TimeSpan.FromSeconds(10));
+        Assert.That(scores, Has.Count.EqualTo(1));
+        Assert.Multiple(() =>
+        {
+            Assert.That(scores[0]!["total"]!.GetValue<decimal>(), Is.EqualTo(36.25m));
+            Assert.That(scores[0]!["band"]!.GetValue<string>(), Is.EqualTo("moderate"));
+        });
+    }
+
+    [Test]
+    public async Task A_diary_with_a_warning_sign_raises_an_urgent_and_a_high_alert()
+    {
+        var patientId = await _system.CreatePatientAsync();
+        var token = await _system.InviteAsync(patientId, "t1d_diary");
+        // Item 7 (fast or deep breathing) graded 3: the diary's dka_warning flag and a severe symptom grade.
+        int[] diary = [1, 1, 2, 0, 0, 0, 3, 0, 0, 0, 1, 0];
+
+        await _system.SubmitAsync(token, Answers(diary));
+
+        var alerts = await RunningSystem.EventuallyAsync(() => AlertsAsync(patientId), a => a.Count >= 2, TimeSpan.FromSeconds(10));
+        Assert.That(alerts.Select(a => $"{a!["rule"]}/{a["severity"]}"), Is.EquivalentTo(new[] { "critical_item/urgent", "severe_band/high" }));
+        Assert.That(alerts.Select(a => a!["reason"]!.GetValue<string>()), Has.Some.Contains("dka_warning"));
     }
 
     [Test]
