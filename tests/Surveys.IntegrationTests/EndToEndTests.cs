@@ -161,6 +161,16 @@ public class EndToEndTests
                 Assert.That(queue["type"]!.GetValue<string>(), Is.EqualTo("quorum"), queue["name"]!.GetValue<string>());
                 Assert.That(queue["durable"]!.GetValue<bool>(), Is.True, queue["name"]!.GetValue<string>());
             }
+
+            // Consumer queues dead-letter a message that keeps crashing its consumer into their error queue,
+            // which exists from the start so nothing dead-lettered is dropped.
+            foreach (var queue in durable.Where(q => !q["name"]!.GetValue<string>().EndsWith("_error", StringComparison.Ordinal)))
+            {
+                var name = queue["name"]!.GetValue<string>();
+                Assert.That(queue["arguments"]!["x-delivery-limit"]!.GetValue<int>(), Is.EqualTo(10), name);
+                Assert.That(queue["arguments"]!["x-dead-letter-exchange"]!.GetValue<string>(), Is.EqualTo($"{name}_error"), name);
+                Assert.That(durable.Select(q => q["name"]!.GetValue<string>()), Does.Contain($"{name}_error"));
+            }
         });
     }
 }

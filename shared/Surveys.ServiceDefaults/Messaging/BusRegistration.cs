@@ -24,12 +24,18 @@ public static class BusRegistration
             bus.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, false));
             consumers?.Invoke(bus);
 
-            bus.AddConfigureEndpointsCallback((_, _, endpoint) =>
+            bus.AddConfigureEndpointsCallback((_, queue, endpoint) =>
             {
                 if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
                 {
                     rabbit.SetQuorumQueue();
                     rabbit.PrefetchCount = options.PrefetchCount;
+
+                    // A message that keeps crashing the consumer (the process dies before it can ack) is
+                    // dead-lettered to the queue's error queue after DeliveryLimit deliveries, not retried forever
+                    // and not dropped. Both arguments are fixed at the queue's first declaration.
+                    rabbit.SetQueueArgument("x-delivery-limit", options.DeliveryLimit);
+                    rabbit.BindDeadLetterQueue($"{queue}_error", $"{queue}_error", q => AsPlainQuorumQueue(q));
                 }
 
                 endpoint.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
@@ -48,8 +54,8 @@ public static class BusRegistration
                     host.Password(options.Password);
                     host.PublisherConfirmation = true;
                 });
-                rabbit.SendTopology.ConfigureErrorSettings = settings => settings.SetQueueArgument("x-queue-type", "quorum");
-                rabbit.SendTopology.ConfigureDeadLetterSettings = settings => settings.SetQueueArgument("x-queue-type", "quorum");
+                rabbit.SendTopology.ConfigureErrorSettings = settings => AsPlainQuorumQueue(settings);
+                rabbit.SendTopology.ConfigureDeadLetterSettings = settings => AsPlainQuorumQueue(settings);
                 rabbit.ConfigureEndpoints(context);
             });
         });
@@ -60,5 +66,17 @@ public static class BusRegistration
             host.StopTimeout = TimeSpan.FromSeconds(15);
         });
         return builder;
+    }
+
+    /// <summary>
+    /// Error and skipped queues are quorum queues without the endpoint's delivery limit and dead-letter
+    /// exchange (MassTransit copies the endpoint queue's arguments to them otherwise), declared the same
+    /// way wherever they are declared.
+    /// </summary>
+    private static void AsPlainQuorumQueue(IRabbitMqQueueConfigurator queue)
+    {
+        queue.SetQueueArgument("x-queue-type", "quorum");
+        queue.SetQueueArgument("x-delivery-limit", null);
+        queue.SetQueueArgument("x-dead-letter-exchange", null);
     }
 }

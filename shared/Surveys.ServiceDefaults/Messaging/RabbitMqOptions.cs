@@ -18,6 +18,12 @@ public sealed class RabbitMqOptions
     /// <summary>Messages handled at once per queue. SQLite has one writer, so a few is enough.</summary>
     public int ConcurrentMessageLimit { get; set; } = 4;
 
+    /// <summary>
+    /// Deliveries of one message before the quorum queue moves it to the error queue (a message that
+    /// crashes its consumer). Part of the queue's declaration: choose it before the first run.
+    /// </summary>
+    public int DeliveryLimit { get; set; } = 10;
+
     /// <summary>Messages the broker hands a consumer ahead of time.</summary>
     public ushort PrefetchCount { get; set; } = 16;
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Surveys.ServiceDefaults.Data;
 
@@ -13,6 +14,8 @@ public static class OutboxRegistration
         builder.Services.AddSingleton(new MigrationModule("outbox", typeof(MessageOutbox).Assembly));
         builder.Services.AddSingleton<MessageOutbox>();
         builder.Services.AddHostedService<OutboxRelay>();
+        builder.Services.AddSingleton<OutboxHealthCheck>();
+        builder.Services.AddHealthChecks().AddCheck<OutboxHealthCheck>("outbox", tags: ["ready"]);
         return builder;
     }
 }
