@@ -6,6 +6,7 @@ var root = new RootCommand("Surveys operators' console.")
 {
     ScoreCommand.Create(),
     InstrumentsCommand.Create(),
+    BackupCommand.Create(),
 };
 
 return root.Parse(args).Invoke();
