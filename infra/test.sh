@@ -23,6 +23,10 @@ trap finish EXIT
 
 require_dotnet
 ensure_rabbitmq surveys-test@localhost "$SURVEYS_TEST_RABBITMQ_PORT" "$SURVEYS_TEST_RABBITMQ_MANAGEMENT_PORT" "$WORK/rabbitmq" || exit 1
+if [ -n "$RABBIT_STARTED_NODE" ]; then
+  # The fault-injection tests stop and start this node's broker to simulate an outage.
+  export SURVEYS_TEST_RABBITMQ_NODE="$RABBIT_STARTED_NODE" SURVEYS_TEST_RABBITMQ_HOME="$WORK/rabbitmq"
+fi
 
 log "building (Release)"
 if ! dotnet build Surveys.sln -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly; then

@@ -1,5 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace Surveys.IntegrationTests;
 
@@ -21,7 +23,9 @@ public sealed class RunningSystem : IAsyncDisposable
 
     public string DataDirectory { get; }
 
-    public ServiceProcess Intake => _services.Single(s => s.Name == "Intake");
+    public ServiceProcess Service(string name) => _services.Single(s => s.Name == name);
+
+    public ServiceProcess Intake => Service("Intake");
 
     public ServiceProcess Notifier => _services.Single(s => s.Name == "Notifier");
 
@@ -53,6 +57,46 @@ public sealed class RunningSystem : IAsyncDisposable
         }
     }
 
+    /// <summary>Kills a service with SIGKILL (as a crash or power cut would), and starts it again on the same port and data.</summary>
+    public async Task KillAsync(string name) => await Service(name).KillAsync();
+
+    public async Task<int> TerminateAsync(string name) => await Service(name).TerminateAsync(TimeSpan.FromSeconds(30));
+
+    public async Task RestartAsync(string name)
+    {
+        var old = Service(name);
+        await old.DisposeAsync();
+        var fresh = ServiceProcess.Start(name, DataDirectory, Environment(), old.BaseAddress.Port);
+        _services[_services.IndexOf(old)] = fresh;
+        await fresh.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>Runs a query against a service's own SQLite file, as the service sees it.</summary>
+    public async Task<long> CountAsync(string database, string sql)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(DataDirectory, $"{database}.db"),
+            Mode = SqliteOpenMode.ReadWrite,
+            Pooling = false,
+            DefaultTimeout = 30,
+        }.ToString());
+        await connection.OpenAsync();
+        return await connection.ExecuteScalarAsync<long>(sql);
+    }
+
+    /// <summary>Opens a connection to a service's database file (for holding its write lock).</summary>
+    public SqliteConnection OpenDatabase(string database)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(DataDirectory, $"{database}.db"),
+            Pooling = false,
+        }.ToString());
+        connection.Open();
+        return connection;
+    }
+
     private Dictionary<string, string> Environment() => new()
     {
         ["Storage__DataDirectory"] = DataDirectory,
@@ -69,6 +113,9 @@ public sealed class RunningSystem : IAsyncDisposable
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
     }
+
+    /// <summary>A fresh patient with one invitation; returns the token.</summary>
+    public async Task<string> NewInvitationAsync(string instrument) => await InviteAsync(await CreatePatientAsync(), instrument);
 
     public async Task<string> InviteAsync(Guid patientId, string instrument)
     {
