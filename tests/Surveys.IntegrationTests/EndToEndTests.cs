@@ -20,6 +20,12 @@ public class EndToEndTests
     private static Dictionary<string, int> Answers(int[] answers) =>
         answers.Select((a, i) => (i + 1, a)).ToDictionary(p => p.Item1.ToString(System.Globalization.CultureInfo.InvariantCulture), p => p.a);
 
+    /// <summary>The patient's score history, once it holds at least one score (or after 10 s).</summary>
+    private async Task<JsonArray> ScoresAsync(Guid patientId) => await RunningSystem.EventuallyAsync(
+        async () => (await _system.NotifierClient.GetFromJsonAsync<JsonArray>($"/api/patients/{patientId}/scores"))!,
+        s => s.Count > 0,
+        TimeSpan.FromSeconds(10));
+
     private async Task<JsonArray> AlertsAsync(Guid patientId) =>
         (await _system.NotifierClient.GetFromJsonAsync<JsonArray>($"/api/alerts?patientId={patientId}&status=open"))!;
 
@@ -53,10 +59,7 @@ public class EndToEndTests
 
         var submissionId = await _system.SubmitAsync(token, Phq9(0, 1, 0, 0, 1, 0, 0, 0, 0));
 
-        var scores = await RunningSystem.EventuallyAsync(
-            async () => (await _system.NotifierClient.GetFromJsonAsync<JsonArray>($"/api/patients/{patientId}/scores"))!,
-            s => s.Count > 0,
-            TimeSpan.FromSeconds(10));
+        var scores = await ScoresAsync(patientId);
         Assert.That(scores, Has.Count.EqualTo(1));
         Assert.Multiple(() =>
         {
@@ -86,10 +89,7 @@ public class EndToEndTests
 
         await _system.SubmitAsync(token, Answers(manualExample));
 
-        var scores = await RunningSystem.EventuallyAsync(
-            async () => (await _system.NotifierClient.GetFromJsonAsync<JsonArray>($"/api/patients/{patientId}/scores"))!,
-            s => s.Count > 0,
-            TimeSpan.FromSeconds(10));
+        var scores = await ScoresAsync(patientId);
         Assert.That(scores, Has.Count.EqualTo(1));
         Assert.Multiple(() =>
         {
@@ -140,10 +140,7 @@ public class EndToEndTests
         // The queue keeps flowing: a good submission after the bad one is scored.
         var goodPatient = await _system.CreatePatientAsync();
         await _system.SubmitAsync(await _system.InviteAsync(goodPatient, "phq9"), Phq9(0, 0, 0, 0, 0, 0, 0, 0, 0));
-        var scores = await RunningSystem.EventuallyAsync(
-            async () => (await _system.NotifierClient.GetFromJsonAsync<JsonArray>($"/api/patients/{goodPatient}/scores"))!,
-            s => s.Count > 0,
-            TimeSpan.FromSeconds(10));
+        var scores = await ScoresAsync(goodPatient);
         Assert.That(scores, Has.Count.EqualTo(1));
     }
 
