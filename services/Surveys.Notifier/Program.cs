@@ -1,6 +1,7 @@
 using Surveys.Notifier.Alerts;
 using Surveys.Notifier.Data;
 using Surveys.Notifier.Scores;
+using Surveys.ServiceDefaults.Audit;
 using Surveys.ServiceDefaults.Data;
 using Surveys.ServiceDefaults.Hosting;
 using Surveys.ServiceDefaults.Instruments;
@@ -14,12 +15,14 @@ builder.AddSqliteStore("notifier.db", typeof(NotifierStore).Assembly);
 builder.AddOutbox();
 builder.AddSurveysBus("notifier", bus => bus.AddConsumer<SurveyScoredConsumer>());
 builder.AddInstruments();
+builder.AddAudit();
 builder.Services.AddSingleton<NotifierStore>();
 builder.Services.AddSingleton<AlertRules>();
 
 var app = builder.Build();
 
 app.MapServiceDefaults();
+app.MapAuditApi();
 app.MapAlertsApi();
 
 app.Run();

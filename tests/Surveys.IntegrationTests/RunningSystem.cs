@@ -13,13 +13,29 @@ public sealed class RunningSystem : IAsyncDisposable
 {
     private readonly List<ServiceProcess> _services = [];
 
-    private RunningSystem(Broker broker, string dataDirectory)
+    private readonly Dictionary<string, string> _settings;
+
+    private RunningSystem(Broker broker, string dataDirectory, IDictionary<string, string>? settings)
     {
         Broker = broker;
         DataDirectory = dataDirectory;
+        _settings = new Dictionary<string, string>(settings ?? new Dictionary<string, string>());
     }
 
+    /// <summary>The first account's password, set through Auth__BootstrapAdminPassword as infra/run.sh does.</summary>
+    public string AdminPassword { get; } = $"admin-{Guid.NewGuid():N}";
+
+    public string NursePassword { get; } = $"nurse-{Guid.NewGuid():N}";
+
+    /// <summary>The bearer tokens the tests were given (so the privacy test can look for them in logs).</summary>
+    public List<string> IssuedTokens { get; } = [];
+
+    /// <summary>Patients' side: no staff credentials at all.</summary>
+    public HttpClient PatientClient { get; private set; } = null!;
+
     public Broker Broker { get; }
+
+    private string SigningKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
 
     public string DataDirectory { get; }
 
@@ -33,11 +49,12 @@ public sealed class RunningSystem : IAsyncDisposable
 
     public HttpClient NotifierClient { get; private set; } = null!;
 
-    public static async Task<RunningSystem> StartAsync()
+    /// <param name="settings">Extra configuration for every service (environment variables, Section__Key).</param>
+    public static async Task<RunningSystem> StartAsync(IDictionary<string, string>? settings = null)
     {
         var broker = new Broker();
         await broker.CreateVirtualHostAsync();
-        var system = new RunningSystem(broker, Directory.CreateTempSubdirectory("surveys-e2e-").FullName);
+        var system = new RunningSystem(broker, Directory.CreateTempSubdirectory("surveys-e2e-").FullName, settings);
         try
         {
             foreach (var name in new[] { "Intake", "Scoring", "Notifier" })
@@ -46,8 +63,13 @@ public sealed class RunningSystem : IAsyncDisposable
             }
 
             await Task.WhenAll(system._services.Select(s => s.WaitUntilReadyAsync(TimeSpan.FromSeconds(60))));
+            system.PatientClient = new HttpClient { BaseAddress = system.Intake.BaseAddress };
             system.IntakeClient = new HttpClient { BaseAddress = system.Intake.BaseAddress };
             system.NotifierClient = new HttpClient { BaseAddress = system.Notifier.BaseAddress };
+            system.IntakeClient.DefaultRequestHeaders.Authorization = new("Bearer", await system.TokenAsync("admin", system.AdminPassword));
+            var nurse = await system.IntakeClient.PostAsJsonAsync("/api/users", new { userName = "nurse1", roles = new[] { "nurse" }, password = system.NursePassword });
+            nurse.EnsureSuccessStatusCode();
+            system.NotifierClient.DefaultRequestHeaders.Authorization = new("Bearer", await system.TokenAsync("nurse1", system.NursePassword));
             return system;
         }
         catch
@@ -97,8 +119,22 @@ public sealed class RunningSystem : IAsyncDisposable
         return connection;
     }
 
-    private Dictionary<string, string> Environment() => new()
+    /// <summary>Signs in through POST /api/auth/token and returns the bearer token.</summary>
+    public async Task<string> TokenAsync(string userName, string password)
     {
+        var response = await PatientClient.PostAsJsonAsync("/api/auth/token", new { userName, password });
+        Assert.That((int)response.StatusCode, Is.EqualTo(200), await response.Content.ReadAsStringAsync());
+        var token = (await response.Content.ReadFromJsonAsync<JsonObject>())!["accessToken"]!.GetValue<string>();
+        IssuedTokens.Add(token);
+        return token;
+    }
+
+    private Dictionary<string, string> Environment() => new(_settings)
+    {
+        ["Auth__SigningKey"] = SigningKey,
+        ["Auth__BootstrapAdminPassword"] = AdminPassword,
+        ["RateLimits__LinkRequestsPerMinute"] = _settings.GetValueOrDefault("RateLimits__LinkRequestsPerMinute", "1000000"),
+        ["RateLimits__SignInAttemptsPerMinute"] = _settings.GetValueOrDefault("RateLimits__SignInAttemptsPerMinute", "1000"),
         ["Storage__DataDirectory"] = DataDirectory,
         ["RabbitMq__Host"] = "127.0.0.1",
         ["RabbitMq__Port"] = Broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -126,7 +162,7 @@ public sealed class RunningSystem : IAsyncDisposable
 
     public async Task<Guid> SubmitAsync(string token, IDictionary<string, int> answers)
     {
-        var response = await IntakeClient.PostAsJsonAsync("/api/responses", new { token, answers });
+        var response = await PatientClient.PostAsJsonAsync("/api/responses", new { token, answers });
         Assert.That((int)response.StatusCode, Is.EqualTo(202), await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["submissionId"]!.GetValue<Guid>();
     }
@@ -153,6 +189,7 @@ public sealed class RunningSystem : IAsyncDisposable
         }
 
         IntakeClient?.Dispose();
+        PatientClient?.Dispose();
         NotifierClient?.Dispose();
         await Broker.DeleteVirtualHostAsync();
         Broker.Dispose();

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using Surveys.Instruments;
 using Surveys.Intake.Data;
+using Surveys.ServiceDefaults.Audit;
+using Surveys.ServiceDefaults.Security;
 
 namespace Surveys.Intake.Invitations;
 
@@ -12,7 +14,7 @@ public static class InvitationsApi
 
     public static RouteGroupBuilder MapInvitationsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/patients/{patientId:guid}/invitations").WithTags("Invitations");
+        var group = app.MapGroup("/api/patients/{patientId:guid}/invitations").WithTags("Invitations").RequireAuthorization(Roles.Admin);
         group.MapPost("/", CreateInvitationForPatient)
             .WithSummary("Issue a personal survey link for one instrument.")
             .ProducesValidationProblem()
@@ -21,7 +23,7 @@ public static class InvitationsApi
     }
 
     private static async Task<Results<Created<InvitationCreated>, ValidationProblem, ProblemHttpResult>> CreateInvitationForPatient(
-        Guid patientId, CreateInvitation request, IntakeStore store, InstrumentCatalog catalog, IOptions<IntakeOptions> options, TimeProvider time, CancellationToken ct)
+        Guid patientId, CreateInvitation request, IntakeStore store, InstrumentCatalog catalog, IOptions<IntakeOptions> options, AuditLog audit, HttpContext context, TimeProvider time, CancellationToken ct)
     {
         var definition = string.IsNullOrWhiteSpace(request.Instrument) ? null : catalog.Find(request.Instrument);
         if (definition is null)
@@ -44,6 +46,7 @@ public static class InvitationsApi
         var token = InvitationToken.New();
         var invitation = new Invitation(Guid.NewGuid(), patientId, definition.Id, definition.Version, now, now + options.Value.InvitationLifetime, null);
         await store.CreateInvitationAsync(invitation, InvitationToken.Hash(token), ct);
+        await audit.RecordAsync(context, "invitation_issue", $"{patientId} {definition.Id}");
 
         var url = new Uri(options.Value.PublicBaseUrl, $"s/{token}");
         return TypedResults.Created(

@@ -2,6 +2,7 @@ using Surveys.Contracts;
 using Surveys.Instruments;
 using Surveys.Intake.Data;
 using Surveys.Intake.Invitations;
+using Surveys.ServiceDefaults.Security;
 
 namespace Surveys.Intake.Responses;
 
@@ -20,12 +21,15 @@ public static class ResponsesApi
     {
         var group = app.MapGroup("/api/responses").WithTags("Responses");
         group.MapPost("/", Submit)
+            .AllowAnonymous()
+            .RequireRateLimiting(RateLimits.Links)
             .WithSummary("Submit a patient's answers with their invitation token.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status410Gone);
         group.MapGet("/{submissionId:guid}", GetStatus)
+            .RequireAuthorization(Roles.AnyStaff)
             .WithName("GetResponseStatus")
             .WithSummary("Where a submission is in the pipeline.")
             .ProducesProblem(StatusCodes.Status404NotFound);

@@ -1,4 +1,6 @@
 using Surveys.Notifier.Data;
+using Surveys.ServiceDefaults.Audit;
+using Surveys.ServiceDefaults.Security;
 
 namespace Surveys.Notifier.Alerts;
 
@@ -8,7 +10,7 @@ public static class AlertsApi
 
     public static RouteGroupBuilder MapAlertsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api").WithTags("Alerts");
+        var group = app.MapGroup("/api").WithTags("Alerts").RequireAuthorization(Roles.Nurse);
         group.MapGet("/alerts", FindAlerts)
             .WithSummary("Alerts, newest first, optionally for one patient and in one status.")
             .ProducesValidationProblem();
@@ -18,7 +20,7 @@ public static class AlertsApi
     }
 
     private static async Task<Results<Ok<IReadOnlyList<Alert>>, ValidationProblem>> FindAlerts(
-        Guid? patientId, string? status, NotifierStore store, CancellationToken ct)
+        Guid? patientId, string? status, NotifierStore store, AuditLog audit, HttpContext context, CancellationToken ct)
     {
         if (status is not null && !Statuses.Contains(status))
         {
@@ -28,9 +30,15 @@ public static class AlertsApi
             });
         }
 
-        return TypedResults.Ok(await store.FindAlertsAsync(patientId, status, ct));
+        var alerts = await store.FindAlertsAsync(patientId, status, ct);
+        await audit.RecordAsync(context, "alerts_view", patientId?.ToString() ?? "all");
+        return TypedResults.Ok(alerts);
     }
 
-    private static async Task<Ok<IReadOnlyList<ScoreEntry>>> GetScores(Guid patientId, NotifierStore store, CancellationToken ct) =>
-        TypedResults.Ok(await store.GetScoresAsync(patientId, ct));
+    private static async Task<Ok<IReadOnlyList<ScoreEntry>>> GetScores(Guid patientId, NotifierStore store, AuditLog audit, HttpContext context, CancellationToken ct)
+    {
+        var scores = await store.GetScoresAsync(patientId, ct);
+        await audit.RecordAsync(context, "patient_view", patientId.ToString());
+        return TypedResults.Ok(scores);
+    }
 }

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 namespace Surveys.ServiceDefaults.Data;
 
 /// <summary>One module's embedded migrations (the service's own, or a shared piece such as the outbox).</summary>
-public sealed record MigrationModule(string Module, Assembly Assembly);
+public sealed record MigrationModule(string Module, Assembly Assembly, string Prefix = "migrations/");
 
 public static class DataRegistration
 {
@@ -34,7 +34,7 @@ public static class DataRegistration
     private sealed class MigrateOnStart(Migrator migrator, IEnumerable<MigrationModule> modules) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken) =>
-            migrator.MigrateAsync(modules.SelectMany(m => Migrator.FromAssembly(m.Assembly, m.Module)), cancellationToken);
+            migrator.MigrateAsync(modules.SelectMany(m => Migrator.FromAssembly(m.Assembly, m.Module, m.Prefix)), cancellationToken);
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }

@@ -13,13 +13,19 @@ public sealed partial class Migrator(SqliteDb db, ILogger<Migrator> logger)
 {
     public sealed record Script(string Module, int Version, string Name, string Sql);
 
-    public static IReadOnlyList<Script> FromAssembly(Assembly assembly, string module)
+    public static IReadOnlyList<Script> FromAssembly(Assembly assembly, string module, string prefix = "migrations/")
     {
         ArgumentNullException.ThrowIfNull(assembly);
+        ArgumentNullException.ThrowIfNull(prefix);
         var scripts = new List<Script>();
-        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith("migrations/", StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal)))
+        foreach (var resource in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal)))
         {
-            var name = resource["migrations/".Length..^".sql".Length];
+            var name = resource[prefix.Length..^".sql".Length];
+            if (name.Contains('/', StringComparison.Ordinal))
+            {
+                continue; // another module's folder
+            }
+
             var underscore = name.IndexOf('_', StringComparison.Ordinal);
             if (underscore <= 0 || !int.TryParse(name[..underscore], System.Globalization.CultureInfo.InvariantCulture, out var version))
             {

@@ -11,7 +11,7 @@ public static class OutboxRegistration
     public static IHostApplicationBuilder AddOutbox(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddSingleton(new MigrationModule("outbox", typeof(MessageOutbox).Assembly));
+        builder.Services.AddSingleton(new MigrationModule("outbox", typeof(MessageOutbox).Assembly, "migrations/outbox/"));
         builder.Services.AddSingleton<MessageOutbox>();
         builder.Services.AddHostedService<OutboxRelay>();
         builder.Services.AddSingleton<OutboxHealthCheck>();

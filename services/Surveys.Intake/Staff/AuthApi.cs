@@ -1,0 +1,46 @@
+using Surveys.ServiceDefaults.Audit;
+using Surveys.ServiceDefaults.Security;
+
+namespace Surveys.Intake.Staff;
+
+/// <summary><c>POST /api/auth/token</c>: scripts and the console get a bearer token without a browser.</summary>
+public static class AuthApi
+{
+    public sealed record TokenRequest(string? UserName, string? Password);
+
+    public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, string UserName, IReadOnlyList<string> Roles);
+
+    public static RouteGroupBuilder MapAuthApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/auth").WithTags("Sign-in");
+        group.MapPost("/token", IssueToken)
+            .AllowAnonymous()
+            .RequireRateLimiting(RateLimits.SignIn)
+            .WithSummary("Exchange a user name and password for a short-lived bearer token.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        return group;
+    }
+
+    private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueToken(
+        TokenRequest request, StaffAccounts accounts, AuditLog audit, HttpContext context, CancellationToken ct)
+    {
+        var result = await accounts.SignInAsync(request.UserName, request.Password, ct);
+        var actor = string.IsNullOrEmpty(request.UserName) || StaffAccounts.CheckUserName(request.UserName) is not null ? "unknown" : request.UserName;
+        switch (result.Outcome)
+        {
+            case SignInOutcome.Succeeded:
+                await audit.RecordAsync(context, "sign_in", "api_token", actor: result.User!.UserName);
+                var (token, lifetime) = accounts.IssueToken(result.User);
+                return TypedResults.Ok(new TokenResponse(token, "Bearer", (int)lifetime.TotalSeconds, result.User.UserName, result.User.RoleList));
+            case SignInOutcome.LockedOut:
+                await audit.RecordAsync(context, "sign_in", "api_token", "locked_out", actor);
+                return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Account locked",
+                    detail: "Too many wrong passwords: this account is locked for a while. Try again later or ask an administrator.");
+            default:
+                await audit.RecordAsync(context, "sign_in", "api_token", "failed", actor);
+                return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed",
+                    detail: "The user name or password is not right.");
+        }
+    }
+}

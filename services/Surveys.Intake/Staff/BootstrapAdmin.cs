@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Options;
+using Surveys.Intake.Data;
+using Surveys.ServiceDefaults.Security;
+
+namespace Surveys.Intake.Staff;
+
+/// <summary>
+/// First run: when no account exists and Auth:BootstrapAdminPassword is set (infra/run.sh sets it from
+/// SURVEYS_ADMIN_PASSWORD or a generated password it prints once), creates the account "admin".
+/// </summary>
+public sealed partial class BootstrapAdmin(StaffStore store, StaffAccounts accounts, IOptions<AuthOptions> options, ILogger<BootstrapAdmin> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        var password = options.Value.BootstrapAdminPassword;
+        if (string.IsNullOrEmpty(password) || await store.CountAsync(cancellationToken) > 0)
+        {
+            return;
+        }
+
+        if (StaffAccounts.CheckPassword(password) is { } problem)
+        {
+            throw new InvalidOperationException($"Auth:BootstrapAdminPassword is too weak: {problem}");
+        }
+
+        if (await accounts.AddAsync("admin", password, [Roles.Admin], cancellationToken))
+        {
+            LogCreated(logger);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Created the first account, 'admin', from Auth:BootstrapAdminPassword")]
+    private static partial void LogCreated(ILogger logger);
+}

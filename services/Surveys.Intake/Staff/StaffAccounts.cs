@@ -1,0 +1,105 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Surveys.Intake.Data;
+using Surveys.ServiceDefaults.Security;
+
+namespace Surveys.Intake.Staff;
+
+public enum SignInOutcome
+{
+    Succeeded,
+    Invalid,
+    LockedOut,
+}
+
+public sealed record SignInResult(SignInOutcome Outcome, StaffUser? User);
+
+/// <summary>
+/// Built-in staff accounts: salted PBKDF2 password hashes (ASP.NET Core Identity's hasher), lockout
+/// after repeated failures, and the platform's short-lived bearer tokens.
+/// </summary>
+public sealed partial class StaffAccounts(StaffStore store, IOptions<AuthOptions> options, TimeProvider time)
+{
+    public const int MinimumPasswordLength = 12;
+    private static readonly PasswordHasher<string> Hasher = new();
+
+    // A fixed hash to verify against when the account does not exist, so both cases take as long.
+    private static readonly string DummyHash = Hasher.HashPassword(string.Empty, Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)));
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{1,63}$")]
+    private static partial Regex UserNamePattern();
+
+    public static string? CheckUserName(string? userName) =>
+        userName is not null && UserNamePattern().IsMatch(userName) ? null : "Use 2 to 64 lower-case letters, digits, dots, dashes or underscores, starting with a letter or digit.";
+
+    public static string? CheckPassword(string? password) =>
+        password is { Length: >= MinimumPasswordLength } ? null : $"Use a password of at least {MinimumPasswordLength} characters.";
+
+    public static string GeneratePassword() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(18)).Replace('+', '-').Replace('/', '_');
+
+    public Task<bool> AddAsync(string userName, string password, IEnumerable<string> roles, CancellationToken ct) =>
+        store.AddAsync(userName, Hasher.HashPassword(userName, password), roles, time.GetUtcNow(), ct);
+
+    public async Task<SignInResult> SignInAsync(string? userName, string? password, CancellationToken ct)
+    {
+        var user = string.IsNullOrEmpty(userName) ? null : await store.FindAsync(userName, ct);
+        if (user is null || user.DisabledAt is not null || string.IsNullOrEmpty(password))
+        {
+            Hasher.VerifyHashedPassword(string.Empty, DummyHash, password ?? string.Empty);
+            return new SignInResult(SignInOutcome.Invalid, null);
+        }
+
+        var now = time.GetUtcNow();
+        if (user.LockedUntil > now)
+        {
+            return new SignInResult(SignInOutcome.LockedOut, user);
+        }
+
+        var verdict = Hasher.VerifyHashedPassword(user.UserName, user.PasswordHash, password);
+        if (verdict == PasswordVerificationResult.Failed)
+        {
+            await store.RecordFailureAsync(user.UserName, options.Value.LockoutAttempts, now + options.Value.LockoutDuration, ct);
+            return new SignInResult(user.FailedAttempts + 1 >= options.Value.LockoutAttempts ? SignInOutcome.LockedOut : SignInOutcome.Invalid, user);
+        }
+
+        var rehash = verdict == PasswordVerificationResult.SuccessRehashNeeded ? Hasher.HashPassword(user.UserName, password) : null;
+        await store.RecordSuccessAsync(user.UserName, rehash, ct);
+        return new SignInResult(SignInOutcome.Succeeded, user);
+    }
+
+    public ClaimsIdentity Identity(StaffUser user, string authenticationType)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var identity = new ClaimsIdentity(authenticationType, StaffAuth.NameClaim, StaffAuth.RoleClaim);
+        identity.AddClaim(new Claim(StaffAuth.NameClaim, user.UserName));
+        foreach (var role in user.RoleList)
+        {
+            identity.AddClaim(new Claim(StaffAuth.RoleClaim, role));
+        }
+
+        return identity;
+    }
+
+    /// <summary>A bearer token every service accepts, valid for <see cref="AuthOptions.TokenLifetime"/>.</summary>
+    public (string Token, TimeSpan Lifetime) IssueToken(StaffUser user)
+    {
+        var auth = options.Value;
+        var now = time.GetUtcNow().UtcDateTime;
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = auth.Issuer,
+            Audience = auth.Audience,
+            Subject = Identity(user, "bearer"),
+            IssuedAt = now,
+            NotBefore = now,
+            Expires = now + auth.TokenLifetime,
+            SigningCredentials = new SigningCredentials(StaffAuth.SigningKey(auth), SecurityAlgorithms.HmacSha256),
+        });
+        return (token, auth.TokenLifetime);
+    }
+}

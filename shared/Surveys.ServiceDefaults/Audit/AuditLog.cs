@@ -1,0 +1,74 @@
+using Dapper;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Surveys.ServiceDefaults.Data;
+using Surveys.ServiceDefaults.Security;
+
+namespace Surveys.ServiceDefaults.Audit;
+
+public sealed record AuditEvent(long Id, DateTimeOffset At, string Actor, string Action, string? Target, string Outcome, string? ClientAddress);
+
+/// <summary>
+/// The append-only trail of staff actions in the service's own database: who, what, when, from where.
+/// Targets are ids (a patient's pseudonymous id, an alert id, a user name), never names or answers.
+/// </summary>
+public sealed class AuditLog(SqliteDb db, TimeProvider time)
+{
+    public async Task RecordAsync(HttpContext context, string action, string? target, string outcome = "ok", string? actor = null)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        await using var connection = await db.OpenAsync(context.RequestAborted);
+        await connection.ExecuteAsync(
+            "INSERT INTO audit_events (at, actor, action, target, outcome, client_address) VALUES (@at, @actor, @action, @target, @outcome, @address)",
+            new
+            {
+                at = time.GetUtcNow(),
+                actor = actor ?? context.User.Identity?.Name ?? "anonymous",
+                action,
+                target,
+                outcome,
+                address = context.Connection.RemoteIpAddress?.ToString(),
+            });
+    }
+
+    public async Task<IReadOnlyList<AuditEvent>> FindAsync(string? actor, string? action, DateTimeOffset? since, int limit, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<AuditEvent>(new CommandDefinition(
+            """
+            SELECT id AS Id, at AS At, actor AS Actor, action AS Action, target AS Target, outcome AS Outcome, client_address AS ClientAddress
+            FROM audit_events
+            WHERE (@actor IS NULL OR actor = @actor) AND (@action IS NULL OR action = @action) AND (@since IS NULL OR at >= @since)
+            ORDER BY id DESC LIMIT @limit
+            """,
+            new { actor, action, since, limit },
+            cancellationToken: ct));
+        return rows.AsList();
+    }
+}
+
+public static class AuditRegistration
+{
+    /// <summary>Adds the audit trail table to the service's database.</summary>
+    public static IHostApplicationBuilder AddAudit(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton(new MigrationModule("audit", typeof(AuditLog).Assembly, "migrations/audit/"));
+        builder.Services.AddSingleton<AuditLog>();
+        return builder;
+    }
+
+    /// <summary><c>GET /api/audit</c>: admins read the trail, newest first; nobody can change it.</summary>
+    public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/audit", async (string? actor, string? action, DateTimeOffset? since, int? limit, AuditLog audit, CancellationToken ct) =>
+                TypedResults.Ok(await audit.FindAsync(actor, action, since, Math.Clamp(limit ?? 200, 1, 1000), ct)))
+            .RequireAuthorization(Roles.Admin)
+            .WithTags("Audit")
+            .WithSummary("The audit trail of staff actions, newest first (admin).");
+        return app;
+    }
+}

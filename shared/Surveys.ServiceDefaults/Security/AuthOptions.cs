@@ -1,0 +1,43 @@
+namespace Surveys.ServiceDefaults.Security;
+
+/// <summary>
+/// Staff sign-in (configuration section <c>Auth</c>). Secrets come from configuration or the
+/// environment only (Auth__SigningKey, Auth__BootstrapAdminPassword); none is ever committed.
+/// </summary>
+public sealed class AuthOptions
+{
+    public const string Section = "Auth";
+
+    /// <summary>
+    /// Key that signs and checks the platform's own bearer tokens (HMAC-SHA256), the same in every
+    /// service: at least 32 characters. Required unless an external OpenID Connect provider is used.
+    /// </summary>
+    public string? SigningKey { get; set; }
+
+    public string Issuer { get; set; } = "surveys";
+
+    public string Audience { get; set; } = "surveys";
+
+    /// <summary>How long a bearer token from POST /api/auth/token lives.</summary>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Signed-in web pages stay signed in this long without use.</summary>
+    public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Failed password attempts before an account is locked.</summary>
+    public int LockoutAttempts { get; set; } = 5;
+
+    public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>External OpenID Connect provider (a hospital's): its issuer URL. Bearer tokens it signs are accepted.</summary>
+    public string? Authority { get; set; }
+
+    /// <summary>Audience the external provider puts in tokens meant for Surveys.</summary>
+    public string? AuthorityAudience { get; set; }
+
+    /// <summary>Claim that carries the roles (admin, nurse, operator) in the external provider's tokens.</summary>
+    public string RoleClaim { get; set; } = "roles";
+
+    /// <summary>First run only (intake): create the account "admin" with this password when no account exists.</summary>
+    public string? BootstrapAdminPassword { get; set; }
+}

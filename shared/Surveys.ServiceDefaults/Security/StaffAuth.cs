@@ -1,0 +1,119 @@
+using System.Text;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Surveys.ServiceDefaults.Security;
+
+/// <summary>
+/// One staff identity across the services: bearer tokens for APIs and scripts (signed by the
+/// platform's key, or by a hospital's OpenID Connect provider), a cookie for the web pages, and role
+/// policies. Everything requires a signed-in user unless an endpoint says AllowAnonymous (health, a
+/// patient's own link, sign-in).
+/// </summary>
+public static class StaffAuth
+{
+    public const string Scheme = "staff";
+    public const string RoleClaim = "role";
+    public const string NameClaim = "sub";
+
+    public static IHostApplicationBuilder AddStaffAuth(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section);
+        if (options.Authority is null && (options.SigningKey is null || options.SigningKey.Length < 32))
+        {
+            throw new InvalidOperationException(
+                "Auth:SigningKey is missing or shorter than 32 characters. Set Auth__SigningKey in the environment to the same secret in every " +
+                "service (infra/run.sh generates one on first run), or set Auth__Authority to use an OpenID Connect provider.");
+        }
+
+        builder.Services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "Staff", policy => policy.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.Count > 0 || context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/openapi")
+                    ? JwtBearerDefaults.AuthenticationScheme
+                    : CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddJwtBearer(jwt =>
+            {
+                jwt.MapInboundClaims = false;
+                if (options.Authority is not null)
+                {
+                    jwt.Authority = options.Authority;
+                    jwt.Audience = options.AuthorityAudience;
+                    jwt.TokenValidationParameters.RoleClaimType = options.RoleClaim;
+                    jwt.TokenValidationParameters.NameClaimType = "preferred_username";
+                }
+                else
+                {
+                    jwt.TokenValidationParameters = new TokenValidationParameters
+                    {
+                        ValidIssuer = options.Issuer,
+                        ValidAudience = options.Audience,
+                        IssuerSigningKey = SigningKey(options),
+                        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+                        RoleClaimType = RoleClaim,
+                        NameClaimType = NameClaim,
+                        ClockSkew = TimeSpan.FromSeconds(30),
+                    };
+                }
+
+                jwt.Events = new JwtBearerEvents
+                {
+                    OnChallenge = async context =>
+                    {
+                        context.HandleResponse();
+                        await WriteProblemAsync(context.HttpContext, StatusCodes.Status401Unauthorized, "Sign-in required",
+                            "Send a bearer token: get one with POST /api/auth/token (user name and password) or `surveys login`.");
+                    },
+                    OnForbidden = context => WriteProblemAsync(context.HttpContext, StatusCodes.Status403Forbidden, "Not allowed for your role",
+                        "Your account does not have the role this needs. Ask an administrator if you should."),
+                };
+            })
+            .AddCookie(cookie =>
+            {
+                cookie.Cookie.Name = "surveys.staff";
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Strict;
+                cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
+                cookie.LoginPath = "/signin";
+                cookie.LogoutPath = "/signout";
+                cookie.AccessDeniedPath = "/signin";
+                cookie.ExpireTimeSpan = options.SessionIdleTimeout;
+                cookie.SlidingExpiration = true;
+            });
+
+        builder.Services.AddAuthorization(authorization =>
+        {
+            authorization.FallbackPolicy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
+            foreach (var role in Roles.All)
+            {
+                authorization.AddPolicy(role, policy => policy.RequireRole(role));
+            }
+
+            authorization.AddPolicy(Roles.AnyStaff, policy => policy.RequireRole(Roles.All));
+        });
+        return builder;
+    }
+
+    public static SymmetricSecurityKey SigningKey(AuthOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new SymmetricSecurityKey(Encoding.UTF8.GetBytes(options.SigningKey!));
+    }
+
+    private static Task WriteProblemAsync(HttpContext context, int status, string title, string detail)
+    {
+        context.Response.StatusCode = status;
+        return context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            ProblemDetails = { Status = status, Title = title, Detail = detail },
+        }).AsTask();
+    }
+}
