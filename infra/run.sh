@@ -44,6 +44,23 @@ trap cleanup EXIT
 trap 'cleanup; exit 130' INT
 trap 'cleanup; exit 143' TERM
 
+# Secrets live in the data folder (never in the repository): the token-signing key is made once.
+SECRETS="$DATA_DIR/secrets"
+mkdir -p "$SECRETS" && chmod 700 "$SECRETS"
+if [ -z "${SURVEYS_SIGNING_KEY:-}" ]; then
+  [ -s "$SECRETS/signing-key" ] || (umask 077 && head -c 48 /dev/urandom | base64 -w0 > "$SECRETS/signing-key")
+  SURVEYS_SIGNING_KEY=$(cat "$SECRETS/signing-key")
+fi
+# First run: the first admin account, with SURVEYS_ADMIN_PASSWORD or a generated password printed once.
+ADMIN_PASSWORD=""; ADMIN_PASSWORD_GENERATED=""
+if [ ! -e "$SECRETS/admin-created" ]; then
+  if [ -n "${SURVEYS_ADMIN_PASSWORD:-}" ]; then
+    ADMIN_PASSWORD=$SURVEYS_ADMIN_PASSWORD
+  else
+    ADMIN_PASSWORD=$(head -c 18 /dev/urandom | base64 -w0 | tr '+/' '-_'); ADMIN_PASSWORD_GENERATED=1
+  fi
+fi
+
 ensure_rabbitmq surveys@localhost "$RABBITMQ_PORT" "$RABBITMQ_MANAGEMENT_PORT" "$DATA_DIR/rabbitmq"
 
 log "building (Release)"
@@ -60,6 +77,8 @@ start_service() {
     export RabbitMq__Host=${RABBITMQ_HOST:-localhost} RabbitMq__Port="$RABBITMQ_PORT"
     export RabbitMq__VirtualHost=${RABBITMQ_VHOST:-/} RabbitMq__Username=${RABBITMQ_USER:-guest} RabbitMq__Password=${RABBITMQ_PASSWORD:-guest}
     export Intake__PublicBaseUrl=${SURVEYS_PUBLIC_URL:-http://127.0.0.1:$INTAKE_PORT}
+    export Auth__SigningKey="$SURVEYS_SIGNING_KEY"
+    if [ "$name" = Intake ] && [ -n "$ADMIN_PASSWORD" ]; then export Auth__BootstrapAdminPassword="$ADMIN_PASSWORD"; fi
     exec dotnet "Surveys.$name.dll"
   ) >> "$DATA_DIR/logs/$name.log" 2>&1 &
   PIDS+=($!)
@@ -78,10 +97,19 @@ for pair in "intake:$INTAKE_PORT" "scoring:$SCORING_PORT" "notifier:$NOTIFIER_PO
   fi
 done
 
+if [ -n "$ADMIN_PASSWORD" ]; then
+  touch "$SECRETS/admin-created"
+  if [ -n "$ADMIN_PASSWORD_GENERATED" ]; then
+    printf '\nFirst run: created the account "admin" with the password\n\n    %s\n\nIt is shown this once and stored nowhere: keep it safe.\n' "$ADMIN_PASSWORD"
+  else
+    printf '\nFirst run: created the account "admin" with the password in SURVEYS_ADMIN_PASSWORD.\n'
+  fi
+fi
+
 cat <<MSG
 
 Surveys is running. Ctrl-C stops it.
-  intake      http://127.0.0.1:$INTAKE_PORT     (API, OpenAPI at /openapi/v1.json)
+  intake      http://127.0.0.1:$INTAKE_PORT     (API; staff sign-in at /signin; OpenAPI at /openapi/v1.json)
   scoring     http://127.0.0.1:$SCORING_PORT     (health at /health/ready)
   notifier    http://127.0.0.1:$NOTIFIER_PORT     (alerts API)
   RabbitMQ    http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT    (management UI, guest/guest on a node started here)
