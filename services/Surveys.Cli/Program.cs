@@ -7,6 +7,8 @@ var root = new RootCommand("Surveys operators' console.")
     ScoreCommand.Create(),
     InstrumentsCommand.Create(),
     BackupCommand.Create(),
+    LoginCommand.Create(),
+    UsersCommand.Create(),
 };
 
 return root.Parse(args).Invoke();

@@ -27,6 +27,14 @@ public sealed class RunningSystem : IAsyncDisposable
 
     public string NursePassword { get; } = $"nurse-{Guid.NewGuid():N}";
 
+    public string OperatorPassword { get; } = $"operator-{Guid.NewGuid():N}";
+
+    /// <summary>Bearer tokens per role, for tests that try each role on each route.</summary>
+    public Dictionary<string, string> Tokens { get; } = [];
+
+    /// <summary>The signing key every service was given (tests forge tokens with and without it).</summary>
+    public string SigningKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
+
     /// <summary>The bearer tokens the tests were given (so the privacy test can look for them in logs).</summary>
     public List<string> IssuedTokens { get; } = [];
 
@@ -35,7 +43,6 @@ public sealed class RunningSystem : IAsyncDisposable
 
     public Broker Broker { get; }
 
-    private string SigningKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
 
     public string DataDirectory { get; }
 
@@ -44,6 +51,8 @@ public sealed class RunningSystem : IAsyncDisposable
     public ServiceProcess Intake => Service("Intake");
 
     public ServiceProcess Notifier => _services.Single(s => s.Name == "Notifier");
+
+    public IReadOnlyList<ServiceProcess> Services => _services;
 
     public HttpClient IntakeClient { get; private set; } = null!;
 
@@ -66,10 +75,15 @@ public sealed class RunningSystem : IAsyncDisposable
             system.PatientClient = new HttpClient { BaseAddress = system.Intake.BaseAddress };
             system.IntakeClient = new HttpClient { BaseAddress = system.Intake.BaseAddress };
             system.NotifierClient = new HttpClient { BaseAddress = system.Notifier.BaseAddress };
-            system.IntakeClient.DefaultRequestHeaders.Authorization = new("Bearer", await system.TokenAsync("admin", system.AdminPassword));
-            var nurse = await system.IntakeClient.PostAsJsonAsync("/api/users", new { userName = "nurse1", roles = new[] { "nurse" }, password = system.NursePassword });
-            nurse.EnsureSuccessStatusCode();
-            system.NotifierClient.DefaultRequestHeaders.Authorization = new("Bearer", await system.TokenAsync("nurse1", system.NursePassword));
+            system.Tokens["admin"] = await system.TokenAsync("admin", system.AdminPassword);
+            system.IntakeClient.DefaultRequestHeaders.Authorization = new("Bearer", system.Tokens["admin"]);
+            foreach (var (user, role, password) in new[] { ("nurse1", "nurse", system.NursePassword), ("operator1", "operator", system.OperatorPassword) })
+            {
+                (await system.IntakeClient.PostAsJsonAsync("/api/users", new { userName = user, roles = new[] { role }, password })).EnsureSuccessStatusCode();
+                system.Tokens[role] = await system.TokenAsync(user, password);
+            }
+
+            system.NotifierClient.DefaultRequestHeaders.Authorization = new("Bearer", system.Tokens["nurse"]);
             return system;
         }
         catch
