@@ -164,9 +164,9 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
 #if DEBUG
-    private const string Configuration = "Debug";
+    public const string Configuration = "Debug";
 #else
-    private const string Configuration = "Release";
+    public const string Configuration = "Release";
 #endif
 
     public static string RepositoryRoot()

@@ -9,15 +9,24 @@ public static class LoginCommand
 {
     public static Command Create()
     {
-        var url = new Option<Uri>("--url")
+        var url = new Option<string>("--url")
         {
-            Description = "Intake's address.",
-            DefaultValueFactory = _ => new Uri(Environment.GetEnvironmentVariable("SURVEYS_URL") ?? "http://127.0.0.1:5101"),
+            Description = "Intake's address (default: SURVEYS_URL, else http://127.0.0.1:5101).",
+            DefaultValueFactory = _ => Environment.GetEnvironmentVariable("SURVEYS_URL") ?? "http://127.0.0.1:5101",
         };
         var user = new Option<string>("--user") { Description = "Your user name.", Required = true };
         var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from standard input (for scripts)." };
         var command = new Command("login", "Sign in; the token is kept in ~/.config/surveys/credentials.json (the password never is).") { url, user, passwordStdin };
-        command.SetAction((parse, ct) => RunAsync(parse.GetValue(url)!, parse.GetValue(user)!, StaffApi.ReadPassword("Password: ", parse.GetValue(passwordStdin)), ct));
+        command.SetAction(async (parse, ct) =>
+        {
+            if (!Uri.TryCreate(parse.GetValue(url), UriKind.Absolute, out var address) || (address.Scheme != Uri.UriSchemeHttp && address.Scheme != Uri.UriSchemeHttps))
+            {
+                await Console.Error.WriteLineAsync($"--url must be an http or https address, such as http://127.0.0.1:5101; it is '{parse.GetValue(url)}'.");
+                return 2;
+            }
+
+            return await RunAsync(address, parse.GetValue(user)!, StaffApi.ReadPassword("Password: ", parse.GetValue(passwordStdin)), ct);
+        });
         return command;
     }
 

@@ -1,0 +1,273 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Surveys.IntegrationTests;
+
+/// <summary>Staff identity, web hygiene, the audit trail and privacy, on the real system.</summary>
+[NonParallelizable]
+public partial class SecurityTests
+{
+    private RunningSystem _system = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync() => _system = await RunningSystem.StartAsync();
+
+    [OneTimeTearDown]
+    public async Task StopAsync() => await _system.DisposeAsync();
+
+    [GeneratedRegex("name=\"__csrf\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+
+    [Test]
+    public async Task Pages_and_apis_send_the_security_headers()
+    {
+        var page = await _system.PatientClient.GetAsync(new Uri("/signin", UriKind.Relative));
+        var api = await _system.PatientClient.PostAsJsonAsync("/api/responses", new { token = "x", answers = new { } });
+
+        foreach (var response in new[] { page, api })
+        {
+            Assert.Multiple(() =>
+            {
+                Assert.That(response.Headers.GetValues("X-Content-Type-Options").Single(), Is.EqualTo("nosniff"));
+                Assert.That(response.Headers.GetValues("X-Frame-Options").Single(), Is.EqualTo("DENY"));
+                Assert.That(response.Headers.GetValues("Referrer-Policy").Single(), Is.EqualTo("no-referrer"));
+                Assert.That(response.Headers.CacheControl?.NoStore, Is.True);
+                var csp = response.Headers.GetValues("Content-Security-Policy").Single();
+                Assert.That(csp, Does.Contain("frame-ancestors 'none'").And.Contain("script-src 'self'").And.Not.Contain("unsafe-inline"));
+                Assert.That(response.Headers.Contains("Server"), Is.False);
+            });
+        }
+    }
+
+    [Test]
+    public async Task A_nurse_signs_in_on_the_page_with_its_antiforgery_token_and_signs_out()
+    {
+        using var handler = new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() };
+        using var browser = new HttpClient(handler) { BaseAddress = _system.Intake.BaseAddress };
+
+        var form = await browser.GetStringAsync(new Uri("/signin", UriKind.Relative));
+        Assert.That(form, Does.Contain("<label for=\"userName\">").And.Contain("autocomplete=\"current-password\""));
+        var antiforgery = AntiforgeryField().Match(form).Groups[1].Value;
+
+        var wrong = await browser.PostAsync(new Uri("/signin", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__csrf"] = antiforgery, ["userName"] = "nurse1", ["password"] = "not-the-password",
+        }));
+        Assert.That(wrong.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That(await wrong.Content.ReadAsStringAsync(), Does.Contain("There is a problem").And.Contain("The user name or password is not right."));
+
+        var right = await browser.PostAsync(new Uri("/signin", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__csrf"] = antiforgery, ["userName"] = "nurse1", ["password"] = _system.NursePassword, ["returnUrl"] = "//evil.example/steal",
+        }));
+        Assert.That(right.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        Assert.That(right.Headers.Location?.OriginalString, Is.EqualTo("/staff"), "an off-site return address is ignored");
+        var cookie = right.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("surveys.staff=", StringComparison.Ordinal));
+        Assert.That(cookie, Does.Contain("httponly").IgnoreCase.And.Contain("samesite=strict").IgnoreCase);
+
+        var home = await browser.GetStringAsync(new Uri("/staff", UriKind.Relative));
+        Assert.That(home, Does.Contain("nurse1").And.Contain("nurse"));
+
+        var signOutToken = AntiforgeryField().Match(home).Groups[1].Value;
+        var signOut = await browser.PostAsync(new Uri("/signout", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string> { ["__csrf"] = signOutToken }));
+        Assert.That(signOut.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        var after = await browser.GetAsync(new Uri("/staff", UriKind.Relative));
+        Assert.That(after.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        Assert.That(after.Headers.Location?.ToString(), Does.Contain("/signin"));
+    }
+
+    [Test]
+    public async Task Five_wrong_passwords_lock_an_account_even_against_the_right_one()
+    {
+        (await _system.IntakeClient.PostAsJsonAsync("/api/users", new { userName = "locky", roles = new[] { "nurse" }, password = "locky-password-123" })).EnsureSuccessStatusCode();
+
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            var wrong = await _system.PatientClient.PostAsJsonAsync("/api/auth/token", new { userName = "locky", password = $"wrong-{attempt}-password" });
+            Assert.That(wrong.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        }
+
+        var right = await _system.PatientClient.PostAsJsonAsync("/api/auth/token", new { userName = "locky", password = "locky-password-123" });
+        Assert.That(right.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That((await right.Content.ReadFromJsonAsync<JsonObject>())!["title"]!.GetValue<string>(), Is.EqualTo("Account locked"));
+
+        var users = await _system.IntakeClient.GetFromJsonAsync<JsonArray>("/api/users");
+        Assert.That(users!.Single(u => u!["userName"]!.GetValue<string>() == "locky")!["lockedOut"]!.GetValue<bool>(), Is.True);
+    }
+
+    [Test]
+    public async Task A_disabled_account_cannot_sign_in()
+    {
+        (await _system.IntakeClient.PostAsJsonAsync("/api/users", new { userName = "leaver", roles = new[] { "operator" }, password = "leaver-password-123" })).EnsureSuccessStatusCode();
+        (await _system.IntakeClient.DeleteAsync(new Uri("/api/users/leaver", UriKind.Relative))).EnsureSuccessStatusCode();
+
+        var response = await _system.PatientClient.PostAsJsonAsync("/api/auth/token", new { userName = "leaver", password = "leaver-password-123" });
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+    }
+
+    [Test]
+    public async Task Staff_actions_are_in_an_append_only_audit_trail_admins_can_read()
+    {
+        var patientId = await _system.CreatePatientAsync();
+        await _system.InviteAsync(patientId, "phq9");
+        await _system.NotifierClient.GetAsync(new Uri($"/api/patients/{patientId}/scores", UriKind.Relative));
+        await _system.PatientClient.PostAsJsonAsync("/api/auth/token", new { userName = "nurse1", password = "wrong-password-here" });
+
+        var intake = (await _system.IntakeClient.GetFromJsonAsync<JsonArray>("/api/audit?limit=1000"))!.Select(e => e!.AsObject()).ToList();
+        using var notifierAdmin = new HttpClient { BaseAddress = _system.Notifier.BaseAddress };
+        notifierAdmin.DefaultRequestHeaders.Authorization = new("Bearer", _system.Tokens["admin"]);
+        var notifier = (await notifierAdmin.GetFromJsonAsync<JsonArray>("/api/audit?limit=1000"))!.Select(e => e!.AsObject()).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(intake.Any(e => (string)e["action"]! == "patient_enrol" && (string)e["target"]! == patientId.ToString() && (string)e["actor"]! == "admin"), Is.True, "enrolment");
+            Assert.That(intake.Any(e => (string)e["action"]! == "invitation_issue" && ((string)e["target"]!).StartsWith(patientId.ToString(), StringComparison.Ordinal)), Is.True, "invitation");
+            Assert.That(intake.Any(e => (string)e["action"]! == "sign_in" && (string)e["actor"]! == "nurse1" && (string)e["outcome"]! == "failed"), Is.True, "failed sign-in");
+            Assert.That(intake.Any(e => (string)e["action"]! == "user_add" && ((string)e["target"]!).StartsWith("nurse1", StringComparison.Ordinal)), Is.True, "account change");
+            Assert.That(intake.All(e => e["clientAddress"] is not null && e["at"] is not null), Is.True, "from where and when");
+            Assert.That(notifier.Any(e => (string)e["action"]! == "patient_view" && (string)e["target"]! == patientId.ToString() && (string)e["actor"]! == "nurse1"), Is.True, "viewing a patient");
+        });
+
+        await using var db = _system.OpenDatabase("intake");
+        await using var tamper = db.CreateCommand();
+        tamper.CommandText = "UPDATE audit_events SET actor = 'someone-else'";
+        Assert.That(async () => await tamper.ExecuteNonQueryAsync(), Throws.InstanceOf<Microsoft.Data.Sqlite.SqliteException>().With.Message.Contains("append-only"));
+        tamper.CommandText = "DELETE FROM audit_events";
+        Assert.That(async () => await tamper.ExecuteNonQueryAsync(), Throws.InstanceOf<Microsoft.Data.Sqlite.SqliteException>().With.Message.Contains("append-only"));
+    }
+
+    [Test]
+    public async Task No_password_token_or_link_appears_in_any_log_line()
+    {
+        // Marker values: passwords, bearer tokens and a patient's link token used across the whole flow.
+        var markerPassword = $"marker-password-{Guid.NewGuid():N}";
+        (await _system.IntakeClient.PostAsJsonAsync("/api/users", new { userName = "marker", roles = new[] { "nurse" }, password = markerPassword })).EnsureSuccessStatusCode();
+        await _system.PatientClient.PostAsJsonAsync("/api/auth/token", new { userName = "marker", password = markerPassword + "-wrong" });
+        var markerBearer = await _system.TokenAsync("marker", markerPassword);
+        var patientId = await _system.CreatePatientAsync();
+        var linkToken = await _system.InviteAsync(patientId, "phq9");
+        await _system.PatientClient.PostAsJsonAsync("/api/responses", new { token = linkToken, answers = new Dictionary<string, int> { ["1"] = 9 } });
+        await _system.SubmitAsync(linkToken, Enumerable.Range(1, 9).ToDictionary(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture), i => i == 9 ? 2 : 1));
+        await RunningSystem.EventuallyAsync(
+            async () => (await _system.NotifierClient.GetFromJsonAsync<JsonArray>($"/api/alerts?patientId={patientId}"))!.Count, n => n > 0, TimeSpan.FromSeconds(10));
+        using var markerClient = new HttpClient { BaseAddress = _system.Notifier.BaseAddress };
+        markerClient.DefaultRequestHeaders.Authorization = new("Bearer", markerBearer);
+        await markerClient.GetAsync(new Uri($"/api/patients/{patientId}/scores", UriKind.Relative));
+
+        var markers = new[] { markerPassword, markerBearer, linkToken, _system.AdminPassword, _system.NursePassword }.Concat(_system.IssuedTokens).ToList();
+        var lines = _system.Services.SelectMany(s => s.Tail(int.MaxValue).Split('\n')).ToList();
+
+        Assert.That(lines, Has.Count.GreaterThan(20), "the services did log");
+        foreach (var marker in markers)
+        {
+            Assert.That(lines.Where(l => l.Contains(marker, StringComparison.Ordinal)), Is.Empty, $"a secret of length {marker.Length} appeared in a log");
+        }
+    }
+
+    [Test]
+    public async Task The_console_signs_in_and_manages_accounts()
+    {
+        var config = Directory.CreateTempSubdirectory("surveys-cli-").FullName;
+        try
+        {
+            var login = await CliAsync(config, _system.AdminPassword, "login", "--url", _system.Intake.BaseAddress.ToString(), "--user", "admin", "--password-stdin");
+            Assert.That(login.ExitCode, Is.Zero, login.Output);
+            Assert.That(login.Output, Does.Contain("Signed in as admin"));
+            var stored = await File.ReadAllTextAsync(Path.Combine(config, "surveys", "credentials.json"));
+            Assert.That(stored, Does.Not.Contain(_system.AdminPassword), "the password is never stored");
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.That(File.GetUnixFileMode(Path.Combine(config, "surveys", "credentials.json")), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite));
+            }
+
+            var add = await CliAsync(config, null, "users", "add", "nurse7", "--role", "nurse");
+            Assert.That(add.ExitCode, Is.Zero, add.Output);
+            var generated = Regex.Match(add.Output, "Password \\(shown this once\\): (\\S+)").Groups[1].Value;
+            Assert.That(generated, Has.Length.GreaterThanOrEqualTo(12));
+            Assert.That(await _system.TokenAsync("nurse7", generated), Is.Not.Empty, "the generated password works");
+
+            var list = await CliAsync(config, null, "users", "list");
+            Assert.That(list.Output, Does.Contain("nurse7").And.Contain("admin"));
+
+            var bad = await CliAsync(config, null, "users", "add", "Bad Name", "--role", "wizard");
+            Assert.That(bad.ExitCode, Is.EqualTo(1));
+            Assert.That(bad.Output, Does.Contain("400").And.Contain("roles"));
+
+            var disable = await CliAsync(config, null, "users", "disable", "nurse7");
+            Assert.That(disable.ExitCode, Is.Zero, disable.Output);
+        }
+        finally
+        {
+            Directory.Delete(config, recursive: true);
+        }
+    }
+
+    private static async Task<(int ExitCode, string Output)> CliAsync(string configHome, string? stdin, params string[] args)
+    {
+        var dll = Path.Combine(ServiceProcess.RepositoryRoot(), "services", "Surveys.Cli", "bin", ServiceProcess.Configuration, "net10.0", "surveys.dll");
+        var start = new ProcessStartInfo("dotnet", [dll, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        start.Environment["XDG_CONFIG_HOME"] = configHome;
+        using var process = Process.Start(start)!;
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteLineAsync(stdin);
+        }
+
+        process.StandardInput.Close();
+        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, output);
+    }
+}
+
+/// <summary>Per-address rate limits on the link route and on sign-in: 429 with Retry-After.</summary>
+[NonParallelizable]
+public class RateLimitTests
+{
+    private RunningSystem _system = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync() => _system = await RunningSystem.StartAsync(new Dictionary<string, string>
+    {
+        ["RateLimits__LinkRequestsPerMinute"] = "5",
+        ["RateLimits__SignInAttemptsPerMinute"] = "20",
+    });
+
+    [OneTimeTearDown]
+    public async Task StopAsync() => await _system.DisposeAsync();
+
+    [Test]
+    public async Task Guessing_link_tokens_at_speed_is_refused_with_retry_after()
+    {
+        var statuses = new List<int>();
+        HttpResponseMessage? last = null;
+        for (var i = 0; i < 8; i++)
+        {
+            last = await _system.PatientClient.PostAsJsonAsync("/api/responses", new { token = $"guess-{i}", answers = new { } });
+            statuses.Add((int)last.StatusCode);
+        }
+
+        Assert.That(statuses.Take(5), Is.All.EqualTo(404));
+        Assert.That(statuses.Skip(5), Is.All.EqualTo(429));
+        Assert.That(last!.Headers.RetryAfter?.Delta, Is.GreaterThan(TimeSpan.Zero));
+        Assert.That((await last.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!.GetValue<string>(), Does.Contain("Wait"));
+    }
+
+    [Test]
+    public async Task Guessing_passwords_at_speed_is_refused_with_retry_after()
+    {
+        // The fixture signed in three times already; the limit is 20 a minute from one address.
+        var statuses = new List<int>();
+        for (var i = 0; i < 20; i++)
+        {
+            statuses.Add((int)(await _system.PatientClient.PostAsJsonAsync("/api/auth/token", new { userName = $"guess{i}", password = "guess-password" })).StatusCode);
+        }
+
+        Assert.That(statuses, Does.Contain(401));
+        Assert.That(statuses.Last(), Is.EqualTo(429));
+    }
+}
