@@ -1,10 +1,8 @@
 using Surveys.Intake;
 using Surveys.Intake.Data;
-using Surveys.Intake.Invitations;
-using Surveys.Intake.Patients;
 using Surveys.Intake.Responses;
+using Surveys.Intake.Scheduling;
 using Surveys.Intake.Staff;
-using Surveys.ServiceDefaults.Audit;
 using Surveys.ServiceDefaults.Data;
 using Surveys.ServiceDefaults.Hosting;
 using Surveys.ServiceDefaults.Instruments;
@@ -20,22 +18,16 @@ builder.AddOutbox();
 builder.AddSurveysBus("intake", bus => bus.AddConsumer<SurveyScoredConsumer>());
 builder.AddInstruments();
 builder.Services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.Section);
-builder.AddAudit();
 builder.Services.AddSingleton<IntakeStore>();
-builder.Services.AddSingleton<StaffStore>();
-builder.Services.AddSingleton<StaffAccounts>();
-builder.Services.AddHostedService<BootstrapAdmin>();
+builder.AddStaff();
+builder.AddFollowUp();
 
 var app = builder.Build();
 
 app.MapServiceDefaults();
 app.MapStylesheet();
-app.MapSignInPages();
-app.MapAuthApi();
-app.MapUsersApi();
-app.MapAuditApi();
-app.MapPatientsApi();
-app.MapInvitationsApi();
+app.MapStaff();
+app.MapFollowUp();
 app.MapResponsesApi();
 
 app.Run();

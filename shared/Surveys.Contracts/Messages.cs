@@ -45,3 +45,12 @@ public sealed record PatientAlertRaised(
     string Severity,
     string Reason,
     DateTimeOffset RaisedAt);
+
+/// <summary>A scheduled invitation closed unanswered (the notifier counts missed surveys).</summary>
+public sealed record InvitationExpired(
+    Guid InvitationId,
+    Guid PatientId,
+    string Instrument,
+    string DefinitionVersion,
+    DateTimeOffset IssuedAt,
+    DateTimeOffset ExpiredAt);

@@ -7,7 +7,17 @@ using Surveys.ServiceDefaults.Outbox;
 namespace Surveys.Intake.Data;
 
 public sealed record Invitation(
-    Guid Id, Guid PatientId, string Instrument, string DefinitionVersion, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? UsedAt);
+    Guid Id, Guid PatientId, string Instrument, string DefinitionVersion, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? UsedAt)
+{
+    /// <summary>Set when the scheduler expired it unanswered (before <see cref="ExpiresAt"/> passes, the link is still open).</summary>
+    public DateTimeOffset? ExpiredAt { get; init; }
+
+    /// <summary>Set when a newer link for the same survey replaced this one.</summary>
+    public DateTimeOffset? SupersededAt { get; init; }
+
+    /// <summary>The patient's language for page chrome (en, hi).</summary>
+    public string Language { get; init; } = "en";
+}
 
 public sealed record SubmissionStatus(
     Guid Id, string Instrument, string DefinitionVersion, DateTimeOffset SubmittedAt, bool Published, string? ScoreStatus, DateTimeOffset? ScoredAt);
@@ -22,6 +32,20 @@ public enum AcceptOutcome
 /// <summary>All of intake's SQL: the one data-access layer a second database engine would implement.</summary>
 public sealed class IntakeStore(SqliteDb db, MessageOutbox outbox)
 {
+    private sealed class InvitationRow
+    {
+        public Guid Id { get; set; }
+        public Guid PatientId { get; set; }
+        public string Instrument { get; set; } = "";
+        public string DefinitionVersion { get; set; } = "";
+        public DateTimeOffset CreatedAt { get; set; }
+        public DateTimeOffset ExpiresAt { get; set; }
+        public DateTimeOffset? UsedAt { get; set; }
+        public DateTimeOffset? ExpiredAt { get; set; }
+        public DateTimeOffset? SupersededAt { get; set; }
+        public string Language { get; set; } = "en";
+    }
+
     // SQLite has no boolean: Dapper reads the flag as an integer.
     private sealed record SubmissionStatusRow(
         Guid Id, string Instrument, string DefinitionVersion, DateTimeOffset SubmittedAt, long Published, string? ScoreStatus, DateTimeOffset? ScoredAt);
@@ -55,14 +79,22 @@ public sealed class IntakeStore(SqliteDb db, MessageOutbox outbox)
     public async Task<Invitation?> FindInvitationAsync(string tokenHash, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return await connection.QuerySingleOrDefaultAsync<Invitation>(new CommandDefinition(
+        var row = await connection.QuerySingleOrDefaultAsync<InvitationRow>(new CommandDefinition(
             """
-            SELECT id AS Id, patient_id AS PatientId, instrument AS Instrument, definition_version AS DefinitionVersion,
-                   created_at AS CreatedAt, expires_at AS ExpiresAt, used_at AS UsedAt
-            FROM invitations WHERE token_hash = @tokenHash
+            SELECT i.id AS Id, i.patient_id AS PatientId, i.instrument AS Instrument, i.definition_version AS DefinitionVersion,
+                   i.created_at AS CreatedAt, i.expires_at AS ExpiresAt, i.used_at AS UsedAt,
+                   i.expired_at AS ExpiredAt, i.superseded_at AS SupersededAt, p.language AS Language
+            FROM invitations i JOIN patients p ON p.id = i.patient_id
+            WHERE i.token_hash = @tokenHash
             """,
             new { tokenHash },
             cancellationToken: ct));
+        return row is null ? null : new Invitation(row.Id, row.PatientId, row.Instrument, row.DefinitionVersion, row.CreatedAt, row.ExpiresAt, row.UsedAt)
+        {
+            ExpiredAt = row.ExpiredAt,
+            SupersededAt = row.SupersededAt,
+            Language = row.Language,
+        };
     }
 
     /// <summary>
@@ -75,7 +107,10 @@ public sealed class IntakeStore(SqliteDb db, MessageOutbox outbox)
         var outcome = await db.WriteAsync(async (connection, transaction) =>
         {
             var claimed = await connection.ExecuteAsync(
-                "UPDATE invitations SET used_at = @SubmittedAt WHERE id = @InvitationId AND used_at IS NULL AND expires_at > @SubmittedAt",
+                """
+                UPDATE invitations SET used_at = @SubmittedAt
+                WHERE id = @InvitationId AND used_at IS NULL AND expired_at IS NULL AND superseded_at IS NULL AND expires_at > @SubmittedAt
+                """,
                 new { submitted.InvitationId, submitted.SubmittedAt },
                 transaction);
             if (claimed == 0)
@@ -85,6 +120,7 @@ public sealed class IntakeStore(SqliteDb db, MessageOutbox outbox)
                 return usedAt is null ? AcceptOutcome.Expired : AcceptOutcome.AlreadyUsed;
             }
 
+            await connection.ExecuteAsync("DELETE FROM survey_drafts WHERE invitation_id = @InvitationId", new { submitted.InvitationId }, transaction);
             var messageId = await outbox.EnqueueAsync(connection, transaction, submitted);
             await connection.ExecuteAsync(
                 """

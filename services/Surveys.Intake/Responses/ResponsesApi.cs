@@ -57,14 +57,15 @@ public static class ResponsesApi
         }
 
         var now = time.GetUtcNow();
-        if (invitation.UsedAt is not null)
+        switch (invitation.State(now))
         {
-            return AlreadyAnswered();
-        }
-
-        if (invitation.ExpiresAt <= now)
-        {
-            return Expired();
+            case LinkState.Answered:
+                return AlreadyAnswered();
+            case LinkState.Replaced:
+                return TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "Link replaced",
+                    detail: "A newer link for this survey was sent. Use the link in the most recent message.");
+            case LinkState.Expired:
+                return Expired();
         }
 
         // Validate with the scoring engine itself, so intake accepts exactly what scoring can score.

@@ -1,0 +1,26 @@
+using Surveys.Intake.Data;
+using Surveys.ServiceDefaults.Audit;
+
+namespace Surveys.Intake.Staff;
+
+/// <summary>Staff accounts, sign-in (page and token) and the audit trail.</summary>
+public static class StaffFeature
+{
+    public static IHostApplicationBuilder AddStaff(this IHostApplicationBuilder builder)
+    {
+        builder.AddAudit();
+        builder.Services.AddSingleton<StaffStore>();
+        builder.Services.AddSingleton<StaffAccounts>();
+        builder.Services.AddHostedService<BootstrapAdmin>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapStaff(this IEndpointRouteBuilder app)
+    {
+        app.MapSignInPages();
+        app.MapAuthApi();
+        app.MapUsersApi();
+        app.MapAuditApi();
+        return app;
+    }
+}
