@@ -22,6 +22,9 @@ finish() {
 trap finish EXIT
 
 require_dotnet
+# Browser tests drive Debian's Chromium (no browser download); a Devanagari font renders the Hindi pages.
+if [ ! -x "${SURVEYS_CHROMIUM:-/usr/bin/chromium}" ]; then apt_install chromium; fi
+if command -v fc-list >/dev/null && ! fc-list | grep -qi deva; then apt_install fonts-lohit-deva || true; fi
 ensure_rabbitmq surveys-test@localhost "$SURVEYS_TEST_RABBITMQ_PORT" "$SURVEYS_TEST_RABBITMQ_MANAGEMENT_PORT" "$WORK/rabbitmq" || exit 1
 if [ -n "$RABBIT_STARTED_NODE" ]; then
   # The fault-injection tests stop and start this node's broker to simulate an outage.

@@ -3,6 +3,7 @@ using Surveys.Intake.Data;
 using Surveys.Intake.Responses;
 using Surveys.Intake.Scheduling;
 using Surveys.Intake.Staff;
+using Surveys.Intake.Survey;
 using Surveys.ServiceDefaults.Data;
 using Surveys.ServiceDefaults.Hosting;
 using Surveys.ServiceDefaults.Instruments;
@@ -19,6 +20,7 @@ builder.AddSurveysBus("intake", bus => bus.AddConsumer<SurveyScoredConsumer>());
 builder.AddInstruments();
 builder.Services.AddOptions<IntakeOptions>().BindConfiguration(IntakeOptions.Section);
 builder.Services.AddSingleton<IntakeStore>();
+builder.Services.AddSingleton<SurveyStore>();
 builder.AddStaff();
 builder.AddFollowUp();
 
@@ -29,5 +31,6 @@ app.MapStylesheet();
 app.MapStaff();
 app.MapFollowUp();
 app.MapResponsesApi();
+app.MapSurveyPages();
 
 app.Run();

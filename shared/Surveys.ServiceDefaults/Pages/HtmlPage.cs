@@ -17,14 +17,14 @@ public static class HtmlPage
     /// <summary>Encodes text for HTML: everything that is not markup written here goes through it.</summary>
     public static string E(string? text) => HtmlEncoder.Default.Encode(text ?? string.Empty);
 
-    public static IResult Render(string title, string body, int statusCode = StatusCodes.Status200OK, string language = "en")
+    public static IResult Render(string title, string body, int statusCode = StatusCodes.Status200OK, string language = "en", string skipLink = "Skip to main content")
     {
         var html = new StringBuilder()
             .Append("<!DOCTYPE html><html lang=\"").Append(E(language)).Append("\"><head><meta charset=\"utf-8\">")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
             .Append("<title>").Append(E(title)).Append("</title>")
             .Append("<link rel=\"stylesheet\" href=\"").Append(StylesheetPath).Append("\"></head><body>")
-            .Append("<a class=\"skip-link\" href=\"#main\">Skip to main content</a>")
+            .Append("<a class=\"skip-link\" href=\"#main\">").Append(E(skipLink)).Append("</a>")
             .Append("<header class=\"site-header\"><span class=\"site-name\">Surveys</span></header>")
             .Append("<main id=\"main\" class=\"page\">").Append(body).Append("</main></body></html>")
             .ToString();

@@ -1,0 +1,344 @@
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Deque.AxeCore.Playwright;
+using Microsoft.Playwright;
+
+namespace Surveys.IntegrationTests.Browser;
+
+/// <summary>A patient answers surveys in a real browser (Chromium), on a phone, by keyboard, and with mistakes.</summary>
+[NonParallelizable]
+public class SurveyPageTests
+{
+    private RunningSystem _system = null!;
+    private BrowserFixture _browser = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        _system = await RunningSystem.StartAsync();
+        _browser = await BrowserFixture.StartAsync();
+        Directory.CreateDirectory(BrowserFixture.ScreenshotDirectory);
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        await _browser.DisposeAsync();
+        await _system.DisposeAsync();
+    }
+
+    private async Task<(Guid PatientId, string Token)> NewLinkAsync(string instrument, string language = "en")
+    {
+        var patientId = await _system.CreatePatientAsync();
+        var token = await _system.InviteAsync(patientId, instrument);
+        if (language != "en")
+        {
+            await ExecuteAsync($"UPDATE patients SET language = '{language}' WHERE id = '{patientId}'");
+        }
+
+        return (patientId, token);
+    }
+
+    private async Task ExecuteAsync(string sql)
+    {
+        await using var db = _system.OpenDatabase("intake");
+        await using var command = db.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+
+    private static async Task ShotAsync(IPage page, string name) =>
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, $"{name}.png"), FullPage = true });
+
+    /// <summary>Answers the question on screen by touching its option (or typing a number) and continuing.</summary>
+    private static async Task AnswerAsync(IPage page, decimal? value, bool numeric = false)
+    {
+        if (value is { } v)
+        {
+            if (numeric)
+            {
+                await page.FillAsync("#answer", v.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                await page.ClickAsync($"label[for='answer-{v.ToString(System.Globalization.CultureInfo.InvariantCulture).Replace('.', '_')}']");
+            }
+        }
+
+        await PressAsync(page, "Continue");
+    }
+
+    /// <summary>Presses a button and waits for the page it leads to (every form posts and is redirected).</summary>
+    private static async Task PressAsync(IPage page, string button) =>
+        await page.RunAndWaitForNavigationAsync(() => page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync());
+
+    private async Task<JsonArray> ScoresAsync(Guid patientId) => await RunningSystem.EventuallyAsync(
+        async () => (await _system.NotifierClient.GetFromJsonAsync<JsonArray>($"/api/patients/{patientId}/scores"))!,
+        s => s.Count > 0,
+        TimeSpan.FromSeconds(10));
+
+    [Test]
+    public async Task A_patient_completes_the_phq9_on_a_phone_and_is_scored()
+    {
+        var (patientId, token) = await NewLinkAsync("phq9");
+        await using var context = await _browser.PhoneAsync(_system.Intake.BaseAddress);
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync($"/s/{token}");
+        await ShotAsync(page, "01-start");
+        Assert.That(await page.Locator("h1").InnerTextAsync(), Does.Contain("PHQ-9"));
+        await PressAsync(page, "Start now");
+
+        int[] answers = [1, 2, 0, 1, 0, 0, 1, 0, 0];
+        for (var i = 0; i < answers.Length; i++)
+        {
+            Assert.That(await page.Locator(".caption").First.InnerTextAsync(), Is.EqualTo($"Question {i + 1} of 10"));
+            if (i == 0)
+            {
+                await ShotAsync(page, "02-question");
+            }
+
+            await AnswerAsync(page, answers[i]);
+        }
+
+        await AnswerAsync(page, null); // item 10 is optional
+        Assert.That(await page.Locator("h1").InnerTextAsync(), Is.EqualTo("Check your answers before sending them"));
+        await ShotAsync(page, "04-check");
+        await PressAsync(page, "Send answers");
+
+        Assert.That(await page.Locator("h1").InnerTextAsync(), Is.EqualTo("Answers sent"));
+        await ShotAsync(page, "06-sent");
+        var scores = await ScoresAsync(patientId);
+        Assert.That(scores.Single()!["total"]!.GetValue<decimal>(), Is.EqualTo(5));
+        Assert.That(scores.Single()!["band"]!.GetValue<string>(), Is.EqualTo("mild"));
+    }
+
+    [Test]
+    public async Task A_patient_completes_the_diary_with_numbers_on_a_phone()
+    {
+        var (patientId, token) = await NewLinkAsync("t1d_diary");
+        await using var context = await _browser.PhoneAsync(_system.Intake.BaseAddress);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"/s/{token}/q/1");
+
+        decimal[] grades = [0, 1, 2, 0, 0, 0, 0, 0, 0, 0];
+        foreach (var grade in grades)
+        {
+            await AnswerAsync(page, grade);
+        }
+
+        Assert.That(await page.Locator("label[for='answer']").InnerTextAsync(), Does.Contain("Question 11 of 13"));
+        await page.FillAsync("#answer", "250"); // out of range 0–99
+        await PressAsync(page, "Continue");
+        Assert.That(await page.Locator(".error-message").InnerTextAsync(), Does.Contain("whole number from 0 to 99"));
+        await ShotAsync(page, "03-number-error");
+        await AnswerAsync(page, 2, numeric: true);
+        await AnswerAsync(page, 0);
+        await AnswerAsync(page, 42.5m, numeric: true);
+        await PressAsync(page, "Send answers");
+
+        Assert.That(await page.Locator("h1").InnerTextAsync(), Is.EqualTo("Answers sent"));
+        var scores = await ScoresAsync(patientId);
+        Assert.That(scores.Single()!["status"]!.GetValue<string>(), Is.EqualTo("scored"));
+    }
+
+    [Test]
+    public async Task A_patient_completes_a_form_with_the_keyboard_alone()
+    {
+        var (patientId, token) = await NewLinkAsync("gad7");
+        await using var context = await _browser.DesktopAsync(_system.Intake.BaseAddress);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"/s/{token}");
+
+        // Tab to "Start now" (after the skip link and the content), then Enter.
+        for (var i = 0; i < 10 && await page.EvaluateAsync<string>("document.activeElement.textContent") != "Start now"; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+        }
+
+        await page.Keyboard.PressAsync("Enter");
+        for (var question = 1; question <= 7; question++)
+        {
+            await page.WaitForURLAsync($"**/q/{question}");
+            // Tab into the radio group (skip link, back link, then the first option), Space to choose, Enter to send.
+            for (var i = 0; i < 10 && await page.EvaluateAsync<string>("document.activeElement.name") != "answer"; i++)
+            {
+                await page.Keyboard.PressAsync("Tab");
+            }
+
+            await page.Keyboard.PressAsync("Space");
+            await page.Keyboard.PressAsync("Enter");
+        }
+
+        await page.WaitForURLAsync("**/check");
+        for (var i = 0; i < 40 && await page.EvaluateAsync<string>("document.activeElement.textContent") != "Send answers"; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+        }
+
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForURLAsync("**/sent");
+        Assert.That((await ScoresAsync(patientId)).Single()!["total"]!.GetValue<decimal>(), Is.Zero, "the first option of every item");
+    }
+
+    [Test]
+    public async Task A_skipped_required_question_is_shown_in_an_error_summary_that_leads_to_it()
+    {
+        var (_, token) = await NewLinkAsync("phq9");
+        await using var context = await _browser.DesktopAsync(_system.Intake.BaseAddress);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"/s/{token}/q/1");
+
+        var response = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync(), r => r.Request.Method == "POST");
+        Assert.That(response.Status, Is.EqualTo(400));
+        Assert.That(await page.TitleAsync(), Does.StartWith("Error: "));
+        Assert.That(await page.EvaluateAsync<string>("document.activeElement.className"), Is.EqualTo("error-summary"), "focus moves to the summary");
+        await ShotAsync(page, "03-question-error");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Select an answer" }).ClickAsync();
+        Assert.That(await page.EvaluateAsync<string>("document.activeElement.id"), Is.EqualTo("answer-0"), "the link leads to the question");
+
+        // Jumping to the end with questions unanswered: the summary lists each, linking to its page.
+        await page.GotoAsync($"/s/{token}/check");
+        await PressAsync(page, "Send answers");
+        var links = page.Locator(".error-summary a");
+        Assert.That(await links.CountAsync(), Is.EqualTo(9), "items 1–9 are required; item 10 is optional");
+        await ShotAsync(page, "05-check-error");
+        await page.RunAndWaitForNavigationAsync(() => links.Nth(3).ClickAsync());
+        Assert.That(page.Url, Does.EndWith("/q/4"));
+    }
+
+    [Test]
+    public async Task Answers_are_kept_on_reload_and_when_coming_back_later()
+    {
+        var (_, token) = await NewLinkAsync("phq9");
+        await using (var first = await _browser.PhoneAsync(_system.Intake.BaseAddress))
+        {
+            var page = await first.NewPageAsync();
+            await page.GotoAsync($"/s/{token}/q/1");
+            await AnswerAsync(page, 2);
+            await AnswerAsync(page, 3);
+            await page.ReloadAsync();
+            await page.GoBackAsync();
+            Assert.That(await page.IsCheckedAsync("#answer-3"), Is.True, "question 2 keeps its answer after reload and back");
+        }
+
+        // Another day, another browser: the link remembers.
+        await using var later = await _browser.PhoneAsync(_system.Intake.BaseAddress);
+        var again = await later.NewPageAsync();
+        await again.GotoAsync($"/s/{token}/q/1");
+        Assert.That(await again.IsCheckedAsync("#answer-2"), Is.True);
+    }
+
+    [Test]
+    public async Task A_double_click_on_send_makes_one_submission()
+    {
+        var (patientId, token) = await NewLinkAsync("gold");
+        await using var context = await _browser.DesktopAsync(_system.Intake.BaseAddress);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"/s/{token}/q/1");
+        await AnswerAsync(page, 4);
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send answers" }).DblClickAsync();
+        await page.WaitForURLAsync("**/sent");
+        await page.ReloadAsync();
+        await page.GoBackAsync();
+
+        Assert.That(await _system.CountAsync("intake", $"SELECT COUNT(*) FROM submissions WHERE patient_id = '{patientId}'"), Is.EqualTo(1));
+        Assert.That(await page.Locator("h1").InnerTextAsync(), Is.EqualTo("This survey has already been answered").Or.EqualTo("Answers sent"));
+    }
+
+    [Test]
+    public async Task Used_expired_replaced_and_unknown_links_get_a_plain_page_with_the_right_status()
+    {
+        await using var context = await _browser.PhoneAsync(_system.Intake.BaseAddress);
+        var page = await context.NewPageAsync();
+
+        var (_, used) = await NewLinkAsync("gold");
+        await _system.SubmitAsync(used, new Dictionary<string, int> { ["1"] = 2 });
+        var response = await page.GotoAsync($"/s/{used}");
+        Assert.That(response!.Status, Is.EqualTo(409));
+        Assert.That(await page.Locator("h1").InnerTextAsync(), Is.EqualTo("This survey has already been answered"));
+        await ShotAsync(page, "07-answered");
+
+        var (_, expired) = await NewLinkAsync("gold");
+        await ExecuteAsync($"UPDATE invitations SET expires_at = '2000-01-01T00:00:00.0000000+00:00' WHERE token_hash = '{Hash(expired)}'");
+        response = await page.GotoAsync($"/s/{expired}/q/1");
+        Assert.That(response!.Status, Is.EqualTo(410));
+        Assert.That(await page.Locator("h1").InnerTextAsync(), Is.EqualTo("This link has expired"));
+        await ShotAsync(page, "08-expired");
+
+        var (_, replaced) = await NewLinkAsync("gold");
+        await ExecuteAsync($"UPDATE invitations SET superseded_at = '2026-01-01T00:00:00.0000000+00:00' WHERE token_hash = '{Hash(replaced)}'");
+        response = await page.GotoAsync($"/s/{replaced}");
+        Assert.That(response!.Status, Is.EqualTo(410));
+        Assert.That(await page.Locator("h1").InnerTextAsync(), Is.EqualTo("This link has been replaced"));
+
+        response = await page.GotoAsync("/s/not-a-real-link");
+        Assert.That(response!.Status, Is.EqualTo(404));
+        Assert.That(await page.Locator("h1").InnerTextAsync(), Is.EqualTo("Link not recognised"));
+        Assert.That(await page.ContentAsync(), Does.Not.Contain("phq9").And.Not.Contain("Gold"), "a closed link reveals nothing");
+    }
+
+    [Test]
+    public async Task A_patient_whose_language_is_hindi_gets_hindi_buttons_and_english_questions_marked_as_english()
+    {
+        var (_, token) = await NewLinkAsync("phq9", "hi");
+        await using var context = await _browser.PhoneAsync(_system.Intake.BaseAddress);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"/s/{token}");
+
+        Assert.That(await page.GetAttributeAsync("html", "lang"), Is.EqualTo("hi"));
+        Assert.That(await page.Locator(".notice").InnerTextAsync(), Does.Contain("अंग्रेज़ी"));
+        await ShotAsync(page, "09-start-hindi");
+        await PressAsync(page, "अभी शुरू करें");
+        Assert.That(await page.Locator(".caption").First.InnerTextAsync(), Is.EqualTo("प्रश्न 1 / 10"));
+        Assert.That(await page.Locator(".question-heading").GetAttributeAsync("lang"), Is.EqualTo("en"));
+        Assert.That(await page.GetByRole(AriaRole.Button, new() { Name = "आगे बढ़ें" }).CountAsync(), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Every_page_has_no_serious_or_critical_accessibility_violation()
+    {
+        var (_, token) = await NewLinkAsync("t1d_diary");
+        var (_, answered) = await NewLinkAsync("gold");
+        await _system.SubmitAsync(answered, new Dictionary<string, int> { ["1"] = 1 });
+        await using var context = await _browser.DesktopAsync(_system.Intake.BaseAddress);
+        var page = await context.NewPageAsync();
+        var checkedPages = new List<string>();
+
+        async Task AuditAsync(string name)
+        {
+            var result = await page.RunAxe();
+            var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
+            Assert.That(serious.Select(v => $"{name}: {v.Id} ({v.Impact}) {v.Help}"), Is.Empty);
+            checkedPages.Add(name);
+        }
+
+        await page.GotoAsync($"/s/{token}");
+        await AuditAsync("start");
+        await page.GotoAsync($"/s/{token}/q/1");
+        await AuditAsync("question with options");
+        await PressAsync(page, "Continue");
+        await AuditAsync("question with an error");
+        await page.GotoAsync($"/s/{token}/q/11");
+        await AuditAsync("number question");
+        await page.GotoAsync($"/s/{token}/check");
+        await AuditAsync("check answers");
+        await PressAsync(page, "Send answers");
+        await AuditAsync("check answers with errors");
+        await page.GotoAsync($"/s/{answered}");
+        await AuditAsync("already answered");
+        await page.GotoAsync("/s/unknown-link");
+        await AuditAsync("unknown link");
+        await page.GotoAsync("/signin");
+        await AuditAsync("staff sign-in");
+        await ShotAsync(page, "10-staff-sign-in");
+
+        Assert.That(checkedPages, Has.Count.EqualTo(9));
+    }
+}
