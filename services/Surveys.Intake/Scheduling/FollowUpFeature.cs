@@ -1,3 +1,7 @@
+using Microsoft.AspNetCore.DataProtection;
+using Surveys.Instruments;
+using Surveys.Intake.Data;
+using Surveys.Intake.Delivery;
 using Surveys.Intake.Invitations;
 using Surveys.Intake.Patients;
 
@@ -8,6 +12,44 @@ public static class FollowUpFeature
 {
     public static IHostApplicationBuilder AddFollowUp(this IHostApplicationBuilder builder)
     {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+
+        // Tokens of open invitations are kept protected; the keys live beside the database, in their own folder.
+        var dataDirectory = builder.Configuration["Storage:DataDirectory"] is { Length: > 0 } d ? d : "data";
+        services.AddDataProtection()
+            .SetApplicationName("Surveys.Intake")
+            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
+        services.AddSingleton<LinkProtector>();
+
+        services.AddSingleton(sp => ProtocolCatalog.LoadEmbedded(sp.GetRequiredService<InstrumentCatalog>()));
+        services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.Section);
+        services.AddOptions<ClinicOptions>().BindConfiguration(IntakeOptions.Section);
+        services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section)
+            .Validate(o => o.Channels.Values.All(v => v.Trim().ToLowerInvariant() is SmtpSender.SenderName or WebhookSender.SenderName or DevOutboxSender.SenderName),
+                "Delivery:Channels values must be smtp, webhook or outbox.")
+            .Validate(o => !o.Channels.Values.Any(v => string.Equals(v.Trim(), SmtpSender.SenderName, StringComparison.OrdinalIgnoreCase)) || !string.IsNullOrWhiteSpace(o.Smtp.Host),
+                "Delivery:Smtp:Host is required when a channel is sent by smtp.")
+            .Validate(o => !o.Channels.Values.Any(v => string.Equals(v.Trim(), WebhookSender.SenderName, StringComparison.OrdinalIgnoreCase))
+                    || (o.Webhook.Url is not null && !string.IsNullOrEmpty(o.Webhook.Secret) && o.Webhook.Secret.Length >= 16),
+                "Delivery:Webhook:Url and a Delivery:Webhook:Secret of 16+ characters are required when a channel is sent by webhook.")
+            .ValidateOnStart();
+
+        services.AddSingleton<ScheduleStore>();
+        services.AddSingleton<DeliveryStore>();
+        services.AddSingleton<DeliverySignal>();
+        services.AddSingleton<FollowUpScheduler>();
+        services.AddSingleton<InvitationResender>();
+        services.AddHostedService<SchedulerLoop>();
+
+        services.AddHttpClient<WebhookSender>();
+        services.AddTransient<IInvitationSender>(sp => sp.GetRequiredService<WebhookSender>());
+        services.AddSingleton<SmtpSender>();
+        services.AddSingleton<IInvitationSender>(sp => sp.GetRequiredService<SmtpSender>());
+        services.AddSingleton<DevOutboxSender>();
+        services.AddSingleton<IInvitationSender>(sp => sp.GetRequiredService<DevOutboxSender>());
+        services.AddScoped<DeliveryProcessor>();
+        services.AddHostedService<DeliveryLoop>();
         return builder;
     }
 
@@ -15,6 +57,8 @@ public static class FollowUpFeature
     {
         app.MapPatientsApi();
         app.MapInvitationsApi();
+        app.MapPatientPages();
+        app.MapDevOutboxPage();
         return app;
     }
 }

@@ -1,0 +1,406 @@
+using System.Data;
+using System.Globalization;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Surveys.Contracts;
+using Surveys.ServiceDefaults.Data;
+using Surveys.ServiceDefaults.Outbox;
+
+namespace Surveys.Intake.Data;
+
+public sealed record PatientContact(string Channel, string Address);
+
+public sealed record PatientDetails(
+    Guid Id, string? DisplayName, string Language, string TimeZone, string? IndexDate, string? Protocol, DateTimeOffset CreatedAt, IReadOnlyList<PatientContact> Contacts);
+
+/// <summary>A patient enrolled in a protocol, as the scheduler sees them (no name, no contact).</summary>
+public sealed record EnrolledPatient(Guid Id, string TimeZone, string IndexDate, string Protocol);
+
+/// <summary>An invitation the scheduler is about to issue.</summary>
+public sealed record ScheduledInvitation(
+    Guid Id, Guid PatientId, string ScheduleKey, string Instrument, string DefinitionVersion, DateTimeOffset CreatedAt, DateTimeOffset DueAt,
+    DateTimeOffset ExpiresAt, string ReminderHours, string TokenHash, string ProtectedToken);
+
+/// <summary>An open scheduled invitation that may be owed a reminder.</summary>
+public sealed record OpenScheduled(Guid Id, Guid PatientId, DateTimeOffset CreatedAt, DateTimeOffset DueAt, DateTimeOffset ExpiresAt, string ReminderHours, DateTimeOffset? LastReminderAt);
+
+/// <summary>One invitation as staff see it.</summary>
+public sealed record InvitationView(
+    Guid Id, string Instrument, string DefinitionVersion, string? ScheduleKey, DateTimeOffset CreatedAt, DateTimeOffset? DueAt, DateTimeOffset ExpiresAt,
+    int RemindersSent, DateTimeOffset? UsedAt, DateTimeOffset? ExpiredAt, DateTimeOffset? SupersededAt, Guid? ReplacesId, int DeliveriesSent, int DeliveriesPending)
+{
+    public Invitation AsInvitation(Guid patientId) => new(Id, patientId, Instrument, DefinitionVersion, CreatedAt, ExpiresAt, UsedAt)
+    {
+        ExpiredAt = ExpiredAt,
+        SupersededAt = SupersededAt,
+    };
+}
+
+public enum ResendOutcome
+{
+    Resent,
+    NotFound,
+    Closed,
+}
+
+/// <summary>
+/// Enrolment, the follow-up schedule and resends. Every write that creates something to send also writes its
+/// deliveries (one per patient contact) in the same transaction; every expiry writes its
+/// <see cref="InvitationExpired"/> message into the outbox in the same transaction.
+/// </summary>
+public sealed class ScheduleStore(SqliteDb db, MessageOutbox outbox, TimeProvider time)
+{
+    private const string OpenClause = "used_at IS NULL AND expired_at IS NULL AND superseded_at IS NULL";
+
+#pragma warning disable CA1812 // Dapper instantiates the row classes
+    private sealed class PatientRow
+    {
+        public Guid Id { get; set; }
+        public string? DisplayName { get; set; }
+        public string Language { get; set; } = "en";
+        public string TimeZone { get; set; } = "UTC";
+        public string? IndexDate { get; set; }
+        public string? Protocol { get; set; }
+        public DateTimeOffset CreatedAt { get; set; }
+    }
+
+    private sealed class ContactRow
+    {
+        public string Channel { get; set; } = "";
+        public string Address { get; set; } = "";
+    }
+
+    private sealed class EnrolledRow
+    {
+        public Guid Id { get; set; }
+        public string TimeZone { get; set; } = "UTC";
+        public string IndexDate { get; set; } = "";
+        public string Protocol { get; set; } = "";
+    }
+
+    private sealed class OpenRow
+    {
+        public Guid Id { get; set; }
+        public Guid PatientId { get; set; }
+        public DateTimeOffset CreatedAt { get; set; }
+        public DateTimeOffset DueAt { get; set; }
+        public DateTimeOffset ExpiresAt { get; set; }
+        public string ReminderHours { get; set; } = "";
+        public DateTimeOffset? LastReminderAt { get; set; }
+    }
+
+    private sealed class ExpiredRow
+    {
+        public Guid Id { get; set; }
+        public Guid PatientId { get; set; }
+        public string Instrument { get; set; } = "";
+        public string DefinitionVersion { get; set; } = "";
+        public DateTimeOffset CreatedAt { get; set; }
+        public DateTimeOffset ExpiresAt { get; set; }
+    }
+
+    private sealed class InvitationViewRow
+    {
+        public Guid Id { get; set; }
+        public Guid PatientId { get; set; }
+        public string Instrument { get; set; } = "";
+        public string DefinitionVersion { get; set; } = "";
+        public string? ScheduleKey { get; set; }
+        public DateTimeOffset CreatedAt { get; set; }
+        public DateTimeOffset? DueAt { get; set; }
+        public DateTimeOffset ExpiresAt { get; set; }
+        public long RemindersSent { get; set; }
+        public DateTimeOffset? UsedAt { get; set; }
+        public DateTimeOffset? ExpiredAt { get; set; }
+        public DateTimeOffset? SupersededAt { get; set; }
+        public Guid? ReplacesId { get; set; }
+        public DateTimeOffset? LastReminderAt { get; set; }
+        public string? ReminderHours { get; set; }
+        public long DeliveriesSent { get; set; }
+        public long DeliveriesPending { get; set; }
+    }
+#pragma warning restore CA1812
+
+    public async Task CreatePatientAsync(PatientDetails patient, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(patient);
+        await db.WriteAsync(async (connection, transaction) =>
+        {
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO patients (id, created_at, display_name, language, time_zone, index_date, protocol)
+                VALUES (@Id, @CreatedAt, @DisplayName, @Language, @TimeZone, @IndexDate, @Protocol)
+                """,
+                new { patient.Id, patient.CreatedAt, patient.DisplayName, patient.Language, patient.TimeZone, patient.IndexDate, patient.Protocol },
+                transaction);
+            foreach (var contact in patient.Contacts)
+            {
+                await connection.ExecuteAsync(
+                    "INSERT INTO patient_contacts (patient_id, channel, address) VALUES (@Id, @Channel, @Address)",
+                    new { patient.Id, contact.Channel, contact.Address },
+                    transaction);
+            }
+
+            return 0;
+        }, ct);
+    }
+
+    public async Task<PatientDetails?> GetPatientAsync(Guid id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<PatientRow>(new CommandDefinition(
+            """
+            SELECT id AS Id, display_name AS DisplayName, language AS Language, time_zone AS TimeZone, index_date AS IndexDate,
+                   protocol AS Protocol, created_at AS CreatedAt
+            FROM patients WHERE id = @id
+            """,
+            new { id },
+            cancellationToken: ct));
+        if (row is null)
+        {
+            return null;
+        }
+
+        var contacts = await connection.QueryAsync<ContactRow>(new CommandDefinition(
+            "SELECT channel AS Channel, address AS Address FROM patient_contacts WHERE patient_id = @id ORDER BY channel",
+            new { id },
+            cancellationToken: ct));
+        return new PatientDetails(row.Id, row.DisplayName, row.Language, row.TimeZone, row.IndexDate, row.Protocol, row.CreatedAt,
+            contacts.Select(c => new PatientContact(c.Channel, c.Address)).ToList());
+    }
+
+    /// <summary>Moves the patient to another protocol (and index date); false when there is no such patient.</summary>
+    public async Task<bool> ChangeProtocolAsync(Guid id, string protocol, string indexDate, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE patients SET protocol = @protocol, index_date = @indexDate WHERE id = @id",
+            new { id, protocol, indexDate },
+            cancellationToken: ct)) > 0;
+    }
+
+    public async Task<IReadOnlyList<EnrolledPatient>> EnrolledPatientsAsync(Guid? only, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<EnrolledRow>(new CommandDefinition(
+            """
+            SELECT id AS Id, time_zone AS TimeZone, index_date AS IndexDate, protocol AS Protocol
+            FROM patients WHERE protocol IS NOT NULL AND index_date IS NOT NULL AND (@only IS NULL OR id = @only)
+            """,
+            new { only },
+            cancellationToken: ct));
+        return rows.Select(r => new EnrolledPatient(r.Id, r.TimeZone, r.IndexDate, r.Protocol)).ToList();
+    }
+
+    public async Task<HashSet<string>> ScheduleKeysAsync(Guid patientId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var keys = await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT schedule_key FROM invitations WHERE patient_id = @patientId AND schedule_key IS NOT NULL",
+            new { patientId },
+            cancellationToken: ct));
+        return keys.ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>
+    /// Issues a scheduled invitation unless its schedule key exists already (another instance, or before a
+    /// restart): the unique key makes issuing exactly-once. Its deliveries are written in the same transaction.
+    /// </summary>
+    public async Task<bool> IssueScheduledAsync(ScheduledInvitation invitation, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(invitation);
+        return await db.WriteAsync(async (connection, transaction) =>
+        {
+            var inserted = (await connection.QueryAsync<string>(
+                """
+                INSERT INTO invitations (id, patient_id, instrument, definition_version, token_hash, created_at, expires_at,
+                                         schedule_key, due_at, reminder_hours, protected_token)
+                VALUES (@Id, @PatientId, @Instrument, @DefinitionVersion, @TokenHash, @CreatedAt, @ExpiresAt,
+                        @ScheduleKey, @DueAt, @ReminderHours, @ProtectedToken)
+                ON CONFLICT (schedule_key) WHERE schedule_key IS NOT NULL DO NOTHING
+                RETURNING id
+                """,
+                invitation,
+                transaction)).AsList();
+            if (inserted.Count == 0)
+            {
+                return false;
+            }
+
+            await EnqueueDeliveriesAsync(connection, transaction, invitation.Id, invitation.PatientId, "invitation", invitation.CreatedAt);
+            return true;
+        }, ct);
+    }
+
+    /// <summary>Open scheduled invitations with a reminder plan, for the reminder pass.</summary>
+    public async Task<IReadOnlyList<OpenScheduled>> OpenScheduledAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<OpenRow>(new CommandDefinition(
+            $"""
+            SELECT id AS Id, patient_id AS PatientId, created_at AS CreatedAt, due_at AS DueAt, expires_at AS ExpiresAt,
+                   reminder_hours AS ReminderHours, last_reminder_at AS LastReminderAt
+            FROM invitations
+            WHERE schedule_key IS NOT NULL AND {OpenClause} AND expires_at > @now AND due_at IS NOT NULL
+                  AND reminder_hours IS NOT NULL AND reminder_hours <> ''
+            """,
+            new { now },
+            cancellationToken: ct));
+        return rows.Select(r => new OpenScheduled(r.Id, r.PatientId, r.CreatedAt, r.DueAt, r.ExpiresAt, r.ReminderHours, r.LastReminderAt)).ToList();
+    }
+
+    /// <summary>
+    /// Records the reminder for slot <paramref name="slot"/> if nobody recorded a later one meanwhile (a
+    /// compare-and-set on last_reminder_at), and writes its deliveries; false when another instance was first
+    /// or the invitation closed.
+    /// </summary>
+    public async Task<bool> RecordReminderAsync(OpenScheduled invitation, DateTimeOffset slot, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(invitation);
+        return await db.WriteAsync(async (connection, transaction) =>
+        {
+            var updated = await connection.ExecuteAsync(
+                $"""
+                UPDATE invitations SET reminders_sent = reminders_sent + 1, last_reminder_at = @slot
+                WHERE id = @Id AND {OpenClause} AND expires_at > @slot AND (last_reminder_at IS NULL OR last_reminder_at < @slot)
+                """,
+                new { invitation.Id, slot },
+                transaction);
+            if (updated == 0)
+            {
+                return false;
+            }
+
+            await EnqueueDeliveriesAsync(connection, transaction, invitation.Id, invitation.PatientId, "reminder", time.GetUtcNow());
+            return true;
+        }, ct);
+    }
+
+    /// <summary>
+    /// Closes every scheduled invitation whose window has passed unanswered and publishes
+    /// <see cref="InvitationExpired"/> for each, in one transaction; returns how many closed.
+    /// </summary>
+    public async Task<int> ExpireDueAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var count = await db.WriteAsync(async (connection, transaction) =>
+        {
+            var rows = (await connection.QueryAsync<ExpiredRow>(
+                $"""
+                UPDATE invitations SET expired_at = expires_at
+                WHERE schedule_key IS NOT NULL AND {OpenClause} AND expires_at <= @now
+                RETURNING id AS Id, patient_id AS PatientId, instrument AS Instrument, definition_version AS DefinitionVersion,
+                          created_at AS CreatedAt, expires_at AS ExpiresAt
+                """,
+                new { now },
+                transaction)).AsList();
+            foreach (var row in rows)
+            {
+                await outbox.EnqueueAsync(connection, transaction,
+                    new InvitationExpired(row.Id, row.PatientId, row.Instrument, row.DefinitionVersion, row.CreatedAt, row.ExpiresAt));
+            }
+
+            return rows.Count;
+        }, ct);
+        if (count > 0)
+        {
+            outbox.Notify();
+        }
+
+        return count;
+    }
+
+    public async Task<IReadOnlyList<InvitationView>> ListInvitationsAsync(Guid patientId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<InvitationViewRow>(new CommandDefinition(
+            """
+            SELECT i.id AS Id, i.patient_id AS PatientId, i.instrument AS Instrument, i.definition_version AS DefinitionVersion,
+                   i.schedule_key AS ScheduleKey, i.created_at AS CreatedAt, i.due_at AS DueAt, i.expires_at AS ExpiresAt,
+                   i.reminders_sent AS RemindersSent, i.used_at AS UsedAt, i.expired_at AS ExpiredAt, i.superseded_at AS SupersededAt,
+                   i.replaces_id AS ReplacesId,
+                   (SELECT COUNT(*) FROM deliveries d WHERE d.invitation_id = i.id AND d.sent_at IS NOT NULL) AS DeliveriesSent,
+                   (SELECT COUNT(*) FROM deliveries d WHERE d.invitation_id = i.id AND d.sent_at IS NULL AND d.cancelled_at IS NULL AND d.failed_at IS NULL) AS DeliveriesPending
+            FROM invitations i WHERE i.patient_id = @patientId
+            ORDER BY COALESCE(i.due_at, i.created_at) DESC, i.created_at DESC
+            """,
+            new { patientId },
+            cancellationToken: ct));
+        return rows.Select(r => new InvitationView(
+            r.Id, r.Instrument, r.DefinitionVersion, r.ScheduleKey, r.CreatedAt, r.DueAt, r.ExpiresAt, (int)r.RemindersSent, r.UsedAt, r.ExpiredAt,
+            r.SupersededAt, r.ReplacesId, (int)r.DeliveriesSent, (int)r.DeliveriesPending)).ToList();
+    }
+
+    /// <summary>
+    /// Replaces an open invitation with a new link in one transaction: the old row is marked superseded (its
+    /// schedule key and protected token cleared), the new one takes over the key, due time, window and reminder
+    /// plan, and its deliveries are written.
+    /// </summary>
+    public async Task<(ResendOutcome Outcome, Guid NewId, DateTimeOffset ExpiresAt)> ResendAsync(
+        Guid patientId, Guid invitationId, string tokenHash, string protectedToken, DateTimeOffset now, CancellationToken ct)
+    {
+        return await db.WriteAsync(async (connection, transaction) =>
+        {
+            var old = await connection.QuerySingleOrDefaultAsync<InvitationViewRow>(
+                """
+                SELECT id AS Id, patient_id AS PatientId, instrument AS Instrument, definition_version AS DefinitionVersion, schedule_key AS ScheduleKey,
+                       created_at AS CreatedAt, due_at AS DueAt, expires_at AS ExpiresAt, used_at AS UsedAt, expired_at AS ExpiredAt,
+                       superseded_at AS SupersededAt, reminder_hours AS ReminderHours, last_reminder_at AS LastReminderAt
+                FROM invitations WHERE id = @invitationId AND patient_id = @patientId
+                """,
+                new { invitationId, patientId },
+                transaction);
+            if (old is null)
+            {
+                return (ResendOutcome.NotFound, Guid.Empty, default(DateTimeOffset));
+            }
+
+            if (old.UsedAt is not null || old.ExpiredAt is not null || old.SupersededAt is not null || old.ExpiresAt <= now)
+            {
+                return (ResendOutcome.Closed, Guid.Empty, old.ExpiresAt);
+            }
+
+            await connection.ExecuteAsync(
+                "UPDATE invitations SET superseded_at = @now, schedule_key = NULL, protected_token = NULL WHERE id = @invitationId",
+                new { invitationId, now },
+                transaction);
+            var newId = Guid.NewGuid();
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO invitations (id, patient_id, instrument, definition_version, token_hash, created_at, expires_at,
+                                         schedule_key, due_at, reminder_hours, last_reminder_at, protected_token, replaces_id)
+                VALUES (@newId, @PatientId, @Instrument, @DefinitionVersion, @tokenHash, @now, @ExpiresAt,
+                        @ScheduleKey, @DueAt, @ReminderHours, @LastReminderAt, @protectedToken, @Id)
+                """,
+                new
+                {
+                    newId, old.PatientId, old.Instrument, old.DefinitionVersion, tokenHash, now, old.ExpiresAt, old.ScheduleKey, old.DueAt,
+                    old.ReminderHours, LastReminderAt = old.LastReminderAt is { } last && last > now ? last : now, protectedToken, old.Id,
+                },
+                transaction);
+            await EnqueueDeliveriesAsync(connection, transaction, newId, patientId, "invitation", now);
+            return (ResendOutcome.Resent, newId, old.ExpiresAt);
+        }, ct);
+    }
+
+    private static async Task EnqueueDeliveriesAsync(SqliteConnection connection, IDbTransaction transaction, Guid invitationId, Guid patientId, string kind, DateTimeOffset now)
+    {
+        var channels = await connection.QueryAsync<string>(
+            "SELECT channel FROM patient_contacts WHERE patient_id = @patientId ORDER BY channel", new { patientId }, transaction);
+        foreach (var channel in channels)
+        {
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO deliveries (id, invitation_id, patient_id, kind, contact_channel, created_at, next_attempt_at)
+                VALUES (@id, @invitationId, @patientId, @kind, @channel, @now, @now)
+                """,
+                new { id = Guid.NewGuid(), invitationId, patientId, kind, channel, now },
+                transaction);
+        }
+    }
+
+    internal static string FormatHours(IEnumerable<TimeSpan> reminders) =>
+        string.Join(',', reminders.Select(r => r.TotalHours.ToString(CultureInfo.InvariantCulture)));
+
+    internal static IReadOnlyList<TimeSpan> ParseHours(string? hours) =>
+        string.IsNullOrEmpty(hours) ? [] : hours.Split(',').Select(h => TimeSpan.FromHours(double.Parse(h, CultureInfo.InvariantCulture))).ToList();
+}

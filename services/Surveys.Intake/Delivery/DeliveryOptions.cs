@@ -1,0 +1,59 @@
+namespace Surveys.Intake.Delivery;
+
+/// <summary>Configuration section <c>Delivery</c>: how invitations reach patients.</summary>
+public sealed class DeliveryOptions
+{
+    public const string Section = "Delivery";
+
+    /// <summary>
+    /// Sender per contact channel, e.g. <c>Delivery__Channels__email=smtp</c>, <c>Delivery__Channels__sms=webhook</c>.
+    /// A channel not listed goes to the development outbox (<c>outbox</c>), shown at /dev/outbox.
+    /// </summary>
+    public Dictionary<string, string> Channels { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Attempts per message before it is marked failed (each later than the last, up to an hour apart).</summary>
+    public int MaxAttempts { get; set; } = 10;
+
+    /// <summary>How often the sender loop looks for due messages when nothing wakes it.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    public SmtpOptions Smtp { get; set; } = new();
+
+    public WebhookOptions Webhook { get; set; } = new();
+
+    public string SenderFor(string contactChannel) =>
+        Channels.TryGetValue(contactChannel, out var sender) && !string.IsNullOrWhiteSpace(sender) ? sender.Trim().ToLowerInvariant() : DevOutboxSender.SenderName;
+}
+
+public sealed class SmtpOptions
+{
+    public string? Host { get; set; }
+
+    public int Port { get; set; } = 587;
+
+    /// <summary>None, Auto, StartTls, StartTlsWhenAvailable or SslOnConnect (MailKit's SecureSocketOptions).</summary>
+    public string Security { get; set; } = "StartTls";
+
+    public string From { get; set; } = "surveys@localhost";
+
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+public sealed class WebhookOptions
+{
+    public Uri? Url { get; set; }
+
+    /// <summary>Signs each body: header <c>X-Surveys-Signature: sha256=&lt;hex HMAC-SHA256&gt;</c>.</summary>
+    public string? Secret { get; set; }
+
+    /// <summary>Retries within one attempt (exponential from <see cref="RetryDelay"/>) on 5xx, 408, 429 and network errors.</summary>
+    public int MaxRetries { get; set; } = 3;
+
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
+}

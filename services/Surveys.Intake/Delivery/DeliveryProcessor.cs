@@ -1,0 +1,151 @@
+using Microsoft.Extensions.Options;
+using Surveys.Intake.Data;
+using Surveys.Intake.Invitations;
+
+namespace Surveys.Intake.Delivery;
+
+/// <summary>The clinic's name in messages (configuration <c>Intake:ClinicName</c>).</summary>
+public sealed class ClinicOptions
+{
+    public string ClinicName { get; set; } = "Your clinic";
+}
+
+/// <summary>Wakes the sender loop when something was queued (it also polls).</summary>
+public sealed class DeliverySignal : IDisposable
+{
+    private readonly SemaphoreSlim _signal = new(0, 1);
+
+    public void Notify()
+    {
+        try
+        {
+            _signal.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // already signalled
+        }
+    }
+
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+
+    public void Dispose() => _signal.Dispose();
+}
+
+/// <summary>
+/// Sends due messages from the <c>deliveries</c> table: claim (a lease, so two instances do not both send),
+/// build the text from the protected token, send through the configured <see cref="IInvitationSender"/>, mark
+/// sent. A failure is retried later with growing delays; a message whose link closed meanwhile is cancelled.
+/// </summary>
+public sealed partial class DeliveryProcessor(
+    DeliveryStore store,
+    LinkProtector protector,
+    IEnumerable<IInvitationSender> senders,
+    IOptions<DeliveryOptions> deliveryOptions,
+    IOptions<IntakeOptions> intakeOptions,
+    IOptions<ClinicOptions> clinicOptions,
+    TimeProvider time,
+    ILogger<DeliveryProcessor> logger)
+{
+    private readonly Dictionary<string, IInvitationSender> _senders = senders.ToDictionary(s => s.Name, StringComparer.Ordinal);
+
+    /// <summary>Sends every message due now; returns how many were sent.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        var sent = 0;
+        foreach (var id in await store.DueAsync(time.GetUtcNow(), 100, ct))
+        {
+            if (await SendOneAsync(id, ct))
+            {
+                sent++;
+            }
+        }
+
+        return sent;
+    }
+
+    private async Task<bool> SendOneAsync(Guid id, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var delivery = await store.ClaimAsync(id, now, ct);
+        if (delivery is null)
+        {
+            return false;
+        }
+
+        var token = protector.TryUnprotect(delivery.ProtectedToken);
+        if (token is null || delivery.Address is null)
+        {
+            var reason = delivery.Address is null ? "contact removed" : "link closed";
+            await store.CancelAsync(id, reason, now, ct);
+            LogCancelled(logger, id, reason);
+            return false;
+        }
+
+        var senderName = deliveryOptions.Value.SenderFor(delivery.ContactChannel);
+        try
+        {
+            if (!_senders.TryGetValue(senderName, out var sender))
+            {
+                throw new InvalidOperationException($"No sender named '{senderName}' (Delivery:Channels:{delivery.ContactChannel}).");
+            }
+
+            var link = new Uri(intakeOptions.Value.PublicBaseUrl, $"s/{token}");
+            var (subject, text) = MessageText.Build(delivery.Kind, delivery.Language, clinicOptions.Value.ClinicName, link);
+            await sender.SendAsync(new OutgoingMessage(id, delivery.ContactChannel, delivery.Address, subject, text), ct);
+            await store.MarkSentAsync(id, sender.Name, time.GetUtcNow(), ct);
+            LogSent(logger, id, delivery.Kind, sender.Name);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // Only the exception's type is kept or logged: messages can hold an address.
+            var giveUp = delivery.Attempts >= Math.Max(1, deliveryOptions.Value.MaxAttempts);
+            var delay = TimeSpan.FromSeconds(Math.Min(3600, 30 * Math.Pow(2, Math.Min(delivery.Attempts - 1, 10))));
+            await store.RetryLaterAsync(id, ex.GetType().Name, time.GetUtcNow() + delay, giveUp, time.GetUtcNow(), ct);
+            LogFailed(logger, id, senderName, delivery.Attempts, ex.GetType().Name, giveUp);
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} ({Kind}) sent via {Sender}")]
+    private static partial void LogSent(ILogger logger, Guid deliveryId, string kind, string sender);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} cancelled: {Reason}")]
+    private static partial void LogCancelled(ILogger logger, Guid deliveryId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} via {Sender} failed on attempt {Attempt} ({ExceptionType}); gave up: {GaveUp}")]
+    private static partial void LogFailed(ILogger logger, Guid deliveryId, string sender, int attempt, string exceptionType, bool gaveUp);
+}
+
+/// <summary>The background loop around <see cref="DeliveryProcessor"/>.</summary>
+public sealed partial class DeliveryLoop(IServiceScopeFactory scopes, DeliverySignal signal, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<DeliveryLoop> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                using (var scope = scopes.CreateScope())
+                {
+                    await scope.ServiceProvider.GetRequiredService<DeliveryProcessor>().RunOnceAsync(stoppingToken);
+                }
+
+                await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException ex)
+            {
+                LogStoreFailure(logger, ex);
+                await Task.Delay(options.Value.PollInterval, time, stoppingToken);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery store unavailable")]
+    private static partial void LogStoreFailure(ILogger logger, Exception exception);
+}

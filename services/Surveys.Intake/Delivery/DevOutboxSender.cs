@@ -1,0 +1,30 @@
+using Dapper;
+using Surveys.Intake.Invitations;
+using Surveys.ServiceDefaults.Data;
+
+namespace Surveys.Intake.Delivery;
+
+/// <summary>
+/// Development delivery: keeps what would have been sent (text protected like the token) in <c>dev_outbox</c>,
+/// shown to admins at /dev/outbox. The default for every contact channel no sender is configured for.
+/// </summary>
+public sealed class DevOutboxSender(SqliteDb db, LinkProtector protector, TimeProvider time) : IInvitationSender
+{
+    public const string SenderName = "outbox";
+
+    public string Name => SenderName;
+
+    public async Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO dev_outbox (delivery_id, contact_channel, recipient, subject, protected_text, created_at)
+            VALUES (@DeliveryId, @ContactChannel, @To, @Subject, @text, @now)
+            ON CONFLICT (delivery_id) DO NOTHING
+            """,
+            new { message.DeliveryId, message.ContactChannel, message.To, message.Subject, text = protector.Protect(message.Text), now = time.GetUtcNow() },
+            cancellationToken: cancellationToken));
+    }
+}
