@@ -13,13 +13,13 @@ public static class MessageText
         if (string.Equals(language, "hi", StringComparison.Ordinal))
         {
             return reminder
-                ? ($"{clinicName}: अनुस्मारक", $"{clinicName}: आपकी प्रश्नावली अभी भी आपका इंतज़ार कर रही है। अपना निजी लिंक खोलें: {link}\nयह लिंक केवल आपके लिए है।")
-                : ($"{clinicName}: आपके लिए एक प्रश्नावली", $"{clinicName}: आपके लिए एक नई प्रश्नावली है। अपना निजी लिंक खोलें: {link}\nयह लिंक केवल आपके लिए है।");
+                ? ($"{clinicName}: अनुस्मारक", $"{clinicName}: आपकी प्रश्नावली अभी भी आपका इंतज़ार कर रही है। अपना निजी लिंक खोलें:\n{link}\nयह लिंक केवल आपके लिए है।")
+                : ($"{clinicName}: आपके लिए एक प्रश्नावली", $"{clinicName}: आपके लिए एक नई प्रश्नावली है। अपना निजी लिंक खोलें:\n{link}\nयह लिंक केवल आपके लिए है।");
         }
 
         return reminder
-            ? ($"{clinicName}: a reminder", $"{clinicName}: a reminder that a short questionnaire is waiting for you. Open your personal link: {link}\nThis link is for you only.")
-            : ($"{clinicName}: a questionnaire for you", $"{clinicName}: a short questionnaire is waiting for you. Open your personal link: {link}\nThis link is for you only.");
+            ? ($"{clinicName}: a reminder", $"{clinicName}: a reminder that a short questionnaire is waiting for you. Open your personal link:\n{link}\nThis link is for you only.")
+            : ($"{clinicName}: a questionnaire for you", $"{clinicName}: a short questionnaire is waiting for you. Open your personal link:\n{link}\nThis link is for you only.");
     }
 }
 

@@ -1,0 +1,128 @@
+using Dapper;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Surveys.Contracts;
+using Surveys.Instruments;
+using Surveys.Intake;
+using Surveys.Intake.Data;
+using Surveys.Intake.Delivery;
+using Surveys.Intake.Invitations;
+using Surveys.Intake.Scheduling;
+using Surveys.ServiceDefaults.Data;
+using Surveys.ServiceDefaults.Outbox;
+
+namespace Surveys.UnitTests.Scheduling;
+
+/// <summary>
+/// Intake's follow-up pieces on a real SQLite file and a fake clock, built the way the host builds them.
+/// Each <see cref="Instance"/> is one intake process: its own SqliteDb, outbox, scheduler and protector.
+/// </summary>
+internal sealed class FollowUpWorld : IDisposable
+{
+    public static readonly InstrumentCatalog Instruments = InstrumentCatalog.LoadEmbedded();
+
+    public FollowUpWorld(DateTimeOffset start)
+    {
+        Directory = System.IO.Directory.CreateTempSubdirectory("surveys-followup-").FullName;
+        Time = new FakeTimeProvider(start);
+        Protocols = ProtocolCatalog.LoadEmbedded(Instruments);
+        var first = NewInstance();
+        var scripts = Migrator.FromAssembly(typeof(IntakeStore).Assembly, "Surveys.Intake")
+            .Concat(Migrator.FromAssembly(typeof(MessageOutbox).Assembly, "outbox", "migrations/outbox/"));
+        new Migrator(first.Db, NullLogger<Migrator>.Instance).MigrateAsync(scripts).GetAwaiter().GetResult();
+        Main = first;
+    }
+
+    public string Directory { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public ProtocolCatalog Protocols { get; }
+
+    public Instance Main { get; }
+
+    public IntakeOptions IntakeOptions { get; } = new() { PublicBaseUrl = new Uri("https://surveys.example.org/") };
+
+    public DeliveryOptions DeliveryOptions { get; } = new();
+
+    public Instance NewInstance() => new(this);
+
+    public async Task<Guid> EnrolAsync(string indexDate, string timeZone = "Asia/Kolkata", string protocol = "t1d-followup", params PatientContact[] contacts)
+    {
+        var id = Guid.NewGuid();
+        await Main.Schedule.CreatePatientAsync(
+            new PatientDetails(id, "Test Person", "en", timeZone, indexDate, protocol, Time.GetUtcNow(), contacts.Length == 0 ? [new PatientContact("email", "p@example.org")] : contacts),
+            CancellationToken.None);
+        return id;
+    }
+
+    public async Task<long> CountAsync(string sql, object? parameters = null)
+    {
+        await using var connection = await Main.Db.OpenAsync();
+        return await connection.ExecuteScalarAsync<long>(sql, parameters);
+    }
+
+    public async Task<List<T>> QueryAsync<T>(string sql, object? parameters = null)
+    {
+        await using var connection = await Main.Db.OpenAsync();
+        return (await connection.QueryAsync<T>(sql, parameters)).AsList();
+    }
+
+    /// <summary>Answers an invitation the way POST /api/responses does (same store method).</summary>
+    public async Task AnswerAsync(Guid invitationId, Guid patientId, string instrument)
+    {
+        var outcome = await Main.Intake.AcceptSubmissionAsync(
+            new SurveySubmitted(Guid.NewGuid(), invitationId, patientId, instrument, "1.0.0", new Dictionary<string, decimal?>(), Time.GetUtcNow()),
+            CancellationToken.None);
+        Assert.That(outcome, Is.EqualTo(AcceptOutcome.Accepted));
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        System.IO.Directory.Delete(Directory, recursive: true);
+    }
+
+    internal sealed class Instance
+    {
+        public Instance(FollowUpWorld world)
+        {
+            Db = new SqliteDb(Path.Combine(world.Directory, "intake.db"), new StorageOptions { Synchronous = "OFF" });
+            Outbox = new MessageOutbox(world.Time);
+            Schedule = new ScheduleStore(Db, Outbox, world.Time);
+            Deliveries = new DeliveryStore(Db);
+            Intake = new IntakeStore(Db, Outbox);
+            Protector = new LinkProtector(DataProtectionProvider.Create(new DirectoryInfo(Path.Combine(world.Directory, "keys"))));
+            Signal = new DeliverySignal();
+            Scheduler = new FollowUpScheduler(Schedule, world.Protocols, Instruments, Protector, Signal, world.Time, NullLogger<FollowUpScheduler>.Instance);
+            Resender = new InvitationResender(Schedule, Protector, Signal, world.Time);
+            World = world;
+        }
+
+        public FollowUpWorld World { get; }
+
+        public SqliteDb Db { get; }
+
+        public MessageOutbox Outbox { get; }
+
+        public ScheduleStore Schedule { get; }
+
+        public DeliveryStore Deliveries { get; }
+
+        public IntakeStore Intake { get; }
+
+        public LinkProtector Protector { get; }
+
+        public DeliverySignal Signal { get; }
+
+        public FollowUpScheduler Scheduler { get; }
+
+        public InvitationResender Resender { get; }
+
+        public DeliveryProcessor Processor(params IInvitationSender[] senders) => new(
+            Deliveries, Protector, senders, Options.Create(World.DeliveryOptions), Options.Create(World.IntakeOptions),
+            Options.Create(new ClinicOptions { ClinicName = "Riverside Clinic" }), World.Time, NullLogger<DeliveryProcessor>.Instance);
+    }
+}
