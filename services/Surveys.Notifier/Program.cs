@@ -13,7 +13,11 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 builder.AddSqliteStore("notifier.db", typeof(NotifierStore).Assembly);
 builder.AddOutbox();
-builder.AddSurveysBus("notifier", bus => bus.AddConsumer<SurveyScoredConsumer>());
+builder.AddSurveysBus("notifier", bus =>
+{
+    bus.AddConsumer<SurveyScoredConsumer>();
+    bus.AddConsumer<InvitationExpiredConsumer>();
+});
 builder.AddInstruments();
 builder.AddAudit();
 builder.Services.AddSingleton<NotifierStore>();

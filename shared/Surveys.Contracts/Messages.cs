@@ -17,6 +17,7 @@ public sealed record SurveySubmitted(
 /// <summary>The result of scoring one submission with the instrument's definition.</summary>
 /// <param name="Status">scored, incomplete or invalid.</param>
 /// <param name="ItemGrades">Answered items, where they matter to rules (the diary's symptom grades).</param>
+/// <param name="Answers">The answers as given (item id to value), so nurses can see what triggered an alert.</param>
 public sealed record SurveyScored(
     Guid SubmissionId,
     Guid PatientId,
@@ -30,7 +31,8 @@ public sealed record SurveyScored(
     IReadOnlyDictionary<string, decimal> Subscores,
     IReadOnlyDictionary<string, decimal> ItemGrades,
     DateTimeOffset SubmittedAt,
-    DateTimeOffset ScoredAt);
+    DateTimeOffset ScoredAt,
+    IReadOnlyDictionary<string, decimal?>? Answers = null);
 
 /// <summary>An alert for nurses was raised from a scored submission.</summary>
 /// <param name="Severity">urgent, high or routine.</param>

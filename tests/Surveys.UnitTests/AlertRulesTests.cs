@@ -5,36 +5,62 @@ using Surveys.ServiceDefaults.Messaging;
 
 namespace Surveys.UnitTests;
 
-/// <summary>The first two rules, with thresholds read from the shipped instrument definitions.</summary>
+/// <summary>Every rule for every instrument, with thresholds read from the shipped definitions, at their exact boundaries.</summary>
 public class AlertRulesTests
 {
     private static readonly AlertRules Rules = new(InstrumentCatalog.LoadEmbedded());
+    private static readonly DateTimeOffset Day0 = new(2026, 1, 5, 9, 0, 0, TimeSpan.Zero);
 
-    private static SurveyScored Scored(string instrument, decimal? total, string status = "scored", string[]? flags = null, Dictionary<string, decimal>? grades = null) => new(
+    private static SurveyScored Scored(
+        string instrument, decimal? total, string status = "scored", string[]? flags = null, Dictionary<string, decimal>? grades = null, Dictionary<string, decimal?>? answers = null) => new(
         Guid.NewGuid(), Guid.NewGuid(), instrument, "1.0.0", status, total, null, false, flags ?? [],
-        new Dictionary<string, decimal>(), grades ?? [], DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
+        new Dictionary<string, decimal>(), grades ?? [], Day0.AddDays(28), Day0.AddDays(28), answers);
+
+    private static Baseline BaselineOf(decimal? total, Dictionary<string, decimal>? grades = null) =>
+        new(Guid.NewGuid(), total, grades ?? [], Day0);
+
+    private static IEnumerable<string> RulesOf(IEnumerable<AlertCandidate> alerts) => alerts.Select(a => a.Rule);
+
+    // 1. critical_item
 
     [Test]
-    public void Phq9_self_harm_flag_raises_an_urgent_critical_item_alert_that_says_why()
+    public void Phq9_self_harm_flag_raises_an_urgent_alert_that_names_the_item_and_shows_the_answer()
     {
-        var alerts = Rules.Evaluate(Scored("phq9", 4, flags: ["self_harm_risk"]));
+        var alerts = Rules.Evaluate(Scored("phq9", 4, flags: ["self_harm_risk"], answers: new() { ["9"] = 2 }), null);
 
-        Assert.That(alerts, Has.Count.EqualTo(1));
+        var alert = alerts.Single();
         Assert.Multiple(() =>
         {
-            Assert.That(alerts[0].Rule, Is.EqualTo("critical_item"));
-            Assert.That(alerts[0].Severity, Is.EqualTo("urgent"));
-            Assert.That(alerts[0].Reason, Does.Contain("item 9").And.Contain("better off dead").And.Contain("PHQ-9"));
+            Assert.That(alert.Rule, Is.EqualTo("critical_item"));
+            Assert.That(alert.Severity, Is.EqualTo("urgent"));
+            Assert.That(alert.Reason, Does.StartWith("PHQ-9: self_harm_risk").And.Contain("item 9").And.Contain("better off dead"));
+            Assert.That(System.Text.Json.JsonSerializer.Serialize(alert.Details["answers"]), Does.Contain("More than half the days").And.Contain("\"value\":2"));
         });
     }
 
     [Test]
-    public void Phq9_self_harm_flag_raises_an_alert_even_on_an_incomplete_form()
+    public void A_critical_item_fires_on_an_incomplete_form()
     {
-        var alerts = Rules.Evaluate(Scored("phq9", null, "incomplete", ["self_harm_risk"]));
-
-        Assert.That(alerts.Select(a => a.Rule), Is.EqualTo(new[] { "critical_item" }));
+        Assert.That(RulesOf(Rules.Evaluate(Scored("phq9", null, "incomplete", ["self_harm_risk"]), null)), Is.EqualTo(new[] { "critical_item" }));
     }
+
+    [TestCase("dka_warning")]
+    [TestCase("severe_hypo")]
+    public void Diary_critical_flags_raise_urgent_alerts_even_when_incomplete(string flag)
+    {
+        var alert = Rules.Evaluate(Scored("t1d_diary", null, "incomplete", [flag]), null).Single();
+
+        Assert.That((alert.Rule, alert.Severity), Is.EqualTo(("critical_item", "urgent")));
+        Assert.That(alert.Reason, Does.Contain(flag));
+    }
+
+    [Test]
+    public void A_diary_fever_flag_alone_raises_no_alert()
+    {
+        Assert.That(Rules.Evaluate(Scored("t1d_diary", null, flags: ["fever"], grades: new() { ["10"] = 1 }), null), Is.Empty);
+    }
+
+    // 2. severe_band
 
     [TestCase("phq9", 19, false)]
     [TestCase("phq9", 20, true)]
@@ -47,9 +73,10 @@ public class AlertRulesTests
     [TestCase("paid20", 40, true)]
     [TestCase("gold", 3, false)]
     [TestCase("gold", 4, true)]
-    public void A_total_in_the_severe_range_raises_a_high_severe_band_alert(string instrument, decimal total, bool expected)
+    [TestCase("paid5", 20, false)]
+    public void A_total_in_the_severe_range_raises_a_high_alert(string instrument, decimal total, bool expected)
     {
-        var alerts = Rules.Evaluate(Scored(instrument, total));
+        var alerts = Rules.Evaluate(Scored(instrument, total), null);
 
         Assert.That(alerts.Any(a => a.Rule == "severe_band" && a.Severity == "high"), Is.EqualTo(expected));
     }
@@ -57,37 +84,7 @@ public class AlertRulesTests
     [Test]
     public void An_incomplete_form_raises_no_severe_band_alert_from_its_total()
     {
-        Assert.That(Rules.Evaluate(Scored("phq9", 24, "incomplete")), Is.Empty);
-    }
-
-    [Test]
-    public void Severe_total_with_self_harm_raises_both_alerts()
-    {
-        var alerts = Rules.Evaluate(Scored("phq9", 22, flags: ["self_harm_risk"]));
-
-        Assert.That(alerts.Select(a => a.Rule), Is.EquivalentTo(new[] { "critical_item", "severe_band" }));
-    }
-
-    [Test]
-    public void A_calm_phq9_raises_nothing()
-    {
-        Assert.That(Rules.Evaluate(Scored("phq9", 3)), Is.Empty);
-    }
-
-    [TestCase("dka_warning")]
-    [TestCase("severe_hypo")]
-    public void Diary_critical_flags_raise_urgent_alerts(string flag)
-    {
-        var alerts = Rules.Evaluate(Scored("t1d_diary", null, "incomplete", [flag]));
-
-        Assert.That(alerts.Single().Rule, Is.EqualTo("critical_item"));
-        Assert.That(alerts.Single().Reason, Does.Contain(flag));
-    }
-
-    [Test]
-    public void A_diary_fever_flag_alone_raises_no_alert()
-    {
-        Assert.That(Rules.Evaluate(Scored("t1d_diary", null, flags: ["fever"], grades: new() { ["10"] = 1 })), Is.Empty);
+        Assert.That(Rules.Evaluate(Scored("phq9", 24, "incomplete"), null), Is.Empty);
     }
 
     [TestCase("3", 3, true)]
@@ -96,9 +93,117 @@ public class AlertRulesTests
     [TestCase("11", 5, false)]
     public void A_diary_symptom_graded_3_or_more_raises_a_severe_band_alert(string item, decimal grade, bool expected)
     {
-        var alerts = Rules.Evaluate(Scored("t1d_diary", null, grades: new() { [item] = grade }));
+        var alerts = Rules.Evaluate(Scored("t1d_diary", null, grades: new() { [item] = grade }), null);
 
         Assert.That(alerts.Any(a => a.Rule == "severe_band"), Is.EqualTo(expected));
+    }
+
+    // 3. worse_than_baseline
+
+    [TestCase("phq9", 5, 10, true)]    // +5 and ≥ 10
+    [TestCase("phq9", 6, 10, false)]   // +4
+    [TestCase("phq9", 4, 9, false)]    // +5 but below 10
+    [TestCase("phq9", 6, 14, true)]    // the example: +8
+    [TestCase("gad7", 6, 10, true)]    // +4 and ≥ 10
+    [TestCase("gad7", 7, 10, false)]   // +3
+    [TestCase("gad7", 5, 9, false)]    // +4 but below 10
+    [TestCase("who5", 60, 48, true)]   // −12 and < 50
+    [TestCase("who5", 58, 48, true)]   // −10 and < 50
+    [TestCase("who5", 57, 48, false)]  // −9
+    [TestCase("who5", 64, 52, false)]  // −12 but not below 50
+    [TestCase("paid20", 10, 20, true)] // +10 and ≥ 17
+    [TestCase("paid20", 11, 20, false)]
+    [TestCase("paid20", 5, 16.25, false)] // +11.25 but below 17
+    public void A_total_worse_than_baseline_by_the_mcid_and_in_the_relevant_range_raises_a_high_alert(string instrument, decimal baseline, decimal current, bool expected)
+    {
+        var alerts = Rules.Evaluate(Scored(instrument, current), BaselineOf(baseline));
+
+        Assert.That(alerts.Any(a => a.Rule == "worse_than_baseline" && a.Severity == "high"), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void The_worse_than_baseline_reason_reads_as_the_nurse_needs_it()
+    {
+        var alert = Rules.Evaluate(Scored("phq9", 14), BaselineOf(6)).Single(a => a.Rule == "worse_than_baseline");
+
+        Assert.That(alert.Reason, Does.StartWith("PHQ-9 rose from 6 at baseline to 14: +8, threshold +5"));
+        Assert.That(alert.Details["baseline"], Is.EqualTo(6m));
+        Assert.That(alert.Details["current"], Is.EqualTo(14m));
+    }
+
+    [Test]
+    public void A_fall_in_wellbeing_reads_as_a_fall()
+    {
+        var alert = Rules.Evaluate(Scored("who5", 40), BaselineOf(60)).Single(a => a.Rule == "worse_than_baseline");
+
+        Assert.That(alert.Reason, Does.StartWith("WHO-5 Well-Being Index fell from 60 at baseline to 40: −20, threshold −10"));
+    }
+
+    [Test]
+    public void The_first_ever_submission_has_no_baseline_and_raises_no_worsening()
+    {
+        Assert.That(RulesOf(Rules.Evaluate(Scored("phq9", 19), null)), Does.Not.Contain("worse_than_baseline"));
+    }
+
+    [Test]
+    public void An_incomplete_form_is_not_compared_with_the_baseline()
+    {
+        Assert.That(Rules.Evaluate(Scored("phq9", null, "incomplete"), BaselineOf(2)), Is.Empty);
+    }
+
+    [TestCase(0, 2, true)]   // +2, grade 2
+    [TestCase(1, 3, true)]   // +2, grade 3 (also severe)
+    [TestCase(1, 2, false)]  // +1
+    [TestCase(0, 1, false)]  // grade below 2
+    public void A_diary_symptom_two_grades_above_its_baseline_raises_a_high_alert(decimal before, decimal now, bool expected)
+    {
+        var alerts = Rules.Evaluate(Scored("t1d_diary", null, grades: new() { ["3"] = now }), BaselineOf(null, new() { ["3"] = before }));
+
+        Assert.That(alerts.Any(a => a.Rule == "worse_than_baseline"), Is.EqualTo(expected));
+    }
+
+    // 4. missed_surveys
+
+    [Test]
+    public void Two_scheduled_surveys_in_a_row_missed_raise_a_routine_alert()
+    {
+        var missed = new[] { new MissedSurvey(Guid.NewGuid(), "phq9", Day0), new MissedSurvey(Guid.NewGuid(), "t1d_diary", Day0.AddDays(1)) };
+
+        var alert = AlertRules.EvaluateMissed(missed, lastSubmittedAt: Day0.AddDays(-1));
+
+        Assert.That(alert, Is.Not.Null);
+        Assert.That((alert!.Rule, alert.Severity), Is.EqualTo(("missed_surveys", "routine")));
+        Assert.That(alert.Reason, Does.Contain("phq9 sent 2026-01-05 and t1d_diary sent 2026-01-06"));
+    }
+
+    [Test]
+    public void One_missed_survey_raises_nothing()
+    {
+        Assert.That(AlertRules.EvaluateMissed([new MissedSurvey(Guid.NewGuid(), "phq9", Day0)], null), Is.Null);
+    }
+
+    [Test]
+    public void An_answer_between_two_missed_surveys_breaks_the_row()
+    {
+        var missed = new[] { new MissedSurvey(Guid.NewGuid(), "phq9", Day0), new MissedSurvey(Guid.NewGuid(), "gad7", Day0.AddDays(14)) };
+
+        Assert.That(AlertRules.EvaluateMissed(missed, lastSubmittedAt: Day0.AddDays(2)), Is.Null);
+    }
+
+    // Together
+
+    [Test]
+    public void Severe_total_with_self_harm_and_a_worsening_raises_three_alerts()
+    {
+        var alerts = Rules.Evaluate(Scored("phq9", 22, flags: ["self_harm_risk"]), BaselineOf(5));
+
+        Assert.That(RulesOf(alerts), Is.EquivalentTo(new[] { "critical_item", "severe_band", "worse_than_baseline" }));
+    }
+
+    [Test]
+    public void A_calm_phq9_raises_nothing()
+    {
+        Assert.That(Rules.Evaluate(Scored("phq9", 3), BaselineOf(2)), Is.Empty);
     }
 
     [Test]
@@ -106,6 +211,16 @@ public class AlertRulesTests
     {
         var scored = Scored("phq9", 3) with { DefinitionVersion = "9.9.9" };
 
-        Assert.That(() => Rules.Evaluate(scored), Throws.TypeOf<UnprocessableMessageException>().With.Message.Contains("9.9.9"));
+        Assert.That(() => Rules.Evaluate(scored, null), Throws.TypeOf<UnprocessableMessageException>().With.Message.Contains("9.9.9"));
+    }
+
+    [TestCase("Patient Health Questionnaire-9 (PHQ-9)", "PHQ-9")]
+    [TestCase("Gold score (awareness of hypoglycaemia)", "Gold score")]
+    [TestCase("WHO-5 Well-Being Index", "WHO-5 Well-Being Index")]
+    public void Instruments_have_short_names_in_reasons(string title, string expected)
+    {
+        var definition = InstrumentCatalog.LoadEmbedded().All[0] with { Title = new LocalizedText(new Dictionary<string, string> { ["en"] = title }) };
+
+        Assert.That(AlertRules.ShortName(definition), Is.EqualTo(expected));
     }
 }

@@ -1,41 +1,116 @@
+using System.Data;
 using System.Globalization;
 using System.Text.Json;
 using Dapper;
 using Surveys.Contracts;
+using Surveys.Notifier.Alerts;
 using Surveys.ServiceDefaults.Data;
 using Surveys.ServiceDefaults.Outbox;
 
 namespace Surveys.Notifier.Data;
 
 public sealed record Alert(
-    Guid Id, Guid PatientId, string Instrument, string Rule, string Severity, string Status, string Reason, DateTimeOffset CreatedAt, Guid SubmissionId);
+    Guid Id, Guid PatientId, string Instrument, string Rule, string Severity, string Status, string Reason, DateTimeOffset CreatedAt, Guid? SubmissionId)
+{
+    public DateTimeOffset UpdatedAt { get; init; }
+    public DateTimeOffset? AcknowledgedAt { get; init; }
+    public string? AcknowledgedBy { get; init; }
+    public DateTimeOffset? ResolvedAt { get; init; }
+    public string? ResolvedBy { get; init; }
+    public string? Outcome { get; init; }
+    public string? Note { get; init; }
+    public Guid? PreviousAlertId { get; init; }
+}
+
+public sealed record Evidence(string SourceId, string Severity, string Reason, JsonElement Details, DateTimeOffset At);
 
 public sealed record ScoreEntry(
     Guid SubmissionId, string Instrument, string DefinitionVersion, string Status, decimal? Total, string? Band, bool Prorated,
     IReadOnlyList<string> Flags, DateTimeOffset SubmittedAt, DateTimeOffset ScoredAt);
 
-/// <summary>All of the notifier's SQL.</summary>
-public sealed class NotifierStore(SqliteDb db, MessageOutbox outbox)
+public sealed record AlertFilter(Guid? PatientId = null, string? Status = null, string? Severity = null, string? Rule = null, string? Instrument = null);
+
+public enum AlertChange
 {
+    Done,
+    NotFound,
+    AlreadyResolved,
+}
+
+/// <summary>All of the notifier's SQL.</summary>
+public sealed class NotifierStore(SqliteDb db, MessageOutbox outbox, TimeProvider time)
+{
+    private const string AlertColumns = """
+        id AS Id, patient_id AS PatientId, instrument AS Instrument, rule AS Rule, severity AS Severity, status AS Status, reason AS Reason,
+        created_at AS CreatedAt, submission_id AS SubmissionId, updated_at AS UpdatedAt, acknowledged_at AS AcknowledgedAt, acknowledged_by AS AcknowledgedBy,
+        resolved_at AS ResolvedAt, resolved_by AS ResolvedBy, outcome AS Outcome, note AS Note, previous_alert_id AS PreviousAlertId
+        """;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private sealed class AlertRow
+    {
+        public Guid Id { get; set; }
+        public Guid PatientId { get; set; }
+        public string Instrument { get; set; } = "";
+        public string Rule { get; set; } = "";
+        public string Severity { get; set; } = "";
+        public string Status { get; set; } = "";
+        public string Reason { get; set; } = "";
+        public DateTimeOffset CreatedAt { get; set; }
+        public Guid? SubmissionId { get; set; }
+        public DateTimeOffset UpdatedAt { get; set; }
+        public DateTimeOffset? AcknowledgedAt { get; set; }
+        public string? AcknowledgedBy { get; set; }
+        public DateTimeOffset? ResolvedAt { get; set; }
+        public string? ResolvedBy { get; set; }
+        public string? Outcome { get; set; }
+        public string? Note { get; set; }
+        public Guid? PreviousAlertId { get; set; }
+
+        public Alert ToAlert() => new(Id, PatientId, Instrument, Rule, Severity, Status, Reason, CreatedAt, SubmissionId)
+        {
+            UpdatedAt = UpdatedAt, AcknowledgedAt = AcknowledgedAt, AcknowledgedBy = AcknowledgedBy, ResolvedAt = ResolvedAt,
+            ResolvedBy = ResolvedBy, Outcome = Outcome, Note = Note, PreviousAlertId = PreviousAlertId,
+        };
+    }
+
     private sealed record ScoreRow(
         Guid SubmissionId, string Instrument, string DefinitionVersion, string Status, string? Total, string? Band, long Prorated,
         string Flags, DateTimeOffset SubmittedAt, DateTimeOffset ScoredAt);
 
+    private sealed record BaselineRow(Guid SubmissionId, string? Total, string? ItemGrades, DateTimeOffset SubmittedAt);
+
+    private sealed class KeyRow
+    {
+        public Guid Id { get; set; }
+        public string Value { get; set; } = "";
+    }
+
+    private sealed class MissedRow
+    {
+        public Guid InvitationId { get; set; }
+        public string Instrument { get; set; } = "";
+        public DateTimeOffset IssuedAt { get; set; }
+    }
+
+    private sealed record EvidenceRow(string SourceId, string Severity, string Reason, string Details, DateTimeOffset At);
+
     /// <summary>
-    /// Records a score in the patient's history and, in the same transaction, each alert it raises
-    /// with its <see cref="PatientAlertRaised"/> message. A redelivered score changes nothing.
+    /// Records a score in the patient's history and, in the same transaction, what the rules make of it
+    /// against the patient's baseline: new alerts, evidence attached to open ones, and the
+    /// <see cref="PatientAlertRaised"/> messages for people to be told. A redelivered score changes nothing.
     /// </summary>
-    public async Task<bool> RecordScoreAsync(
-        SurveyScored scored, Func<SurveyScored, IReadOnlyList<PatientAlertRaised>> decide, DateTimeOffset receivedAt, CancellationToken ct)
+    public async Task<bool> RecordScoreAsync(SurveyScored scored, AlertRules rules, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(scored);
-        ArgumentNullException.ThrowIfNull(decide);
+        ArgumentNullException.ThrowIfNull(rules);
         var recorded = await db.WriteAsync(async (connection, transaction) =>
         {
             var rows = await connection.QueryAsync<string>(
                 """
-                INSERT INTO scores (submission_id, patient_id, instrument, definition_version, status, total, band, prorated, flags, submitted_at, scored_at, received_at)
-                VALUES (@SubmissionId, @PatientId, @Instrument, @DefinitionVersion, @Status, @Total, @Band, @Prorated, @Flags, @SubmittedAt, @ScoredAt, @receivedAt)
+                INSERT INTO scores (submission_id, patient_id, instrument, definition_version, status, total, band, prorated, flags, submitted_at, scored_at, received_at, answers, item_grades)
+                VALUES (@SubmissionId, @PatientId, @Instrument, @DefinitionVersion, @Status, @Total, @Band, @Prorated, @Flags, @SubmittedAt, @ScoredAt, @receivedAt, @Answers, @ItemGrades)
                 ON CONFLICT (submission_id) DO NOTHING
                 RETURNING submission_id
                 """,
@@ -43,7 +118,9 @@ public sealed class NotifierStore(SqliteDb db, MessageOutbox outbox)
                 {
                     scored.SubmissionId, scored.PatientId, scored.Instrument, scored.DefinitionVersion, scored.Status,
                     Total = scored.Total?.ToString(CultureInfo.InvariantCulture), scored.Band, scored.Prorated,
-                    Flags = JsonSerializer.Serialize(scored.Flags), scored.SubmittedAt, scored.ScoredAt, receivedAt,
+                    Flags = JsonSerializer.Serialize(scored.Flags), scored.SubmittedAt, scored.ScoredAt, receivedAt = time.GetUtcNow(),
+                    Answers = scored.Answers is null ? null : JsonSerializer.Serialize(scored.Answers),
+                    ItemGrades = scored.ItemGrades.Count == 0 ? null : JsonSerializer.Serialize(scored.ItemGrades),
                 },
                 transaction);
             if (!rows.Any())
@@ -51,21 +128,10 @@ public sealed class NotifierStore(SqliteDb db, MessageOutbox outbox)
                 return false;
             }
 
-            foreach (var alert in decide(scored))
+            var baseline = await BaselineAsync(connection, transaction, scored);
+            foreach (var candidate in rules.Evaluate(scored, baseline))
             {
-                await connection.ExecuteAsync(
-                    """
-                    INSERT INTO alerts (id, patient_id, submission_id, instrument, definition_version, rule, severity, reason, evidence, created_at)
-                    VALUES (@AlertId, @PatientId, @SubmissionId, @Instrument, @DefinitionVersion, @Rule, @Severity, @Reason, @evidence, @RaisedAt)
-                    """,
-                    new
-                    {
-                        alert.AlertId, alert.PatientId, alert.SubmissionId, alert.Instrument, alert.DefinitionVersion, alert.Rule, alert.Severity, alert.Reason,
-                        evidence = JsonSerializer.Serialize(new { scored.Status, scored.Total, scored.Band, scored.Flags, scored.SubmittedAt }),
-                        alert.RaisedAt,
-                    },
-                    transaction);
-                await outbox.EnqueueAsync(connection, transaction, alert);
+                await RaiseAsync(connection, transaction, scored.PatientId, scored.Instrument, scored.DefinitionVersion, scored.SubmissionId, scored.SubmittedAt, candidate);
             }
 
             return true;
@@ -75,21 +141,226 @@ public sealed class NotifierStore(SqliteDb db, MessageOutbox outbox)
         return recorded;
     }
 
-    public async Task<IReadOnlyList<Alert>> FindAlertsAsync(Guid? patientId, string? status, CancellationToken ct)
+    /// <summary>Records an invitation that closed unanswered and applies the missed-surveys rule.</summary>
+    public async Task<bool> RecordMissedAsync(InvitationExpired expired, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        var alerts = await connection.QueryAsync<Alert>(new CommandDefinition(
+        ArgumentNullException.ThrowIfNull(expired);
+        var recorded = await db.WriteAsync(async (connection, transaction) =>
+        {
+            var rows = await connection.QueryAsync<string>(
+                """
+                INSERT INTO missed_invitations (invitation_id, patient_id, instrument, issued_at, expired_at)
+                VALUES (@InvitationId, @PatientId, @Instrument, @IssuedAt, @ExpiredAt)
+                ON CONFLICT (invitation_id) DO NOTHING
+                RETURNING invitation_id
+                """,
+                expired,
+                transaction);
+            if (!rows.Any())
+            {
+                return false;
+            }
+
+            var lastTwo = (await connection.QueryAsync<MissedRow>(
+                "SELECT invitation_id AS InvitationId, instrument AS Instrument, issued_at AS IssuedAt FROM missed_invitations WHERE patient_id = @PatientId ORDER BY issued_at DESC LIMIT 2",
+                new { expired.PatientId }, transaction)).Select(m => new MissedSurvey(m.InvitationId, m.Instrument, m.IssuedAt)).ToList();
+            var lastSubmitted = await connection.ExecuteScalarAsync<string?>(
+                "SELECT MAX(submitted_at) FROM scores WHERE patient_id = @PatientId", new { expired.PatientId }, transaction);
+            var candidate = AlertRules.EvaluateMissed(lastTwo, lastSubmitted is null ? null : DateTimeOffset.Parse(lastSubmitted, CultureInfo.InvariantCulture));
+            if (candidate is not null)
+            {
+                await RaiseAsync(connection, transaction, expired.PatientId, "all", null, expired.InvitationId, expired.ExpiredAt, candidate);
+            }
+
+            return true;
+        }, ct);
+
+        outbox.Notify();
+        return recorded;
+    }
+
+    /// <summary>
+    /// At most one unresolved alert per patient, instrument and rule: new evidence attaches to it and raises
+    /// its severity when higher (only then are people told again). After a resolution, only evidence from
+    /// after the resolution opens a new alert.
+    /// </summary>
+    private async Task RaiseAsync(
+        IDbConnection connection, IDbTransaction transaction, Guid patientId, string instrument, string? version, Guid sourceId, DateTimeOffset evidenceAt, AlertCandidate candidate)
+    {
+        var now = time.GetUtcNow();
+        var open = await connection.QuerySingleOrDefaultAsync<KeyRow>(
+            "SELECT id AS Id, severity AS Value FROM alerts WHERE patient_id = @patientId AND instrument = @instrument AND rule = @Rule AND status <> 'resolved'",
+            new { patientId, instrument, candidate.Rule }, transaction);
+        Guid alertId;
+        var notify = false;
+        if (open is { } existing)
+        {
+            alertId = existing.Id;
+            var rises = AlertRules.Rank(candidate.Severity) > AlertRules.Rank(existing.Value);
+            await connection.ExecuteAsync(
+                "UPDATE alerts SET reason = @Reason, updated_at = @now, severity = CASE WHEN @rises THEN @Severity ELSE severity END WHERE id = @alertId",
+                new { candidate.Reason, now, rises, candidate.Severity, alertId }, transaction);
+            notify = rises;
+        }
+        else
+        {
+            var lastResolved = await connection.QueryFirstOrDefaultAsync<KeyRow>(
+                "SELECT id AS Id, resolved_at AS Value FROM alerts WHERE patient_id = @patientId AND instrument = @instrument AND rule = @Rule AND status = 'resolved' ORDER BY resolved_at DESC LIMIT 1",
+                new { patientId, instrument, candidate.Rule }, transaction);
+            if (lastResolved is { } resolved && DateTimeOffset.Parse(resolved.Value, CultureInfo.InvariantCulture) >= evidenceAt)
+            {
+                return; // the nurse's resolution came after this evidence: it has been dealt with
+            }
+
+            alertId = Guid.NewGuid();
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO alerts (id, patient_id, instrument, definition_version, rule, severity, reason, submission_id, created_at, updated_at, previous_alert_id)
+                VALUES (@alertId, @patientId, @instrument, @version, @Rule, @Severity, @Reason, @submissionId, @now, @now, @previous)
+                """,
+                new
+                {
+                    alertId, patientId, instrument, version, candidate.Rule, candidate.Severity, candidate.Reason,
+                    submissionId = candidate.Rule == AlertRules.MissedSurveys ? (Guid?)null : sourceId, now, previous = lastResolved?.Id,
+                },
+                transaction);
+            notify = true;
+        }
+
+        await connection.ExecuteAsync(
             """
-            SELECT id AS Id, patient_id AS PatientId, instrument AS Instrument, rule AS Rule, severity AS Severity, status AS Status,
-                   reason AS Reason, created_at AS CreatedAt, submission_id AS SubmissionId
-            FROM alerts
-            WHERE (@patientId IS NULL OR patient_id = @patientId) AND (@status IS NULL OR status = @status)
-            ORDER BY created_at DESC
+            INSERT INTO alert_evidence (alert_id, source_id, severity, reason, details, at) VALUES (@alertId, @sourceId, @Severity, @Reason, @details, @evidenceAt)
+            ON CONFLICT (alert_id, source_id) DO NOTHING
+            """,
+            new { alertId, sourceId = sourceId.ToString("D"), candidate.Severity, candidate.Reason, details = JsonSerializer.Serialize(candidate.Details, Json), evidenceAt },
+            transaction);
+
+        if (notify)
+        {
+            await outbox.EnqueueAsync(connection, transaction, new PatientAlertRaised(
+                alertId, patientId, sourceId, instrument, version ?? string.Empty, candidate.Rule, candidate.Severity, candidate.Reason, now));
+            await connection.ExecuteAsync("UPDATE alerts SET notified_severity = @Severity WHERE id = @alertId", new { candidate.Severity, alertId }, transaction);
+        }
+    }
+
+    private static async Task<Baseline?> BaselineAsync(IDbConnection connection, IDbTransaction transaction, SurveyScored scored)
+    {
+        // The first scored result for the instrument, earlier than this one (for the diary: the first with item grades).
+        var row = await connection.QuerySingleOrDefaultAsync<BaselineRow>(
+            """
+            SELECT submission_id AS SubmissionId, total AS Total, item_grades AS ItemGrades, submitted_at AS SubmittedAt
+            FROM scores
+            WHERE patient_id = @PatientId AND instrument = @Instrument AND submission_id <> @SubmissionId AND submitted_at < @SubmittedAt
+              AND ((status = 'scored' AND total IS NOT NULL) OR item_grades IS NOT NULL)
+            ORDER BY submitted_at LIMIT 1
+            """,
+            new { scored.PatientId, scored.Instrument, scored.SubmissionId, scored.SubmittedAt },
+            transaction);
+        return row is null
+            ? null
+            : new Baseline(
+                row.SubmissionId,
+                row.Total is null ? null : decimal.Parse(row.Total, CultureInfo.InvariantCulture),
+                row.ItemGrades is null ? new Dictionary<string, decimal>() : JsonSerializer.Deserialize<Dictionary<string, decimal>>(row.ItemGrades) ?? [],
+                row.SubmittedAt);
+    }
+
+    /// <summary>Alerts, most severe first, then oldest first (unresolved before resolved).</summary>
+    public async Task<IReadOnlyList<Alert>> FindAlertsAsync(AlertFilter filter, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<AlertRow>(new CommandDefinition(
+            $"""
+            SELECT {AlertColumns} FROM alerts
+            WHERE (@PatientId IS NULL OR patient_id = @PatientId) AND (@Status IS NULL OR status = @Status) AND (@Severity IS NULL OR severity = @Severity)
+              AND (@Rule IS NULL OR rule = @Rule) AND (@Instrument IS NULL OR instrument = @Instrument)
+            ORDER BY CASE status WHEN 'resolved' THEN 1 ELSE 0 END,
+                     CASE severity WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 ELSE 2 END,
+                     created_at
             LIMIT 500
             """,
-            new { patientId, status },
+            filter,
             cancellationToken: ct));
-        return alerts.AsList();
+        return rows.Select(r => r.ToAlert()).ToList();
+    }
+
+    public Task<IReadOnlyList<Alert>> FindAlertsAsync(Guid? patientId, string? status, CancellationToken ct) =>
+        FindAlertsAsync(new AlertFilter(patientId, status), ct);
+
+    /// <summary>Unresolved alerts counted by severity.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> CountOpenAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<(string Severity, long Count)>(new CommandDefinition(
+            "SELECT severity, COUNT(*) FROM alerts WHERE status <> 'resolved' GROUP BY severity", cancellationToken: ct));
+        return rows.ToDictionary(r => r.Severity, r => r.Count, StringComparer.Ordinal);
+    }
+
+    public async Task<(Alert Alert, IReadOnlyList<Evidence> Evidence)?> GetAlertAsync(Guid id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var row = await connection.QuerySingleOrDefaultAsync<AlertRow>(new CommandDefinition(
+            $"SELECT {AlertColumns} FROM alerts WHERE id = @id", new { id }, cancellationToken: ct));
+        if (row is null)
+        {
+            return null;
+        }
+
+        var evidence = await connection.QueryAsync<EvidenceRow>(new CommandDefinition(
+            "SELECT source_id AS SourceId, severity AS Severity, reason AS Reason, details AS Details, at AS At FROM alert_evidence WHERE alert_id = @id ORDER BY at",
+            new { id }, cancellationToken: ct));
+        return (row.ToAlert(), evidence.Select(e => new Evidence(e.SourceId, e.Severity, e.Reason, JsonDocument.Parse(e.Details).RootElement.Clone(), e.At)).ToList());
+    }
+
+    public async Task<AlertChange> AcknowledgeAsync(Guid id, string by, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        return await db.WriteAsync(async (connection, transaction) =>
+        {
+            var status = await connection.QuerySingleOrDefaultAsync<string?>("SELECT status FROM alerts WHERE id = @id", new { id }, transaction);
+            if (status is null)
+            {
+                return AlertChange.NotFound;
+            }
+
+            if (status == "resolved")
+            {
+                return AlertChange.AlreadyResolved;
+            }
+
+            await connection.ExecuteAsync(
+                "UPDATE alerts SET status = 'acknowledged', acknowledged_at = COALESCE(acknowledged_at, @now), acknowledged_by = COALESCE(acknowledged_by, @by), updated_at = @now WHERE id = @id",
+                new { id, now, by }, transaction);
+            return AlertChange.Done;
+        }, ct);
+    }
+
+    public async Task<AlertChange> ResolveAsync(Guid id, string by, string outcome, string? note, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        return await db.WriteAsync(async (connection, transaction) =>
+        {
+            var status = await connection.QuerySingleOrDefaultAsync<string?>("SELECT status FROM alerts WHERE id = @id", new { id }, transaction);
+            if (status is null)
+            {
+                return AlertChange.NotFound;
+            }
+
+            if (status == "resolved")
+            {
+                return AlertChange.AlreadyResolved;
+            }
+
+            await connection.ExecuteAsync(
+                """
+                UPDATE alerts SET status = 'resolved', resolved_at = @now, resolved_by = @by, outcome = @outcome, note = @note, updated_at = @now,
+                       acknowledged_at = COALESCE(acknowledged_at, @now), acknowledged_by = COALESCE(acknowledged_by, @by)
+                WHERE id = @id
+                """,
+                new { id, now, by, outcome, note }, transaction);
+            return AlertChange.Done;
+        }, ct);
     }
 
     public async Task<IReadOnlyList<ScoreEntry>> GetScoresAsync(Guid patientId, CancellationToken ct)

@@ -42,7 +42,8 @@ public sealed partial class ScoreSubmissionConsumer(
             result.Subscores,
             result.ItemGrades,
             submitted.SubmittedAt,
-            time.GetUtcNow());
+            time.GetUtcNow(),
+            submitted.Answers);
 
         if (!await store.SaveAsync(scored, result, context.CancellationToken))
         {
