@@ -28,7 +28,11 @@ public class SurveyScoredConsumerTests
                 builder.Services.AddSingleton<NotifierStore>();
                 builder.Services.AddSingleton<AlertRules>();
             },
-            bus => bus.AddConsumer<SurveyScoredConsumer>());
+            bus =>
+            {
+                bus.AddConsumer<SurveyScoredConsumer>();
+                bus.AddConsumer<InvitationExpiredConsumer>();
+            });
     }
 
     [TearDown]
@@ -37,6 +41,96 @@ public class SurveyScoredConsumerTests
     private static SurveyScored Phq9(decimal total, params string[] flags) => new(
         Guid.NewGuid(), Guid.NewGuid(), "phq9", "1.0.0", "scored", total, "minimal", false, flags,
         new Dictionary<string, decimal>(), new Dictionary<string, decimal>(), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);
+
+    private static SurveyScored Later(SurveyScored first, decimal total, int days, params string[] flags) => first with
+    {
+        SubmissionId = Guid.NewGuid(),
+        Total = total,
+        Flags = flags,
+        SubmittedAt = first.SubmittedAt.AddDays(days),
+        ScoredAt = first.SubmittedAt.AddDays(days),
+    };
+
+    /// <summary>The PatientAlertRaised messages written for a patient (the outbox holds every one, sent or not).</summary>
+    private Task<long> CountAnnouncedAsync(Guid patientId) =>
+        _host.CountAsync("SELECT COUNT(*) FROM outbox WHERE message_type = 'PatientAlertRaised' AND payload LIKE @pattern", new { pattern = $"%{patientId}%" });
+
+    [Test]
+    public async Task New_evidence_attaches_to_the_open_alert_and_nobody_is_told_twice()
+    {
+        var first = Phq9(4, "self_harm_risk");
+        var second = Later(first, 5, 14, "self_harm_risk");
+
+        await _host.Harness.Bus.Publish(first);
+        await _host.Harness.Bus.Publish(second);
+        Assert.That(await _host.CountConsumedAsync<SurveyScored>(2), Is.EqualTo(2));
+
+        var store = _host.Services.GetRequiredService<NotifierStore>();
+        var alerts = await store.FindAlertsAsync(first.PatientId, null, CancellationToken.None);
+        Assert.That(alerts, Has.Count.EqualTo(1), "one open alert per patient, instrument and rule");
+        var (_, evidence) = (await store.GetAlertAsync(alerts[0].Id, CancellationToken.None))!.Value;
+        Assert.That(evidence.Select(e => e.SourceId), Is.EquivalentTo(new[] { first.SubmissionId.ToString(), second.SubmissionId.ToString() }));
+        Assert.That(await CountAnnouncedAsync(first.PatientId), Is.EqualTo(1), "announced once: the severity did not rise");
+    }
+
+    [Test]
+    public async Task A_resolved_alert_opens_again_only_on_evidence_after_the_resolution()
+    {
+        var store = _host.Services.GetRequiredService<NotifierStore>();
+        var first = Phq9(4, "self_harm_risk");
+        await _host.Harness.Bus.Publish(first);
+        Assert.That(await _host.CountConsumedAsync<SurveyScored>(1), Is.EqualTo(1));
+        var alert = (await store.FindAlertsAsync(first.PatientId, null, CancellationToken.None)).Single();
+        Assert.That(await store.ResolveAsync(alert.Id, "nurse1", "contacted_patient", "Called; safe plan agreed.", CancellationToken.None), Is.EqualTo(AlertChange.Done));
+
+        // A late delivery of evidence from before the resolution: already dealt with.
+        var older = Later(first, 6, -1, "self_harm_risk");
+        await _host.Harness.Bus.Publish(older);
+        Assert.That(await _host.CountConsumedAsync<SurveyScored>(2), Is.EqualTo(2));
+        Assert.That(await store.FindAlertsAsync(first.PatientId, null, CancellationToken.None), Has.Count.EqualTo(1));
+
+        // New evidence after the resolution: a new alert that points back at the resolved one.
+        var newer = Later(first, 5, 7, "self_harm_risk") with { SubmittedAt = DateTimeOffset.UtcNow.AddMinutes(5) };
+        await _host.Harness.Bus.Publish(newer);
+        Assert.That(await _host.CountConsumedAsync<SurveyScored>(3), Is.EqualTo(3));
+        var alerts = await store.FindAlertsAsync(first.PatientId, null, CancellationToken.None);
+        Assert.That(alerts, Has.Count.EqualTo(2));
+        var reopened = alerts.Single(a => a.Status == "open");
+        Assert.That(reopened.PreviousAlertId, Is.EqualTo(alert.Id));
+        var resolved = alerts.Single(a => a.Status == "resolved");
+        Assert.That((resolved.Outcome, resolved.Note, resolved.ResolvedBy), Is.EqualTo(("contacted_patient", "Called; safe plan agreed.", "nurse1")));
+    }
+
+    [Test]
+    public async Task A_later_score_is_compared_with_the_first_one()
+    {
+        var baseline = Phq9(6);
+        var worse = Later(baseline, 14, 28);
+
+        await _host.Harness.Bus.Publish(baseline);
+        Assert.That(await _host.CountConsumedAsync<SurveyScored>(1), Is.EqualTo(1));
+        await _host.Harness.Bus.Publish(worse);
+        Assert.That(await _host.CountConsumedAsync<SurveyScored>(2), Is.EqualTo(2));
+
+        var alert = (await _host.Services.GetRequiredService<NotifierStore>().FindAlertsAsync(baseline.PatientId, null, CancellationToken.None)).Single();
+        Assert.That(alert.Rule, Is.EqualTo("worse_than_baseline"));
+        Assert.That(alert.Reason, Does.StartWith("PHQ-9 rose from 6 at baseline to 14: +8, threshold +5"));
+    }
+
+    [Test]
+    public async Task Two_missed_surveys_in_a_row_raise_one_routine_alert()
+    {
+        var patientId = Guid.NewGuid();
+        var start = DateTimeOffset.UtcNow.AddDays(-10);
+        foreach (var (instrument, day) in new[] { ("phq9", 0), ("t1d_diary", 1), ("gad7", 2) })
+        {
+            await _host.Harness.Bus.Publish(new InvitationExpired(Guid.NewGuid(), patientId, instrument, "1.0.0", start.AddDays(day), start.AddDays(day + 1)));
+        }
+
+        Assert.That(await _host.CountConsumedAsync<InvitationExpired>(3), Is.EqualTo(3));
+        var alerts = await _host.Services.GetRequiredService<NotifierStore>().FindAlertsAsync(patientId, null, CancellationToken.None);
+        Assert.That(alerts.Select(a => (a.Rule, a.Severity, a.Instrument)), Is.EqualTo(new[] { ("missed_surveys", "routine", "all") }));
+    }
 
     [Test]
     public async Task A_self_harm_flag_is_stored_as_an_open_alert_and_announced()
