@@ -78,6 +78,7 @@ start_service() {
     export RabbitMq__VirtualHost=${RABBITMQ_VHOST:-/} RabbitMq__Username=${RABBITMQ_USER:-guest} RabbitMq__Password=${RABBITMQ_PASSWORD:-guest}
     export Intake__PublicBaseUrl=${SURVEYS_PUBLIC_URL:-http://127.0.0.1:$INTAKE_PORT}
     export Auth__SigningKey="$SURVEYS_SIGNING_KEY"
+    export Notifier__IntakeUrl="http://127.0.0.1:$INTAKE_PORT"
     if [ "$name" = Intake ] && [ -n "$ADMIN_PASSWORD" ]; then export Auth__BootstrapAdminPassword="$ADMIN_PASSWORD"; fi
     exec dotnet "Surveys.$name.dll"
   ) >> "$DATA_DIR/logs/$name.log" 2>&1 &
@@ -111,7 +112,7 @@ cat <<MSG
 Surveys is running. Ctrl-C stops it.
   intake      http://127.0.0.1:$INTAKE_PORT     (API; staff sign-in at /signin; OpenAPI at /openapi/v1.json)
   scoring     http://127.0.0.1:$SCORING_PORT     (health at /health/ready)
-  notifier    http://127.0.0.1:$NOTIFIER_PORT     (alerts API)
+  notifier    http://127.0.0.1:$NOTIFIER_PORT     (nurses' inbox at /inbox; alerts API)
   RabbitMQ    http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT    (management UI, guest/guest on a node started here)
   data        $DATA_DIR  (SQLite files, logs in logs/)
 

@@ -27,7 +27,7 @@ builder.AddFollowUp();
 var app = builder.Build();
 
 app.MapServiceDefaults();
-app.MapStylesheet();
+app.MapAssets();
 app.MapStaff();
 app.MapFollowUp();
 app.MapResponsesApi();

@@ -1,5 +1,7 @@
 using Surveys.Notifier.Alerts;
+using Microsoft.Extensions.Options;
 using Surveys.Notifier.Data;
+using Surveys.Notifier.Inbox;
 using Surveys.Notifier.Scores;
 using Surveys.ServiceDefaults.Audit;
 using Surveys.ServiceDefaults.Data;
@@ -7,6 +9,7 @@ using Surveys.ServiceDefaults.Hosting;
 using Surveys.ServiceDefaults.Instruments;
 using Surveys.ServiceDefaults.Messaging;
 using Surveys.ServiceDefaults.Outbox;
+using Surveys.ServiceDefaults.Pages;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -22,10 +25,16 @@ builder.AddInstruments();
 builder.AddAudit();
 builder.Services.AddSingleton<NotifierStore>();
 builder.Services.AddSingleton<AlertRules>();
+builder.Services.AddOptions<NotifierOptions>().BindConfiguration(NotifierOptions.Section);
+builder.Services.AddHttpClient<IStaffSignIn, IntakeSignIn>((services, http) =>
+    http.BaseAddress = services.GetRequiredService<IOptions<NotifierOptions>>().Value.IntakeUrl);
 
 var app = builder.Build();
 
 app.MapServiceDefaults();
+app.MapAssets();
+app.MapSignInPages(home: "/inbox");
+app.MapInboxPages();
 app.MapAuditApi();
 app.MapAlertsApi();
 

@@ -66,10 +66,12 @@ public sealed class RunningSystem : IAsyncDisposable
         var system = new RunningSystem(broker, Directory.CreateTempSubdirectory("surveys-e2e-").FullName, settings);
         try
         {
-            foreach (var name in new[] { "Intake", "Scoring", "Notifier" })
-            {
-                system._services.Add(ServiceProcess.Start(name, system.DataDirectory, system.Environment()));
-            }
+            // Intake's address first: the notifier signs nurses in through it.
+            var intakePort = ServiceProcess.FreePort();
+            system._settings["Notifier__IntakeUrl"] = $"http://127.0.0.1:{intakePort}";
+            system._services.Add(ServiceProcess.Start("Intake", system.DataDirectory, system.Environment(), intakePort));
+            system._services.Add(ServiceProcess.Start("Scoring", system.DataDirectory, system.Environment()));
+            system._services.Add(ServiceProcess.Start("Notifier", system.DataDirectory, system.Environment()));
 
             await Task.WhenAll(system._services.Select(s => s.WaitUntilReadyAsync(TimeSpan.FromSeconds(60))));
             system.PatientClient = new HttpClient { BaseAddress = system.Intake.BaseAddress };

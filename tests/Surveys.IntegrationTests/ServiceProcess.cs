@@ -180,7 +180,7 @@ public sealed class ServiceProcess : IAsyncDisposable
         return directory?.FullName ?? throw new InvalidOperationException("Surveys.sln not found above the test directory.");
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

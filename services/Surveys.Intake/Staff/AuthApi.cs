@@ -1,4 +1,5 @@
 using Surveys.ServiceDefaults.Audit;
+using Surveys.ServiceDefaults.Pages;
 using Surveys.ServiceDefaults.Security;
 
 namespace Surveys.Intake.Staff;

@@ -1,21 +1,14 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Surveys.Intake.Data;
+using Surveys.ServiceDefaults.Pages;
 using Surveys.ServiceDefaults.Security;
 
 namespace Surveys.Intake.Staff;
-
-public enum SignInOutcome
-{
-    Succeeded,
-    Invalid,
-    LockedOut,
-}
 
 public sealed record SignInResult(SignInOutcome Outcome, StaffUser? User);
 
@@ -23,7 +16,7 @@ public sealed record SignInResult(SignInOutcome Outcome, StaffUser? User);
 /// Built-in staff accounts: salted PBKDF2 password hashes (ASP.NET Core Identity's hasher), lockout
 /// after repeated failures, and the platform's short-lived bearer tokens.
 /// </summary>
-public sealed partial class StaffAccounts(StaffStore store, IOptions<AuthOptions> options, TimeProvider time)
+public sealed class StaffAccounts(StaffStore store, IOptions<AuthOptions> options, TimeProvider time)
 {
     public const int MinimumPasswordLength = 12;
     private static readonly PasswordHasher<string> Hasher = new();
@@ -31,11 +24,7 @@ public sealed partial class StaffAccounts(StaffStore store, IOptions<AuthOptions
     // A fixed hash to verify against when the account does not exist, so both cases take as long.
     private static readonly string DummyHash = Hasher.HashPassword(string.Empty, Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)));
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9._-]{1,63}$")]
-    private static partial Regex UserNamePattern();
-
-    public static string? CheckUserName(string? userName) =>
-        userName is not null && UserNamePattern().IsMatch(userName) ? null : "Use 2 to 64 lower-case letters, digits, dots, dashes or underscores, starting with a letter or digit.";
+    public static string? CheckUserName(string? userName) => StaffNames.IsWellFormed(userName) ? null : StaffNames.Rule;
 
     public static string? CheckPassword(string? password) =>
         password is { Length: >= MinimumPasswordLength } ? null : $"Use a password of at least {MinimumPasswordLength} characters.";
@@ -70,6 +59,18 @@ public sealed partial class StaffAccounts(StaffStore store, IOptions<AuthOptions
         var rehash = verdict == PasswordVerificationResult.SuccessRehashNeeded ? Hasher.HashPassword(user.UserName, password) : null;
         await store.RecordSuccessAsync(user.UserName, rehash, ct);
         return new SignInResult(SignInOutcome.Succeeded, user);
+    }
+
+    /// <summary>The platform's sign-in check for the web page (intake holds the accounts).</summary>
+    public sealed class LocalSignIn(StaffAccounts accounts) : IStaffSignIn
+    {
+        public async Task<SignInAttempt> SignInAsync(string? userName, string? password, CancellationToken ct)
+        {
+            var result = await accounts.SignInAsync(userName, password, ct);
+            return new SignInAttempt(result.Outcome, result.Outcome == SignInOutcome.Succeeded
+                ? accounts.Identity(result.User!, Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme)
+                : null);
+        }
     }
 
     public ClaimsIdentity Identity(StaffUser user, string authenticationType)

@@ -1,5 +1,6 @@
 using Surveys.Intake.Data;
 using Surveys.ServiceDefaults.Audit;
+using Surveys.ServiceDefaults.Pages;
 
 namespace Surveys.Intake.Staff;
 
@@ -11,6 +12,7 @@ public static class StaffFeature
         builder.AddAudit();
         builder.Services.AddSingleton<StaffStore>();
         builder.Services.AddSingleton<StaffAccounts>();
+        builder.Services.AddSingleton<IStaffSignIn, StaffAccounts.LocalSignIn>();
         builder.Services.AddHostedService<BootstrapAdmin>();
         return builder;
     }

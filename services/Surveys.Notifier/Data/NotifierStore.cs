@@ -297,6 +297,13 @@ public sealed class NotifierStore(SqliteDb db, MessageOutbox outbox, TimeProvide
         return rows.ToDictionary(r => r.Severity, r => r.Count, StringComparer.Ordinal);
     }
 
+    /// <summary>When any alert last appeared or changed (UTC ISO-8601 text, which sorts as time sorts).</summary>
+    public async Task<string> LatestChangeAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT MAX(updated_at) FROM alerts", cancellationToken: ct)) ?? string.Empty;
+    }
+
     public async Task<(Alert Alert, IReadOnlyList<Evidence> Evidence)?> GetAlertAsync(Guid id, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);

@@ -17,27 +17,33 @@ public static class HtmlPage
     /// <summary>Encodes text for HTML: everything that is not markup written here goes through it.</summary>
     public static string E(string? text) => HtmlEncoder.Default.Encode(text ?? string.Empty);
 
-    public static IResult Render(string title, string body, int statusCode = StatusCodes.Status200OK, string language = "en", string skipLink = "Skip to main content")
+    /// <param name="script">One of the shared scripts to load (the pages work without it).</param>
+    public static IResult Render(string title, string body, int statusCode = StatusCodes.Status200OK, string language = "en", string skipLink = "Skip to main content", string? script = null, bool wide = false)
     {
         var html = new StringBuilder()
             .Append("<!DOCTYPE html><html lang=\"").Append(E(language)).Append("\"><head><meta charset=\"utf-8\">")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+            .Append(script is null ? string.Empty : $"<script src=\"/assets/{E(script)}\" defer></script>")
             .Append("<title>").Append(E(title)).Append("</title>")
             .Append("<link rel=\"stylesheet\" href=\"").Append(StylesheetPath).Append("\"></head><body>")
             .Append("<a class=\"skip-link\" href=\"#main\">").Append(E(skipLink)).Append("</a>")
             .Append("<header class=\"site-header\"><span class=\"site-name\">Surveys</span></header>")
-            .Append("<main id=\"main\" class=\"page\">").Append(body).Append("</main></body></html>")
+            .Append(wide ? "<main id=\"main\" class=\"page page--wide\">" : "<main id=\"main\" class=\"page\">").Append(body).Append("</main></body></html>")
             .ToString();
         return Results.Content(html, "text/html; charset=utf-8", Encoding.UTF8, statusCode);
     }
 
-    /// <summary>Serves the shared stylesheet to everyone (it holds nothing private).</summary>
-    public static IEndpointRouteBuilder MapStylesheet(this IEndpointRouteBuilder app)
+    /// <summary>Serves the shared stylesheet and scripts to everyone (they hold nothing private).</summary>
+    public static IEndpointRouteBuilder MapAssets(this IEndpointRouteBuilder app)
     {
-        using var stream = typeof(HtmlPage).Assembly.GetManifestResourceStream("assets/site.css")!;
-        using var reader = new StreamReader(stream);
-        var css = reader.ReadToEnd();
-        app.MapGet(StylesheetPath, () => Results.Text(css, "text/css; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
+        foreach (var (name, type) in new[] { ("site.css", "text/css; charset=utf-8"), ("inbox.js", "text/javascript; charset=utf-8") })
+        {
+            using var stream = typeof(HtmlPage).Assembly.GetManifestResourceStream($"assets/{name}")!;
+            using var reader = new StreamReader(stream);
+            var content = reader.ReadToEnd();
+            app.MapGet($"/assets/{name}", () => Results.Text(content, type)).AllowAnonymous().ExcludeFromDescription();
+        }
+
         return app;
     }
 }

@@ -2,36 +2,67 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
 using Surveys.ServiceDefaults.Audit;
 using Surveys.ServiceDefaults.Security;
 using static Surveys.ServiceDefaults.Pages.HtmlPage;
 
-namespace Surveys.Intake.Staff;
+namespace Surveys.ServiceDefaults.Pages;
+
+public enum SignInOutcome
+{
+    Succeeded,
+    Invalid,
+    LockedOut,
+}
+
+/// <summary>The outcome of checking a user name and password; on success, who they are.</summary>
+public sealed record SignInAttempt(SignInOutcome Outcome, ClaimsIdentity? Identity);
+
+/// <summary>
+/// Checks staff credentials: intake against its own accounts, the other services by asking intake
+/// (one staff identity across the platform).
+/// </summary>
+public interface IStaffSignIn
+{
+    Task<SignInAttempt> SignInAsync(string? userName, string? password, CancellationToken ct);
+}
 
 /// <summary>The staff sign-in page (a cookie for the web pages), sign-out, and a page that says who you are.</summary>
 public static class SignInPages
 {
-    public static IEndpointRouteBuilder MapSignInPages(this IEndpointRouteBuilder app)
+    /// <param name="home">Where a signed-in person lands when no return address was given.</param>
+    public static IEndpointRouteBuilder MapSignInPages(this IEndpointRouteBuilder app, string home = "/staff")
     {
         app.MapGet("/signin", (string? returnUrl, HttpContext context, IAntiforgery antiforgery) => Form(context, antiforgery, returnUrl, null))
             .AllowAnonymous().ExcludeFromDescription();
-        app.MapPost("/signin", SignIn).AllowAnonymous().RequireRateLimiting(RateLimits.SignIn).ExcludeFromDescription();
+        app.MapPost("/signin", (
+                [FromForm(Name = "userName")] string? userName, [FromForm(Name = "password")] string? password, [FromForm(Name = "returnUrl")] string? returnUrl,
+                HttpContext context, IAntiforgery antiforgery, IStaffSignIn staff, AuditLog audit, CancellationToken ct) =>
+                SignIn(userName, password, returnUrl, home, context, antiforgery, staff, audit, ct))
+            .AllowAnonymous().RequireRateLimiting(RateLimits.SignIn).ExcludeFromDescription();
         app.MapPost("/signout", async (HttpContext context) =>
         {
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
             return Results.Redirect("/signin");
         }).ExcludeFromDescription();
-        app.MapGet("/staff", Home).RequireAuthorization(Roles.AnyStaff).ExcludeFromDescription();
+        if (home == "/staff")
+        {
+            app.MapGet("/staff", Home).RequireAuthorization(Roles.AnyStaff).ExcludeFromDescription();
+        }
+
         return app;
     }
 
     private static async Task<IResult> SignIn(
-        [FromForm(Name = "userName")] string? userName, [FromForm(Name = "password")] string? password, [FromForm(Name = "returnUrl")] string? returnUrl,
-        HttpContext context, IAntiforgery antiforgery, StaffAccounts accounts, AuditLog audit, CancellationToken ct)
+        string? userName, string? password, string? returnUrl, string home,
+        HttpContext context, IAntiforgery antiforgery, IStaffSignIn staff, AuditLog audit, CancellationToken ct)
     {
-        var result = await accounts.SignInAsync(userName?.Trim(), password, ct);
-        var actor = StaffAccounts.CheckUserName(userName?.Trim()) is null ? userName!.Trim() : "unknown";
+        var result = await staff.SignInAsync(userName?.Trim(), password, ct);
+        var actor = result.Identity?.Name ?? (StaffNames.IsWellFormed(userName?.Trim()) ? userName!.Trim() : "unknown");
         if (result.Outcome != SignInOutcome.Succeeded)
         {
             await audit.RecordAsync(context, "sign_in", "web", result.Outcome == SignInOutcome.LockedOut ? "locked_out" : "failed", actor);
@@ -41,10 +72,9 @@ public static class SignInPages
             return Form(context, antiforgery, returnUrl, message);
         }
 
-        await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
-            new ClaimsPrincipal(accounts.Identity(result.User!, CookieAuthenticationDefaults.AuthenticationScheme)));
-        await audit.RecordAsync(context, "sign_in", "web", actor: result.User!.UserName);
-        return Results.Redirect(IsLocal(returnUrl) ? returnUrl! : "/staff");
+        await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme, new ClaimsPrincipal(result.Identity!));
+        await audit.RecordAsync(context, "sign_in", "web", actor: actor);
+        return Results.Redirect(IsLocal(returnUrl) ? returnUrl! : home);
     }
 
     private static IResult Home(ClaimsPrincipal user, HttpContext context, IAntiforgery antiforgery)
@@ -89,6 +119,6 @@ public static class SignInPages
             """, error is null ? StatusCodes.Status200OK : StatusCodes.Status401Unauthorized);
     }
 
-    private static bool IsLocal(string? url) =>
+    public static bool IsLocal(string? url) =>
         !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
 }
