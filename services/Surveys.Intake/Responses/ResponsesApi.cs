@@ -2,6 +2,7 @@ using Surveys.Contracts;
 using Surveys.Instruments;
 using Surveys.Intake.Data;
 using Surveys.Intake.Invitations;
+using Surveys.ServiceDefaults.Observability;
 using Surveys.ServiceDefaults.Security;
 
 namespace Surveys.Intake.Responses;
@@ -80,7 +81,13 @@ public static class ResponsesApi
 
         var submitted = new SurveySubmitted(
             Guid.NewGuid(), invitation.Id, invitation.PatientId, invitation.Instrument, invitation.DefinitionVersion, request.Answers, now);
-        return await store.AcceptSubmissionAsync(submitted, ct) switch
+        var outcome = await store.AcceptSubmissionAsync(submitted, ct);
+        if (outcome == AcceptOutcome.Accepted)
+        {
+            SurveysMetrics.SubmissionAccepted(submitted.Instrument, "api");
+        }
+
+        return outcome switch
         {
             AcceptOutcome.Accepted => TypedResults.Accepted($"/api/responses/{submitted.SubmissionId}", new ResponseAccepted(submitted.SubmissionId, "received")),
             AcceptOutcome.AlreadyUsed => AlreadyAnswered(),

@@ -5,6 +5,7 @@ using Surveys.Contracts;
 using Surveys.Instruments;
 using Surveys.Intake.Data;
 using Surveys.Intake.Invitations;
+using Surveys.ServiceDefaults.Observability;
 using Surveys.ServiceDefaults.Security;
 using static Surveys.ServiceDefaults.Pages.HtmlPage;
 
@@ -178,7 +179,13 @@ public static class SurveyPages
 
         var submitted = new SurveySubmitted(
             Guid.NewGuid(), survey.Invitation.Id, survey.Invitation.PatientId, survey.Invitation.Instrument, survey.Invitation.DefinitionVersion, answers, time.GetUtcNow());
-        return await store.AcceptSubmissionAsync(submitted, ct) switch
+        var outcome = await store.AcceptSubmissionAsync(submitted, ct);
+        if (outcome == AcceptOutcome.Accepted)
+        {
+            SurveysMetrics.SubmissionAccepted(submitted.Instrument, "page");
+        }
+
+        return outcome switch
         {
             AcceptOutcome.Expired => StatusPage(survey.Text, survey.Text.ExpiredTitle, survey.Text.ExpiredBody, StatusCodes.Status410Gone),
             _ => Results.Redirect($"{survey.Base}/sent"),

@@ -2,6 +2,7 @@ using MassTransit;
 using Surveys.Contracts;
 using Surveys.Notifier.Alerts;
 using Surveys.Notifier.Data;
+using Surveys.ServiceDefaults.Observability;
 
 namespace Surveys.Notifier.Scores;
 
@@ -11,10 +12,16 @@ public sealed partial class SurveyScoredConsumer(NotifierStore store, AlertRules
     public async Task Consume(ConsumeContext<SurveyScored> context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         if (!await store.RecordScoreAsync(context.Message, rules, context.CancellationToken))
         {
             LogDuplicate(logger, context.Message.SubmissionId);
+            return;
         }
+
+        // Alerts are raised in the same transaction as the history row, so "notified" is also submitted -> alert raised.
+        SurveysMetrics.Stage("notifier", System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        SurveysMetrics.SinceSubmission("notified", context.Message.SubmittedAt, DateTimeOffset.UtcNow);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Score for submission {SubmissionId} already recorded; duplicate delivery ignored")]

@@ -3,6 +3,7 @@ using Surveys.Contracts;
 using Surveys.Instruments;
 using Surveys.Scoring.Data;
 using Surveys.ServiceDefaults.Messaging;
+using Surveys.ServiceDefaults.Observability;
 
 namespace Surveys.Scoring.Scoring;
 
@@ -14,6 +15,7 @@ public sealed partial class ScoreSubmissionConsumer(
     {
         ArgumentNullException.ThrowIfNull(context);
         var submitted = context.Message;
+        var started = time.GetTimestamp();
         if (catalog.Find(submitted.Instrument, submitted.DefinitionVersion) is null)
         {
             throw new UnprocessableMessageException(
@@ -48,7 +50,12 @@ public sealed partial class ScoreSubmissionConsumer(
         if (!await store.SaveAsync(scored, result, context.CancellationToken))
         {
             LogDuplicate(logger, submitted.SubmissionId);
+            return;
         }
+
+        SurveysMetrics.Scored(scored.Instrument, scored.Status);
+        SurveysMetrics.Stage("scoring", time.GetElapsedTime(started));
+        SurveysMetrics.SinceSubmission("scored", submitted.SubmittedAt, time.GetUtcNow());
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Submission {SubmissionId} was already scored; duplicate delivery ignored")]

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Surveys.ServiceDefaults.Observability;
 using Surveys.ServiceDefaults.Security;
 
 namespace Surveys.ServiceDefaults.Hosting;
@@ -22,6 +23,7 @@ public static class ServiceDefaults
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.AddSurveysTelemetry(); // metrics on /metrics, traces (OTLP when Telemetry:OtlpEndpoint is set)
         builder.AddStaffAuth();
         builder.AddRateLimits();
         builder.Services.AddAntiforgery(antiforgery =>
@@ -87,6 +89,7 @@ public static class ServiceDefaults
             },
             ResponseWriter = WriteHealthAsync,
         }).AllowAnonymous();
+        app.MapSurveysMetrics(); // operators, or anyone on loopback: see docs/operations.md
         return app;
     }
 

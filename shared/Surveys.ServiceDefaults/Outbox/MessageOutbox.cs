@@ -1,12 +1,13 @@
 using System.Data;
 using System.Text.Json;
 using Dapper;
+using Surveys.ServiceDefaults.Observability;
 
 namespace Surveys.ServiceDefaults.Outbox;
 
 /// <summary>
 /// Writes outgoing messages into the caller's transaction, so that a message exists exactly when the
-/// data it describes was committed. Call <see cref="Notify"/> after the commit to wake the relay.
+/// data it describes was committed, with the current trace (traceparent) so the publish continues it. Call <see cref="Notify"/> after the commit to wake the relay.
 /// </summary>
 public sealed class MessageOutbox(TimeProvider time) : IDisposable
 {
@@ -17,8 +18,8 @@ public sealed class MessageOutbox(TimeProvider time) : IDisposable
         ArgumentNullException.ThrowIfNull(connection);
         var id = Guid.NewGuid();
         await connection.ExecuteAsync(
-            "INSERT INTO outbox (id, message_type, payload, created_at) VALUES (@Id, @Type, @Payload, @CreatedAt)",
-            new { Id = id, Type = typeof(T).Name, Payload = JsonSerializer.Serialize(message, OutboxMessageTypes.Json), CreatedAt = time.GetUtcNow() },
+            "INSERT INTO outbox (id, message_type, payload, created_at, trace_parent) VALUES (@Id, @Type, @Payload, @CreatedAt, @TraceParent)",
+            new { Id = id, Type = typeof(T).Name, Payload = JsonSerializer.Serialize(message, OutboxMessageTypes.Json), CreatedAt = time.GetUtcNow(), TraceParent = OutboxTracing.CurrentTraceParent() },
             transaction);
         return id;
     }

@@ -15,6 +15,8 @@ public static class OutboxRegistration
         builder.Services.AddSingleton<MessageOutbox>();
         builder.Services.AddHostedService<OutboxRelay>();
         builder.Services.AddSingleton<OutboxHealthCheck>();
+        builder.Services.AddSingleton<OutboxMetrics>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<OutboxMetrics>());
         builder.Services.AddHealthChecks().AddCheck<OutboxHealthCheck>("outbox", tags: ["ready"]);
         return builder;
     }

@@ -5,7 +5,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
+using Surveys.Contracts;
 using Surveys.ServiceDefaults.Data;
+using Surveys.ServiceDefaults.Observability;
 
 namespace Surveys.ServiceDefaults.Outbox;
 
@@ -37,7 +39,7 @@ public sealed partial class OutboxRelay(SqliteDb db, MessageOutbox outbox, IBus 
         })
         .Build();
 
-    private sealed record Row(Guid Id, string MessageType, string Payload);
+    private sealed record Row(Guid Id, string MessageType, string Payload, string? TraceParent);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -70,7 +72,7 @@ public sealed partial class OutboxRelay(SqliteDb db, MessageOutbox outbox, IBus 
         await using (var connection = await db.OpenAsync(cancellationToken))
         {
             rows = (await connection.QueryAsync<Row>(
-                "SELECT id AS Id, message_type AS MessageType, payload AS Payload FROM outbox WHERE sent_at IS NULL AND last_error IS NULL ORDER BY created_at, rowid LIMIT @BatchSize",
+                "SELECT id AS Id, message_type AS MessageType, payload AS Payload, trace_parent AS TraceParent FROM outbox WHERE sent_at IS NULL AND last_error IS NULL ORDER BY created_at, rowid LIMIT @BatchSize",
                 new { BatchSize })).AsList();
         }
 
@@ -90,9 +92,20 @@ public sealed partial class OutboxRelay(SqliteDb db, MessageOutbox outbox, IBus 
                 return;
             }
 
-            await _publishPipeline.ExecuteAsync(
-                async token => await bus.Publish(message, type, Pipe.Execute<PublishContext>(context => context.MessageId = row.Id), token),
-                cancellationToken);
+            // A child of the trace the row was written in, so MassTransit's send activity (and the consumers'
+            // activities after it) continue the submission's trace rather than starting a new one.
+            using (OutboxTracing.StartPublish(row.MessageType, row.TraceParent))
+            {
+                await _publishPipeline.ExecuteAsync(
+                    async token => await bus.Publish(message, type, Pipe.Execute<PublishContext>(context => context.MessageId = row.Id), token),
+                    cancellationToken);
+            }
+
+            if (message is PatientAlertRaised alert)
+            {
+                SurveysMetrics.AlertRaised(alert.Rule, alert.Severity);
+            }
+
             lock (confirmed)
             {
                 confirmed.Add(row.Id.ToString("D"));
