@@ -1,6 +1,7 @@
 using Surveys.Notifier.Alerts;
 using Microsoft.Extensions.Options;
 using Surveys.Notifier.Data;
+using Surveys.Notifier.Delivery;
 using Surveys.Notifier.Inbox;
 using Surveys.Notifier.Scores;
 using Surveys.ServiceDefaults.Audit;
@@ -28,6 +29,7 @@ builder.Services.AddSingleton<AlertRules>();
 builder.Services.AddOptions<NotifierOptions>().BindConfiguration(NotifierOptions.Section);
 builder.Services.AddHttpClient<IStaffSignIn, IntakeSignIn>((services, http) =>
     http.BaseAddress = services.GetRequiredService<IOptions<NotifierOptions>>().Value.IntakeUrl);
+builder.AddAlertDelivery();
 
 var app = builder.Build();
 
@@ -37,5 +39,6 @@ app.MapSignInPages(home: "/inbox");
 app.MapInboxPages();
 app.MapAuditApi();
 app.MapAlertsApi();
+app.MapAlertDelivery();
 
 app.Run();

@@ -38,7 +38,8 @@ public enum AlertChange
 }
 
 /// <summary>All of the notifier's SQL.</summary>
-public sealed class NotifierStore(SqliteDb db, MessageOutbox outbox, TimeProvider time)
+/// <param name="deliveries">Alert delivery (Delivery/AlertDeliveryFeature); without it, alerts are only announced on the bus.</param>
+public sealed class NotifierStore(SqliteDb db, MessageOutbox outbox, TimeProvider time, AlertDeliveryStore? deliveries = null)
 {
     private const string AlertColumns = """
         id AS Id, patient_id AS PatientId, instrument AS Instrument, rule AS Rule, severity AS Severity, status AS Status, reason AS Reason,
@@ -138,6 +139,7 @@ public sealed class NotifierStore(SqliteDb db, MessageOutbox outbox, TimeProvide
         }, ct);
 
         outbox.Notify();
+        deliveries?.Notify();
         return recorded;
     }
 
@@ -176,6 +178,7 @@ public sealed class NotifierStore(SqliteDb db, MessageOutbox outbox, TimeProvide
         }, ct);
 
         outbox.Notify();
+        deliveries?.Notify();
         return recorded;
     }
 
@@ -240,6 +243,10 @@ public sealed class NotifierStore(SqliteDb db, MessageOutbox outbox, TimeProvide
             await outbox.EnqueueAsync(connection, transaction, new PatientAlertRaised(
                 alertId, patientId, sourceId, instrument, version ?? string.Empty, candidate.Rule, candidate.Severity, candidate.Reason, now));
             await connection.ExecuteAsync("UPDATE alerts SET notified_severity = @Severity WHERE id = @alertId", new { candidate.Severity, alertId }, transaction);
+            if (deliveries is not null)
+            {
+                await deliveries.QueueRaisedAsync(connection, transaction, alertId, candidate.Severity, now);
+            }
         }
     }
 

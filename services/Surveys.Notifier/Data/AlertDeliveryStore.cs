@@ -1,0 +1,332 @@
+using System.Data;
+using System.Globalization;
+using Dapper;
+using Microsoft.Extensions.Options;
+using Surveys.Notifier.Alerts;
+using Surveys.Notifier.Delivery;
+using Surveys.ServiceDefaults.Data;
+
+namespace Surveys.Notifier.Data;
+
+/// <summary>A queued message the loop has claimed, with what it needs to decide and to write the text.</summary>
+public sealed record ClaimedAlertDelivery(
+    Guid Id, string Kind, Guid? AlertId, string? Severity, int? Level, string Contact, string Channel, DateTimeOffset CreatedAt, int Attempts,
+    string? AlertStatus, DateTimeOffset? AcknowledgedAt, DigestCounts? Digest);
+
+/// <summary>What a daily digest says: counts only.</summary>
+public sealed record DigestCounts(DateOnly Date, long NewRoutine, long OpenUrgent, long OpenHigh, long OpenRoutine);
+
+public sealed record AlertDevOutboxEntry(Guid DeliveryId, string Contact, string Channel, string Subject, string Text, DateTimeOffset CreatedAt);
+
+/// <summary>Wakes the delivery loop when something was queued (it also polls).</summary>
+public sealed class AlertDeliverySignal : IDisposable
+{
+    private readonly SemaphoreSlim _signal = new(0, 1);
+
+    public void Notify()
+    {
+        try
+        {
+            _signal.Release();
+        }
+        catch (SemaphoreFullException)
+        {
+            // already signalled
+        }
+    }
+
+    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
+
+    public void Dispose() => _signal.Dispose();
+}
+
+/// <summary>
+/// The SQL of alert delivery: the durable queue (<c>alert_deliveries</c>, one row per step, contact and channel),
+/// escalation state on each alert (<c>escalation_level</c>, <c>escalate_at</c>), daily digests and the development
+/// outbox. Every step is written in one transaction with its precondition, so it happens once.
+/// </summary>
+public sealed class AlertDeliveryStore(SqliteDb db, IOptions<AlertingOptions> options, AlertDeliverySignal signal)
+{
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+
+#pragma warning disable CA1812 // Dapper instantiates the row classes
+    private sealed class ClaimRow
+    {
+        public Guid Id { get; set; }
+        public string Kind { get; set; } = "";
+        public Guid? AlertId { get; set; }
+        public string? Severity { get; set; }
+        public long? Level { get; set; }
+        public string Contact { get; set; } = "";
+        public string Channel { get; set; } = "";
+        public DateTimeOffset CreatedAt { get; set; }
+        public long Attempts { get; set; }
+        public string? AlertStatus { get; set; }
+        public DateTimeOffset? AcknowledgedAt { get; set; }
+        public string? DigestDate { get; set; }
+        public long NewRoutine { get; set; }
+        public long OpenUrgent { get; set; }
+        public long OpenHigh { get; set; }
+        public long OpenRoutine { get; set; }
+    }
+
+    private sealed class EscalationRow
+    {
+        public string Severity { get; set; } = "";
+        public long EscalationLevel { get; set; }
+    }
+
+    private sealed class OutboxRow
+    {
+        public Guid DeliveryId { get; set; }
+        public string Contact { get; set; } = "";
+        public string Channel { get; set; } = "";
+        public string Subject { get; set; } = "";
+        public string Text { get; set; } = "";
+        public DateTimeOffset CreatedAt { get; set; }
+    }
+#pragma warning restore CA1812
+
+    /// <summary>Wakes the loop (after the transaction that queued something committed).</summary>
+    public void Notify() => signal.Notify();
+
+    /// <summary>
+    /// Inside the transaction that raised an alert or raised its severity: queues the message to the first contact
+    /// level for urgent and high alerts and sets when the next level is told. Routine alerts wait for the digest.
+    /// </summary>
+    public async Task QueueRaisedAsync(IDbConnection connection, IDbTransaction transaction, Guid alertId, string severity, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        if (options.Value.AcknowledgeWithin(severity) is not { } within)
+        {
+            return;
+        }
+
+        var contacts = options.Value.EscalationContacts;
+        await InsertStepAsync(connection, transaction, $"{alertId:D}/{severity}/1", AlertDeliveryKinds.Alert, alertId, severity, 1, contacts[0], now);
+        await connection.ExecuteAsync(
+            "UPDATE alerts SET escalation_level = 1, escalate_at = CASE WHEN status = 'open' AND @more THEN @at ELSE NULL END WHERE id = @alertId",
+            new { alertId, more = contacts.Count > 1, at = now + within },
+            transaction);
+    }
+
+    /// <summary>Open alerts whose acknowledgement time has passed.</summary>
+    public async Task<IReadOnlyList<Guid>> DueEscalationsAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var ids = await connection.QueryAsync<Guid>(new CommandDefinition(
+            "SELECT id FROM alerts WHERE escalate_at IS NOT NULL AND escalate_at <= @now AND status = 'open' ORDER BY escalate_at LIMIT 100",
+            new { now },
+            cancellationToken: ct));
+        return ids.AsList();
+    }
+
+    /// <summary>
+    /// Tells the next contact level about an alert still open after its time, once: the check, the queued messages
+    /// and the next due time are one transaction. Returns the level told, or null when there was nothing to do.
+    /// </summary>
+    public async Task<int?> EscalateAsync(Guid alertId, DateTimeOffset now, CancellationToken ct)
+    {
+        var result = await db.WriteAsync(async (connection, transaction) =>
+        {
+            var alert = await connection.QuerySingleOrDefaultAsync<EscalationRow>(
+                """
+                SELECT severity AS Severity, escalation_level AS EscalationLevel FROM alerts
+                WHERE id = @alertId AND status = 'open' AND escalate_at IS NOT NULL AND escalate_at <= @now
+                """,
+                new { alertId, now },
+                transaction);
+            if (alert is null)
+            {
+                return (int?)null;
+            }
+
+            var contacts = options.Value.EscalationContacts;
+            var level = (int)alert.EscalationLevel + 1;
+            if (level > contacts.Count || options.Value.AcknowledgeWithin(alert.Severity) is not { } within)
+            {
+                await connection.ExecuteAsync("UPDATE alerts SET escalate_at = NULL WHERE id = @alertId", new { alertId }, transaction);
+                return null;
+            }
+
+            await InsertStepAsync(
+                connection, transaction, $"{alertId:D}/{alert.Severity}/{level.ToString(CultureInfo.InvariantCulture)}", AlertDeliveryKinds.Escalation, alertId, alert.Severity, level,
+                contacts[level - 1], now);
+            await connection.ExecuteAsync(
+                "UPDATE alerts SET escalation_level = @level, escalate_at = CASE WHEN @more THEN @at ELSE NULL END WHERE id = @alertId",
+                new { alertId, level, more = level < contacts.Count, at = now + within },
+                transaction);
+            return level;
+        }, ct);
+        if (result is not null)
+        {
+            signal.Notify();
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Writes the digest of <paramref name="date"/> once: the counts (routine alerts new since the previous digest,
+    /// unresolved by severity), the mark on each counted alert, and a message per digest recipient. False when it
+    /// existed already.
+    /// </summary>
+    public async Task<bool> QueueDigestAsync(DateOnly date, DateTimeOffset now, CancellationToken ct)
+    {
+        var day = date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var queued = await db.WriteAsync(async (connection, transaction) =>
+        {
+            var created = await connection.QueryAsync<string>(
+                """
+                INSERT INTO alert_digests (digest_date, created_at, new_routine, open_routine, open_high, open_urgent)
+                SELECT @day, @now, 0,
+                       COUNT(*) FILTER (WHERE severity = 'routine'), COUNT(*) FILTER (WHERE severity = 'high'), COUNT(*) FILTER (WHERE severity = 'urgent')
+                FROM alerts WHERE status <> 'resolved'
+                ON CONFLICT (digest_date) DO NOTHING
+                RETURNING digest_date
+                """,
+                new { day, now },
+                transaction);
+            if (!created.Any())
+            {
+                return false;
+            }
+
+            var counted = await connection.ExecuteAsync(
+                "UPDATE alerts SET digest_date = @day WHERE severity = 'routine' AND digest_date IS NULL AND created_at <= @now",
+                new { day, now },
+                transaction);
+            await connection.ExecuteAsync("UPDATE alert_digests SET new_routine = @counted WHERE digest_date = @day", new { day, counted }, transaction);
+            foreach (var contact in options.Value.DigestRecipients)
+            {
+                await InsertStepAsync(connection, transaction, $"digest/{day}", AlertDeliveryKinds.Digest, null, null, null, contact, now, day);
+            }
+
+            return true;
+        }, ct);
+        if (queued)
+        {
+            signal.Notify();
+        }
+
+        return queued;
+    }
+
+    /// <summary>Ids of messages due now, oldest first.</summary>
+    public async Task<IReadOnlyList<Guid>> DueAsync(DateTimeOffset now, int limit, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var ids = await connection.QueryAsync<Guid>(new CommandDefinition(
+            """
+            SELECT id FROM alert_deliveries
+            WHERE sent_at IS NULL AND cancelled_at IS NULL AND failed_at IS NULL AND next_attempt_at <= @now
+                  AND (lease_until IS NULL OR lease_until <= @now)
+            ORDER BY next_attempt_at, created_at LIMIT @limit
+            """,
+            new { now, limit },
+            cancellationToken: ct));
+        return ids.AsList();
+    }
+
+    /// <summary>Takes a message for a few minutes (another instance leaves it alone) and reads what it needs; null when it is not due or is held.</summary>
+    public async Task<ClaimedAlertDelivery?> ClaimAsync(Guid id, DateTimeOffset now, CancellationToken ct)
+    {
+        return await db.WriteAsync(async (connection, transaction) =>
+        {
+            var claimed = await connection.ExecuteAsync(
+                """
+                UPDATE alert_deliveries SET lease_until = @leaseUntil, attempts = attempts + 1
+                WHERE id = @id AND sent_at IS NULL AND cancelled_at IS NULL AND failed_at IS NULL AND next_attempt_at <= @now
+                      AND (lease_until IS NULL OR lease_until <= @now)
+                """,
+                new { id, now, leaseUntil = now + Lease },
+                transaction);
+            if (claimed == 0)
+            {
+                return null;
+            }
+
+            var row = await connection.QuerySingleAsync<ClaimRow>(
+                """
+                SELECT d.id AS Id, d.kind AS Kind, d.alert_id AS AlertId, d.severity AS Severity, d.level AS Level, d.contact AS Contact, d.channel AS Channel,
+                       d.created_at AS CreatedAt, d.attempts AS Attempts, a.status AS AlertStatus, a.acknowledged_at AS AcknowledgedAt,
+                       g.digest_date AS DigestDate, COALESCE(g.new_routine, 0) AS NewRoutine, COALESCE(g.open_urgent, 0) AS OpenUrgent,
+                       COALESCE(g.open_high, 0) AS OpenHigh, COALESCE(g.open_routine, 0) AS OpenRoutine
+                FROM alert_deliveries d
+                LEFT JOIN alerts a ON a.id = d.alert_id
+                LEFT JOIN alert_digests g ON g.digest_date = d.digest_date
+                WHERE d.id = @id
+                """,
+                new { id },
+                transaction);
+            var digest = row.DigestDate is null
+                ? null
+                : new DigestCounts(DateOnly.ParseExact(row.DigestDate, "yyyy-MM-dd", CultureInfo.InvariantCulture), row.NewRoutine, row.OpenUrgent, row.OpenHigh, row.OpenRoutine);
+            return new ClaimedAlertDelivery(
+                row.Id, row.Kind, row.AlertId, row.Severity, row.Level is null ? null : (int)row.Level, row.Contact, row.Channel, row.CreatedAt, (int)row.Attempts,
+                row.AlertStatus, row.AcknowledgedAt, digest);
+        }, ct);
+    }
+
+    public Task MarkSentAsync(Guid id, string via, DateTimeOffset now, CancellationToken ct) =>
+        ExecuteAsync("UPDATE alert_deliveries SET sent_at = @now, sent_via = @via, lease_until = NULL WHERE id = @id", new { id, via, now }, ct);
+
+    public Task CancelAsync(Guid id, string reason, DateTimeOffset now, CancellationToken ct) =>
+        ExecuteAsync("UPDATE alert_deliveries SET cancelled_at = @now, last_error = @reason, lease_until = NULL WHERE id = @id", new { id, reason, now }, ct);
+
+    /// <summary>Schedules another attempt, or gives up (failed_at) after the last one.</summary>
+    public Task RetryLaterAsync(Guid id, string error, DateTimeOffset nextAttempt, bool giveUp, DateTimeOffset now, CancellationToken ct) =>
+        ExecuteAsync(
+            """
+            UPDATE alert_deliveries SET lease_until = NULL, last_error = @error, next_attempt_at = @nextAttempt,
+                                        failed_at = CASE WHEN @giveUp THEN @now ELSE NULL END
+            WHERE id = @id
+            """,
+            new { id, error, nextAttempt, giveUp, now },
+            ct);
+
+    public Task WriteDevOutboxAsync(Guid deliveryId, string contact, string channel, string subject, string text, DateTimeOffset now, CancellationToken ct) =>
+        ExecuteAsync(
+            """
+            INSERT INTO alert_dev_outbox (delivery_id, contact, channel, subject, text, created_at) VALUES (@deliveryId, @contact, @channel, @subject, @text, @now)
+            ON CONFLICT (delivery_id) DO NOTHING
+            """,
+            new { deliveryId, contact, channel, subject, text, now },
+            ct);
+
+    public async Task<IReadOnlyList<AlertDevOutboxEntry>> DevOutboxAsync(int limit, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var rows = await connection.QueryAsync<OutboxRow>(new CommandDefinition(
+            """
+            SELECT delivery_id AS DeliveryId, contact AS Contact, channel AS Channel, subject AS Subject, text AS Text, created_at AS CreatedAt
+            FROM alert_dev_outbox ORDER BY created_at DESC, rowid DESC LIMIT @limit
+            """,
+            new { limit },
+            cancellationToken: ct));
+        return rows.Select(r => new AlertDevOutboxEntry(r.DeliveryId, r.Contact, r.Channel, r.Subject, r.Text, r.CreatedAt)).ToList();
+    }
+
+    private static async Task InsertStepAsync(
+        IDbConnection connection, IDbTransaction transaction, string step, string kind, Guid? alertId, string? severity, int? level, AlertContact contact, DateTimeOffset now,
+        string? digestDate = null)
+    {
+        foreach (var channel in contact.Channels())
+        {
+            await connection.ExecuteAsync(
+                """
+                INSERT INTO alert_deliveries (id, step, kind, alert_id, digest_date, severity, level, contact, channel, created_at, next_attempt_at)
+                VALUES (@id, @step, @kind, @alertId, @digestDate, @severity, @level, @contact, @channel, @now, @now)
+                ON CONFLICT (step, contact, channel) DO NOTHING
+                """,
+                new { id = Guid.NewGuid(), step, kind, alertId, digestDate, severity, level, contact = contact.Name.Trim(), channel, now },
+                transaction);
+        }
+    }
+
+    private async Task ExecuteAsync(string sql, object parameters, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: ct));
+    }
+}

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Options;
+using Surveys.Notifier.Data;
+using Surveys.ServiceDefaults.Security;
+
+namespace Surveys.Notifier.Delivery;
+
+/// <summary>
+/// Delivery and escalation of alerts: urgent and high alerts go at once to the first contact level (e-mail over SMTP,
+/// a signed webhook, or the development outbox), then to the next level when nobody acknowledged in time; routine
+/// alerts go into a daily digest. See docs/nurses.md.
+/// </summary>
+public static class AlertDeliveryFeature
+{
+    public static IHostApplicationBuilder AddAlertDelivery(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var services = builder.Services;
+        services.AddOptions<AlertingOptions>().BindConfiguration(AlertingOptions.Section)
+            .Validate(o => !o.Problems().Any(), "Alerting configuration is invalid: check Contacts (unique names), Smtp:Host for e-mail, WebhookSecret (16+ characters) for webhooks, TimeZone and the acknowledge times.")
+            .ValidateOnStart();
+        services.AddOptions<AlertLinkOptions>().BindConfiguration(AlertLinkOptions.Section);
+        services.AddSingleton<AlertDeliverySignal>();
+        services.AddSingleton<AlertDeliveryStore>();
+        services.AddHttpClient(AlertWebhooks.ClientName);
+        services.AddSingleton<AlertWebhooks>();
+        services.AddSingleton<AlertDeliveryProcessor>();
+        services.AddHostedService<AlertDeliveryLoop>();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapAlertDelivery(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGet("/dev/alert-outbox", AlertDevOutboxPage.Show)
+            .RequireAuthorization(policy => policy.RequireRole(Roles.Nurse, Roles.Admin))
+            .ExcludeFromDescription();
+        return app;
+    }
+}

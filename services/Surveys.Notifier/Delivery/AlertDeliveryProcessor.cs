@@ -1,0 +1,190 @@
+using Microsoft.Extensions.Options;
+using Surveys.Notifier.Data;
+using Surveys.ServiceDefaults.Delivery;
+
+namespace Surveys.Notifier.Delivery;
+
+/// <summary>
+/// One pass of alert delivery: tell the next contact level about alerts nobody acknowledged in time, write the
+/// daily digest when it is due, then send every queued message that is due (claim, check the alert is still
+/// waiting, send, mark sent; a failure is retried later from the table).
+/// </summary>
+public sealed partial class AlertDeliveryProcessor(
+    AlertDeliveryStore store,
+    AlertWebhooks webhooks,
+    IOptions<AlertingOptions> options,
+    IOptions<AlertLinkOptions> links,
+    TimeProvider time,
+    ILogger<AlertDeliveryProcessor> logger)
+{
+    /// <summary>A digest later than this (the service was down) is skipped; the next one counts everything since the last.</summary>
+    public static readonly TimeSpan DigestGrace = TimeSpan.FromHours(12);
+
+    /// <summary>Escalates, writes the digest and sends what is due; returns how many messages were sent.</summary>
+    public async Task<int> RunOnceAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        foreach (var alertId in await store.DueEscalationsAsync(now, ct))
+        {
+            if (await store.EscalateAsync(alertId, now, ct) is { } level)
+            {
+                LogEscalated(logger, alertId, level);
+            }
+        }
+
+        if (DueDigest(now, options.Value) is { } date && await store.QueueDigestAsync(date, now, ct))
+        {
+            LogDigest(logger, date);
+        }
+
+        var sent = 0;
+        foreach (var id in await store.DueAsync(now, 100, ct))
+        {
+            if (await SendOneAsync(id, ct))
+            {
+                sent++;
+            }
+        }
+
+        return sent;
+    }
+
+    /// <summary>The local date whose digest time has passed within <see cref="DigestGrace"/>, if any.</summary>
+    public static DateOnly? DueDigest(DateTimeOffset now, AlertingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var zone = options.Zone();
+        var local = TimeZoneInfo.ConvertTime(now, zone);
+        var today = DateOnly.FromDateTime(local.DateTime);
+        foreach (var date in new[] { today, today.AddDays(-1) })
+        {
+            var due = DueAt(date, options.DigestAt, zone);
+            if (due <= now && now - due < DigestGrace)
+            {
+                return date;
+            }
+        }
+
+        return null;
+    }
+
+    private static DateTimeOffset DueAt(DateOnly date, TimeOnly at, TimeZoneInfo zone)
+    {
+        var local = date.ToDateTime(at);
+        while (zone.IsInvalidTime(local))
+        {
+            local = local.AddMinutes(30); // a daylight-saving jump skipped the time: the first valid moment after it
+        }
+
+        return new DateTimeOffset(local, zone.GetUtcOffset(local)).ToUniversalTime();
+    }
+
+    private async Task<bool> SendOneAsync(Guid id, CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        var delivery = await store.ClaimAsync(id, now, ct);
+        if (delivery is null)
+        {
+            return false;
+        }
+
+        if (delivery.AlertId is not null)
+        {
+            // Checked at send time: acknowledging or resolving stops messages not yet sent.
+            var reason = delivery.AlertStatus == "resolved" ? "resolved"
+                : delivery.AcknowledgedAt is { } acknowledged && acknowledged >= delivery.CreatedAt ? "acknowledged"
+                : null;
+            if (reason is not null)
+            {
+                await store.CancelAsync(id, reason, now, ct);
+                LogCancelled(logger, id, reason);
+                return false;
+            }
+        }
+
+        var settings = options.Value;
+        var recipients = delivery.Kind == AlertDeliveryKinds.Digest ? settings.DigestRecipients : settings.EscalationContacts;
+        var contact = recipients.FirstOrDefault(c => string.Equals(c.Name.Trim(), delivery.Contact, StringComparison.Ordinal));
+        if (contact is null || !contact.Channels().Contains(delivery.Channel, StringComparer.Ordinal))
+        {
+            await store.CancelAsync(id, "contact removed", now, ct);
+            LogCancelled(logger, id, "contact removed");
+            return false;
+        }
+
+        var via = delivery.Channel == AlertChannels.Email ? "smtp" : delivery.Channel;
+        try
+        {
+            var message = AlertMessages.Build(delivery, links.Value, settings);
+            switch (delivery.Channel)
+            {
+                case AlertChannels.Email:
+                    await SmtpTransport.SendAsync(settings.Smtp, new PlainMail(contact.Email!, message.Subject, message.Text, id), ct);
+                    break;
+                case AlertChannels.Webhook:
+                    await webhooks.For(contact.Webhook!).PostAsync(message.Json, id.ToString("D"), null, ct);
+                    break;
+                default:
+                    await store.WriteDevOutboxAsync(id, contact.Name, delivery.Channel, message.Subject, message.Text, now, ct);
+                    break;
+            }
+
+            await store.MarkSentAsync(id, via, time.GetUtcNow(), ct);
+            LogSent(logger, id, delivery.Kind, delivery.Level ?? 0, via);
+            return true;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            // Only the exception's type is kept or logged: messages can hold an address.
+            var giveUp = delivery.Attempts >= Math.Max(1, settings.MaxAttempts);
+            var delay = TimeSpan.FromSeconds(Math.Min(900, 30 * Math.Pow(2, Math.Min(delivery.Attempts - 1, 10))));
+            await store.RetryLaterAsync(id, ex.GetType().Name, time.GetUtcNow() + delay, giveUp, time.GetUtcNow(), ct);
+            LogFailed(logger, id, via, delivery.Attempts, ex.GetType().Name, giveUp);
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alert delivery {DeliveryId} ({Kind}, level {Level}) sent via {Via}")]
+    private static partial void LogSent(ILogger logger, Guid deliveryId, string kind, int level, string via);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alert delivery {DeliveryId} cancelled: {Reason}")]
+    private static partial void LogCancelled(ILogger logger, Guid deliveryId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert delivery {DeliveryId} via {Via} failed on attempt {Attempt} ({ExceptionType}); gave up: {GaveUp}")]
+    private static partial void LogFailed(ILogger logger, Guid deliveryId, string via, int attempt, string exceptionType, bool gaveUp);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Alert {AlertId} not acknowledged in time: escalated to level {Level}")]
+    private static partial void LogEscalated(ILogger logger, Guid alertId, int level);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Daily alert digest for {Date} queued")]
+    private static partial void LogDigest(ILogger logger, DateOnly date);
+}
+
+/// <summary>The background loop around <see cref="AlertDeliveryProcessor"/>, on the injected clock.</summary>
+public sealed partial class AlertDeliveryLoop(
+    AlertDeliveryProcessor processor, AlertDeliverySignal signal, IOptions<AlertingOptions> options, TimeProvider time, ILogger<AlertDeliveryLoop> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await processor.RunOnceAsync(stoppingToken);
+                await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException ex)
+            {
+                LogStoreFailure(logger, ex);
+                await Task.Delay(options.Value.PollInterval, time, stoppingToken);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Alert delivery store unavailable")]
+    private static partial void LogStoreFailure(ILogger logger, Exception exception);
+}

@@ -1,0 +1,88 @@
+using System.Globalization;
+using System.Text.Json;
+using Surveys.Notifier.Data;
+
+namespace Surveys.Notifier.Delivery;
+
+/// <summary>A message to a contact, in the three forms the channels need.</summary>
+public sealed record AlertMessage(string Subject, string Text, byte[] Json);
+
+/// <summary>
+/// What contacts receive: the severity, the escalation level, counts and a link into the inbox. Never a patient id,
+/// an answer, a score, an instrument's name or a rule's reason: the inbox, behind sign-in, shows those.
+/// </summary>
+public static class AlertMessages
+{
+    public static AlertMessage Build(ClaimedAlertDelivery delivery, AlertLinkOptions links, AlertingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(delivery);
+        ArgumentNullException.ThrowIfNull(links);
+        ArgumentNullException.ThrowIfNull(options);
+        if (delivery.Digest is { } digest)
+        {
+            var inbox = links.Inbox();
+            var date = digest.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+            var text = string.Create(CultureInfo.InvariantCulture, $"""
+                Surveys daily digest for {date}.
+
+                Routine alerts new since the last digest: {digest.NewRoutine}.
+                Unresolved alerts now: {digest.OpenUrgent} urgent, {digest.OpenHigh} high, {digest.OpenRoutine} routine.
+
+                Review them in the nurses' inbox (sign-in required):
+                {inbox}
+                """);
+            var json = JsonSerializer.SerializeToUtf8Bytes(new
+            {
+                type = AlertDeliveryKinds.Digest, date, newRoutine = digest.NewRoutine, openUrgent = digest.OpenUrgent, openHigh = digest.OpenHigh,
+                openRoutine = digest.OpenRoutine, link = inbox.AbsoluteUri, deliveryId = delivery.Id, text,
+            });
+            return new AlertMessage($"Surveys: daily digest for {date}", text, json);
+        }
+
+        var severity = delivery.Severity ?? "high";
+        var link = links.Alert(delivery.AlertId ?? Guid.Empty);
+        var article = severity == "urgent" ? "An urgent" : $"A {severity}";
+        var within = options.AcknowledgeWithin(severity) is { } w ? Duration(w) : null;
+        var escalated = delivery.Kind == AlertDeliveryKinds.Escalation;
+        var subject = escalated ? $"Surveys: escalated, {article.ToLowerInvariant()} alert is not yet acknowledged" : $"Surveys: {article.ToLowerInvariant()} alert needs review";
+        var lead = escalated
+            ? $"{article} alert has not been acknowledged within {within} and needs review. You are escalation contact {delivery.Level}."
+            : $"{article} alert needs review.";
+        var body = string.Create(CultureInfo.InvariantCulture, $"""
+            {lead}
+
+            Open it in the nurses' inbox (sign-in required) and acknowledge it there:
+            {link}
+
+            This message carries no patient details.
+            """);
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            type = delivery.Kind, alertId = delivery.AlertId, severity, level = delivery.Level, link = link.AbsoluteUri, deliveryId = delivery.Id, text = body,
+        });
+        return new AlertMessage(subject, body, payload);
+    }
+
+    /// <summary>"15 minutes", "4 hours", "1 hour 30 minutes".</summary>
+    public static string Duration(TimeSpan span)
+    {
+        static string Part(int n, string unit) => string.Create(CultureInfo.InvariantCulture, $"{n} {unit}{(n == 1 ? "" : "s")}");
+        var parts = new List<string>();
+        if (span.Days > 0)
+        {
+            parts.Add(Part(span.Days, "day"));
+        }
+
+        if (span.Hours > 0)
+        {
+            parts.Add(Part(span.Hours, "hour"));
+        }
+
+        if (span.Minutes > 0 || parts.Count == 0)
+        {
+            parts.Add(Part(span.Minutes, "minute"));
+        }
+
+        return string.Join(' ', parts);
+    }
+}

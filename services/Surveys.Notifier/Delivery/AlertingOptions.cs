@@ -1,0 +1,165 @@
+using Surveys.Notifier.Alerts;
+using Surveys.ServiceDefaults.Delivery;
+
+namespace Surveys.Notifier.Delivery;
+
+/// <summary>One escalation level or digest recipient: a name (its identity in the queue) and where to reach it.</summary>
+public sealed class AlertContact
+{
+    public string Name { get; set; } = "";
+
+    /// <summary>An e-mail address, sent over <c>Alerting:Smtp</c>.</summary>
+    public string? Email { get; set; }
+
+    /// <summary>A webhook (a pager, a chat bridge), signed with <c>Alerting:WebhookSecret</c>.</summary>
+    public Uri? Webhook { get; set; }
+
+    /// <summary>The channels this contact is reached on; a contact with neither gets the development outbox.</summary>
+    public IEnumerable<string> Channels()
+    {
+        if (!string.IsNullOrWhiteSpace(Email))
+        {
+            yield return AlertChannels.Email;
+        }
+
+        if (Webhook is not null)
+        {
+            yield return AlertChannels.Webhook;
+        }
+
+        if (string.IsNullOrWhiteSpace(Email) && Webhook is null)
+        {
+            yield return AlertChannels.Outbox;
+        }
+    }
+}
+
+/// <summary>Configuration section <c>Alerting</c>: who is told about alerts, how soon it escalates, the digest.</summary>
+public sealed class AlertingOptions
+{
+    public const string Section = "Alerting";
+
+    /// <summary>
+    /// Escalation levels in order: level 1 is told at once about urgent and high alerts, level 2 when level 1 did not
+    /// acknowledge in time, and so on. Empty: two development contacts whose messages go to /dev/alert-outbox.
+    /// </summary>
+    public List<AlertContact> Contacts { get; set; } = [];
+
+    /// <summary>Who gets the daily digest; empty: the first escalation level.</summary>
+    public List<AlertContact> DigestContacts { get; set; } = [];
+
+    public TimeSpan UrgentAcknowledgeWithin { get; set; } = TimeSpan.FromMinutes(15);
+
+    public TimeSpan HighAcknowledgeWithin { get; set; } = TimeSpan.FromHours(4);
+
+    /// <summary>Local time of the daily digest in <see cref="TimeZone"/>.</summary>
+    public TimeOnly DigestAt { get; set; } = new(8, 0);
+
+    /// <summary>IANA time zone of <see cref="DigestAt"/>, e.g. <c>Asia/Kolkata</c>.</summary>
+    public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>Signs webhook bodies (16+ characters); from the environment (<c>Alerting__WebhookSecret</c>), never committed.</summary>
+    public string? WebhookSecret { get; set; }
+
+    public SmtpTransportOptions Smtp { get; set; } = new();
+
+    /// <summary>Retry and circuit-breaker settings for every webhook (the URL and secret come from the contact and <see cref="WebhookSecret"/>).</summary>
+    public SignedWebhookOptions Webhook { get; set; } = new();
+
+    /// <summary>Attempts per message before it is marked failed (30 s, 1, 2, 4 ... minutes apart, at most 15 minutes).</summary>
+    public int MaxAttempts { get; set; } = 30;
+
+    /// <summary>How often the loop looks for due work when nothing wakes it.</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    public static readonly IReadOnlyList<AlertContact> DevelopmentContacts =
+    [
+        new() { Name = "first contact (development outbox)" },
+        new() { Name = "second contact (development outbox)" },
+    ];
+
+    public IReadOnlyList<AlertContact> EscalationContacts => Contacts.Count > 0 ? Contacts : DevelopmentContacts;
+
+    public IReadOnlyList<AlertContact> DigestRecipients => DigestContacts.Count > 0 ? DigestContacts : [EscalationContacts[0]];
+
+    /// <summary>How long a severity waits for an acknowledgement before the next level is told; null: no escalation (routine).</summary>
+    public TimeSpan? AcknowledgeWithin(string severity) => severity switch
+    {
+        AlertRules.Urgent => UrgentAcknowledgeWithin,
+        AlertRules.High => HighAcknowledgeWithin,
+        _ => null,
+    };
+
+    public TimeZoneInfo Zone() => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
+
+    /// <summary>Problems with the configuration, for ValidateOnStart; empty when it is fine.</summary>
+    public IEnumerable<string> Problems()
+    {
+        foreach (var list in new[] { (Name: "Contacts", Items: Contacts), (Name: "DigestContacts", Items: DigestContacts) })
+        {
+            if (list.Items.Any(c => string.IsNullOrWhiteSpace(c.Name)))
+            {
+                yield return $"Alerting:{list.Name}: every contact needs a Name.";
+            }
+
+            if (list.Items.GroupBy(c => c.Name.Trim(), StringComparer.Ordinal).Any(g => g.Count() > 1))
+            {
+                yield return $"Alerting:{list.Name}: names must be unique.";
+            }
+        }
+
+        var all = Contacts.Concat(DigestContacts).ToList();
+        if (all.Any(c => !string.IsNullOrWhiteSpace(c.Email)) && !Smtp.IsConfigured)
+        {
+            yield return "Alerting:Smtp:Host is required when a contact has an Email.";
+        }
+
+        if (all.Any(c => c.Webhook is not null) && (WebhookSecret is null || WebhookSecret.Length < 16))
+        {
+            yield return "Alerting:WebhookSecret (16+ characters) is required when a contact has a Webhook.";
+        }
+
+        if (all.Any(c => c.Webhook is { } url && (!url.IsAbsoluteUri || url.Scheme is not ("http" or "https"))))
+        {
+            yield return "Alerting contacts' Webhook must be an absolute http(s) address.";
+        }
+
+        if (UrgentAcknowledgeWithin <= TimeSpan.Zero || HighAcknowledgeWithin <= TimeSpan.Zero)
+        {
+            yield return "Alerting:UrgentAcknowledgeWithin and Alerting:HighAcknowledgeWithin must be positive.";
+        }
+
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _))
+        {
+            yield return "Alerting:TimeZone is not a known time zone.";
+        }
+    }
+}
+
+/// <summary>The link target in messages (configuration <c>Notifier:PublicBaseUrl</c>): where nurses reach the inbox.</summary>
+public sealed class AlertLinkOptions
+{
+    public const string Section = "Notifier";
+
+    public Uri PublicBaseUrl { get; set; } = new("http://127.0.0.1:5103");
+
+    public Uri Inbox() => new(Base(), "inbox");
+
+    public Uri Alert(Guid id) => new(Base(), $"inbox/alerts/{id:D}");
+
+    private Uri Base() => PublicBaseUrl.AbsoluteUri.EndsWith('/') ? PublicBaseUrl : new Uri(PublicBaseUrl.AbsoluteUri + "/");
+}
+
+public static class AlertChannels
+{
+    public const string Email = "email";
+    public const string Webhook = "webhook";
+    public const string Outbox = "outbox";
+}
+
+public static class AlertDeliveryKinds
+{
+    public const string Alert = "alert";
+    public const string Escalation = "escalation";
+    public const string Digest = "digest";
+}
