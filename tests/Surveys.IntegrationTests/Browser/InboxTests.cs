@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace Surveys.IntegrationTests.Browser;
@@ -10,48 +9,16 @@ namespace Surveys.IntegrationTests.Browser;
 /// nurse acknowledges and resolves the alert.
 /// </summary>
 [NonParallelizable]
-public class InboxTests
+public class InboxTests : BrowserTest
 {
-    private RunningSystem _system = null!;
-    private BrowserFixture _browser = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _system = await RunningSystem.StartAsync();
-        _browser = await BrowserFixture.StartAsync();
-        Directory.CreateDirectory(BrowserFixture.ScreenshotDirectory);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await _browser.DisposeAsync();
-        await _system.DisposeAsync();
-    }
-
-    private static async Task ShotAsync(IPage page, string name) =>
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, $"{name}.png"), FullPage = true });
-
-#pragma warning disable CS0612 // see SurveyPageTests: the click always navigates, the address is not known in advance
-    private static async Task PressAsync(IPage page, string button) =>
-        await page.RunAndWaitForNavigationAsync(() => page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync());
-#pragma warning restore CS0612
-
-    private static async Task AssertAccessibleAsync(IPage page, string name)
-    {
-        var result = await page.RunAxe();
-        Assert.That(result.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{name}: {v.Id} ({v.Impact}) {v.Help}"), Is.Empty);
-    }
-
     [Test]
     public async Task A_nurse_sees_a_patients_alert_in_the_inbox_acknowledges_and_resolves_it()
     {
         // The patient answers on the survey pages: a baseline, then a much worse PHQ-9 with item 9 answered.
-        var patientId = await _system.CreatePatientAsync();
-        await _system.SubmitAsync(await _system.InviteAsync(patientId, "phq9"), Enumerable.Range(1, 9).ToDictionary(i => $"{i}", i => i <= 4 ? 1 : 0));
-        var token = await _system.InviteAsync(patientId, "phq9");
-        await using (var phone = await _browser.PhoneAsync(_system.Intake.BaseAddress))
+        var patientId = await Platform.CreatePatientAsync();
+        await Platform.SubmitAsync(await Platform.InviteAsync(patientId, "phq9"), Enumerable.Range(1, 9).ToDictionary(i => $"{i}", i => i <= 4 ? 1 : 0));
+        var token = await Platform.InviteAsync(patientId, "phq9");
+        await using (var phone = await Browser.PhoneAsync(Platform.Intake.BaseAddress))
         {
             var patient = await phone.NewPageAsync();
             await patient.GotoAsync($"/s/{token}/q/1");
@@ -67,15 +34,15 @@ public class InboxTests
         }
 
         await RunningSystem.EventuallyAsync(
-            async () => (await _system.NotifierClient.GetFromJsonAsync<JsonArray>($"/api/alerts?patientId={patientId}"))!.Count, n => n >= 2, TimeSpan.FromSeconds(15));
+            async () => (await Platform.NotifierClient.GetFromJsonAsync<JsonArray>($"/api/alerts?patientId={patientId}"))!.Count, n => n >= 2, TimeSpan.FromSeconds(15));
 
         // The nurse signs in on the notifier with the platform account intake holds.
-        await using var desk = await _browser.DesktopAsync(_system.Notifier.BaseAddress);
+        await using var desk = await Browser.DesktopAsync(Platform.Notifier.BaseAddress);
         var page = await desk.NewPageAsync();
         await page.GotoAsync("/inbox");
         Assert.That(page.Url, Does.Contain("/signin"), "the inbox needs a sign-in");
         await page.FillAsync("#userName", "nurse1");
-        await page.FillAsync("#password", _system.NursePassword);
+        await page.FillAsync("#password", Platform.NursePassword);
         await PressAsync(page, "Sign in");
         Assert.That(page.Url, Does.EndWith("/inbox"));
         await ShotAsync(page, "11-inbox");
@@ -88,8 +55,8 @@ public class InboxTests
         Assert.That(await page.Locator("#count-urgent").InnerTextAsync(), Is.EqualTo("1 open"));
 
         // A new alert arrives while the inbox is open: a notice appears without a reload.
-        var other = await _system.CreatePatientAsync();
-        await _system.SubmitAsync(await _system.InviteAsync(other, "gold"), new Dictionary<string, int> { ["1"] = 7 });
+        var other = await Platform.CreatePatientAsync();
+        await Platform.SubmitAsync(await Platform.InviteAsync(other, "gold"), new Dictionary<string, int> { ["1"] = 7 });
         await page.Locator("#new-alerts").WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 40_000 });
         await page.GotoAsync($"/inbox?patient={patientId}");
 
@@ -118,10 +85,10 @@ public class InboxTests
         await AssertAccessibleAsync(page, "patient");
 
         // The same through the API, and every action is in the audit trail.
-        var alerts = (await _system.NotifierClient.GetFromJsonAsync<JsonArray>($"/api/alerts?patientId={patientId}"))!;
+        var alerts = (await Platform.NotifierClient.GetFromJsonAsync<JsonArray>($"/api/alerts?patientId={patientId}"))!;
         Assert.That(alerts.Select(a => a!["status"]!.GetValue<string>()), Is.EquivalentTo(new[] { "open", "resolved" }));
-        using var admin = new HttpClient { BaseAddress = _system.Notifier.BaseAddress };
-        admin.DefaultRequestHeaders.Authorization = new("Bearer", _system.Tokens["admin"]);
+        using var admin = new HttpClient { BaseAddress = Platform.Notifier.BaseAddress };
+        admin.DefaultRequestHeaders.Authorization = new("Bearer", Platform.Tokens["admin"]);
         var audit = (await admin.GetFromJsonAsync<JsonArray>("/api/audit?actor=nurse1&limit=100"))!.Select(e => e!["action"]!.GetValue<string>()).ToList();
         Assert.That(audit, Is.SupersetOf(new[] { "sign_in", "alerts_view", "alert_view", "alert_acknowledge", "alert_resolve", "patient_view" }));
     }
@@ -129,19 +96,19 @@ public class InboxTests
     [Test]
     public async Task The_api_acknowledges_and_resolves_with_the_same_rules()
     {
-        var patientId = await _system.CreatePatientAsync();
-        await _system.SubmitAsync(await _system.InviteAsync(patientId, "gold"), new Dictionary<string, int> { ["1"] = 6 });
+        var patientId = await Platform.CreatePatientAsync();
+        await Platform.SubmitAsync(await Platform.InviteAsync(patientId, "gold"), new Dictionary<string, int> { ["1"] = 6 });
         var alerts = await RunningSystem.EventuallyAsync(
-            async () => (await _system.NotifierClient.GetFromJsonAsync<JsonArray>($"/api/alerts?patientId={patientId}"))!, a => a.Count > 0, TimeSpan.FromSeconds(10));
+            async () => (await Platform.NotifierClient.GetFromJsonAsync<JsonArray>($"/api/alerts?patientId={patientId}"))!, a => a.Count > 0, TimeSpan.FromSeconds(10));
         var id = alerts.Single()!["id"]!.GetValue<Guid>();
 
-        Assert.That((int)(await _system.NotifierClient.PostAsync(new Uri($"/api/alerts/{id}/acknowledge", UriKind.Relative), null)).StatusCode, Is.EqualTo(204));
-        var other = await _system.NotifierClient.PostAsJsonAsync($"/api/alerts/{id}/resolve", new { outcome = "other" });
+        Assert.That((int)(await Platform.NotifierClient.PostAsync(new Uri($"/api/alerts/{id}/acknowledge", UriKind.Relative), null)).StatusCode, Is.EqualTo(204));
+        var other = await Platform.NotifierClient.PostAsJsonAsync($"/api/alerts/{id}/resolve", new { outcome = "other" });
         Assert.That((int)other.StatusCode, Is.EqualTo(400), "'other' needs a note");
-        Assert.That((int)(await _system.NotifierClient.PostAsJsonAsync($"/api/alerts/{id}/resolve", new { outcome = "false_alarm", note = "Entered the wrong answer." })).StatusCode, Is.EqualTo(204));
-        Assert.That((int)(await _system.NotifierClient.PostAsJsonAsync($"/api/alerts/{id}/resolve", new { outcome = "false_alarm" })).StatusCode, Is.EqualTo(409));
+        Assert.That((int)(await Platform.NotifierClient.PostAsJsonAsync($"/api/alerts/{id}/resolve", new { outcome = "false_alarm", note = "Entered the wrong answer." })).StatusCode, Is.EqualTo(204));
+        Assert.That((int)(await Platform.NotifierClient.PostAsJsonAsync($"/api/alerts/{id}/resolve", new { outcome = "false_alarm" })).StatusCode, Is.EqualTo(409));
 
-        var details = (await _system.NotifierClient.GetFromJsonAsync<JsonObject>($"/api/alerts/{id}"))!;
+        var details = (await Platform.NotifierClient.GetFromJsonAsync<JsonObject>($"/api/alerts/{id}"))!;
         Assert.That(details["alert"]!["outcome"]!.GetValue<string>(), Is.EqualTo("false_alarm"));
         Assert.That(details["evidence"]!.AsArray(), Has.Count.EqualTo(1));
         Assert.That(details["evidence"]![0]!["reason"]!.GetValue<string>(), Does.Contain("total 6 is in the impaired range"));

@@ -2,37 +2,18 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
-using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace Surveys.IntegrationTests.Browser;
 
 /// <summary>A patient answers surveys in a real browser (Chromium), on a phone, by keyboard, and with mistakes.</summary>
 [NonParallelizable]
-public class SurveyPageTests
+public class SurveyPageTests : BrowserTest
 {
-    private RunningSystem _system = null!;
-    private BrowserFixture _browser = null!;
-
-    [OneTimeSetUp]
-    public async Task StartAsync()
-    {
-        _system = await RunningSystem.StartAsync();
-        _browser = await BrowserFixture.StartAsync();
-        Directory.CreateDirectory(BrowserFixture.ScreenshotDirectory);
-    }
-
-    [OneTimeTearDown]
-    public async Task StopAsync()
-    {
-        await _browser.DisposeAsync();
-        await _system.DisposeAsync();
-    }
-
     private async Task<(Guid PatientId, string Token)> NewLinkAsync(string instrument, string language = "en")
     {
-        var patientId = await _system.CreatePatientAsync();
-        var token = await _system.InviteAsync(patientId, instrument);
+        var patientId = await Platform.CreatePatientAsync();
+        var token = await Platform.InviteAsync(patientId, instrument);
         if (language != "en")
         {
             await ExecuteAsync($"UPDATE patients SET language = '{language}' WHERE id = '{patientId}'");
@@ -43,16 +24,13 @@ public class SurveyPageTests
 
     private async Task ExecuteAsync(string sql)
     {
-        await using var db = _system.OpenDatabase("intake");
+        await using var db = Platform.OpenDatabase("intake");
         await using var command = db.CreateCommand();
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync();
     }
 
     private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
-
-    private static async Task ShotAsync(IPage page, string name) =>
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, $"{name}.png"), FullPage = true });
 
     /// <summary>Answers the question on screen by touching its option (or typing a number) and continuing.</summary>
     private static async Task AnswerAsync(IPage page, decimal? value, bool numeric = false)
@@ -72,18 +50,8 @@ public class SurveyPageTests
         await PressAsync(page, "Continue");
     }
 
-    /// <summary>Presses a button and waits for the page it leads to (every form posts and is redirected).</summary>
-    private static Task PressAsync(IPage page, string button) =>
-        NavigateByAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = button }).ClickAsync());
-
-    // Playwright marks this wait obsolete in favour of WaitForURL, but here the next address is not known in
-    // advance (a valid answer moves on, an invalid one stays) and the click always navigates: it is exact.
-#pragma warning disable CS0612
-    private static async Task NavigateByAsync(IPage page, Func<Task> action) => await page.RunAndWaitForNavigationAsync(action);
-#pragma warning restore CS0612
-
     private async Task<JsonArray> ScoresAsync(Guid patientId) => await RunningSystem.EventuallyAsync(
-        async () => (await _system.NotifierClient.GetFromJsonAsync<JsonArray>($"/api/patients/{patientId}/scores"))!,
+        async () => (await Platform.NotifierClient.GetFromJsonAsync<JsonArray>($"/api/patients/{patientId}/scores"))!,
         s => s.Count > 0,
         TimeSpan.FromSeconds(10));
 
@@ -91,7 +59,7 @@ public class SurveyPageTests
     public async Task A_patient_completes_the_phq9_on_a_phone_and_is_scored()
     {
         var (patientId, token) = await NewLinkAsync("phq9");
-        await using var context = await _browser.PhoneAsync(_system.Intake.BaseAddress);
+        await using var context = await Browser.PhoneAsync(Platform.Intake.BaseAddress);
         var page = await context.NewPageAsync();
 
         await page.GotoAsync($"/s/{token}");
@@ -127,7 +95,7 @@ public class SurveyPageTests
     public async Task A_patient_completes_the_diary_with_numbers_on_a_phone()
     {
         var (patientId, token) = await NewLinkAsync("t1d_diary");
-        await using var context = await _browser.PhoneAsync(_system.Intake.BaseAddress);
+        await using var context = await Browser.PhoneAsync(Platform.Intake.BaseAddress);
         var page = await context.NewPageAsync();
         await page.GotoAsync($"/s/{token}/q/1");
 
@@ -156,7 +124,7 @@ public class SurveyPageTests
     public async Task A_patient_completes_a_form_with_the_keyboard_alone()
     {
         var (patientId, token) = await NewLinkAsync("gad7");
-        await using var context = await _browser.DesktopAsync(_system.Intake.BaseAddress);
+        await using var context = await Browser.DesktopAsync(Platform.Intake.BaseAddress);
         var page = await context.NewPageAsync();
         await page.GotoAsync($"/s/{token}");
 
@@ -195,7 +163,7 @@ public class SurveyPageTests
     public async Task A_skipped_required_question_is_shown_in_an_error_summary_that_leads_to_it()
     {
         var (_, token) = await NewLinkAsync("phq9");
-        await using var context = await _browser.DesktopAsync(_system.Intake.BaseAddress);
+        await using var context = await Browser.DesktopAsync(Platform.Intake.BaseAddress);
         var page = await context.NewPageAsync();
         await page.GotoAsync($"/s/{token}/q/1");
 
@@ -222,7 +190,7 @@ public class SurveyPageTests
     public async Task Answers_are_kept_on_reload_and_when_coming_back_later()
     {
         var (_, token) = await NewLinkAsync("phq9");
-        await using (var first = await _browser.PhoneAsync(_system.Intake.BaseAddress))
+        await using (var first = await Browser.PhoneAsync(Platform.Intake.BaseAddress))
         {
             var page = await first.NewPageAsync();
             await page.GotoAsync($"/s/{token}/q/1");
@@ -234,7 +202,7 @@ public class SurveyPageTests
         }
 
         // Another day, another browser: the link remembers.
-        await using var later = await _browser.PhoneAsync(_system.Intake.BaseAddress);
+        await using var later = await Browser.PhoneAsync(Platform.Intake.BaseAddress);
         var again = await later.NewPageAsync();
         await again.GotoAsync($"/s/{token}/q/1");
         Assert.That(await again.IsCheckedAsync("#answer-2"), Is.True);
@@ -244,7 +212,7 @@ public class SurveyPageTests
     public async Task A_double_click_on_send_makes_one_submission()
     {
         var (patientId, token) = await NewLinkAsync("gold");
-        await using var context = await _browser.DesktopAsync(_system.Intake.BaseAddress);
+        await using var context = await Browser.DesktopAsync(Platform.Intake.BaseAddress);
         var page = await context.NewPageAsync();
         await page.GotoAsync($"/s/{token}/q/1");
         await AnswerAsync(page, 4);
@@ -254,18 +222,18 @@ public class SurveyPageTests
         await page.ReloadAsync();
         await page.GoBackAsync();
 
-        Assert.That(await _system.CountAsync("intake", $"SELECT COUNT(*) FROM submissions WHERE patient_id = '{patientId}'"), Is.EqualTo(1));
+        Assert.That(await Platform.CountAsync("intake", $"SELECT COUNT(*) FROM submissions WHERE patient_id = '{patientId}'"), Is.EqualTo(1));
         Assert.That(await page.Locator("h1").InnerTextAsync(), Is.EqualTo("This survey has already been answered").Or.EqualTo("Answers sent"));
     }
 
     [Test]
     public async Task Used_expired_replaced_and_unknown_links_get_a_plain_page_with_the_right_status()
     {
-        await using var context = await _browser.PhoneAsync(_system.Intake.BaseAddress);
+        await using var context = await Browser.PhoneAsync(Platform.Intake.BaseAddress);
         var page = await context.NewPageAsync();
 
         var (_, used) = await NewLinkAsync("gold");
-        await _system.SubmitAsync(used, new Dictionary<string, int> { ["1"] = 2 });
+        await Platform.SubmitAsync(used, new Dictionary<string, int> { ["1"] = 2 });
         var response = await page.GotoAsync($"/s/{used}");
         Assert.That(response!.Status, Is.EqualTo(409));
         Assert.That(await page.Locator("h1").InnerTextAsync(), Is.EqualTo("This survey has already been answered"));
@@ -294,7 +262,7 @@ public class SurveyPageTests
     public async Task A_patient_whose_language_is_hindi_gets_hindi_buttons_and_english_questions_marked_as_english()
     {
         var (_, token) = await NewLinkAsync("phq9", "hi");
-        await using var context = await _browser.PhoneAsync(_system.Intake.BaseAddress);
+        await using var context = await Browser.PhoneAsync(Platform.Intake.BaseAddress);
         var page = await context.NewPageAsync();
         await page.GotoAsync($"/s/{token}");
 
@@ -312,16 +280,14 @@ public class SurveyPageTests
     {
         var (_, token) = await NewLinkAsync("t1d_diary");
         var (_, answered) = await NewLinkAsync("gold");
-        await _system.SubmitAsync(answered, new Dictionary<string, int> { ["1"] = 1 });
-        await using var context = await _browser.DesktopAsync(_system.Intake.BaseAddress);
+        await Platform.SubmitAsync(answered, new Dictionary<string, int> { ["1"] = 1 });
+        await using var context = await Browser.DesktopAsync(Platform.Intake.BaseAddress);
         var page = await context.NewPageAsync();
         var checkedPages = new List<string>();
 
         async Task AuditAsync(string name)
         {
-            var result = await page.RunAxe();
-            var serious = result.Violations.Where(v => v.Impact is "serious" or "critical").ToList();
-            Assert.That(serious.Select(v => $"{name}: {v.Id} ({v.Impact}) {v.Help}"), Is.Empty);
+            await AssertAccessibleAsync(page, name);
             checkedPages.Add(name);
         }
 
