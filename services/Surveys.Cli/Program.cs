@@ -9,6 +9,8 @@ var root = new RootCommand("Surveys operators' console.")
     BackupCommand.Create(),
     LoginCommand.Create(),
     UsersCommand.Create(),
+    StatusCommand.Create(),
+    ErrorsCommand.Create(),
 };
 
 return root.Parse(args).Invoke();
