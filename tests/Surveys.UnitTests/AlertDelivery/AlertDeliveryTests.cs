@@ -1,0 +1,316 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Surveys.Notifier.Delivery;
+
+namespace Surveys.UnitTests.AlertDelivery;
+
+/// <summary>
+/// Delivery and escalation of alerts through a real SMTP server and a real HTTP receiver in this process, on a fake
+/// clock moved through the acknowledgement times and the daily digest.
+/// </summary>
+public class AlertDeliveryTests
+{
+    private const string Secret = "an-alert-webhook-secret-for-tests";
+    private static readonly DateTimeOffset Start = new(2026, 3, 2, 16, 30, 0, TimeSpan.Zero); // 22:00 in Asia/Kolkata: the next digest is 10 hours away
+    private static readonly string[] ClinicalWords =
+        ["phq", "gad", "who-5", "who5", "paid", "gold", "diary", "diabetes", "depress", "anxiety", "hypo", "patient health", "harm", "answer", "item", "score", "missed", "scheduled", "not answered"];
+
+    private FakeSmtpServer _smtp = null!;
+    private WebhookReceiver _hook = null!;
+
+    [SetUp]
+    public void StartServers()
+    {
+        _smtp = new FakeSmtpServer();
+        _hook = new WebhookReceiver();
+    }
+
+    [TearDown]
+    public void StopServers()
+    {
+        _smtp.Dispose();
+        _hook.Dispose();
+    }
+
+    /// <summary>Three levels: a charge nurse (e-mail and pager webhook), a duty doctor, a manager; the team gets the digest.</summary>
+    private Dictionary<string, string?> Configuration(bool webhook = true) => new(StringComparer.Ordinal)
+    {
+        ["Alerting:Contacts:0:Name"] = "charge nurse",
+        ["Alerting:Contacts:0:Email"] = "level1@clinic.example",
+        ["Alerting:Contacts:0:Webhook"] = webhook ? _hook.Url.AbsoluteUri : null,
+        ["Alerting:Contacts:1:Name"] = "duty doctor",
+        ["Alerting:Contacts:1:Email"] = "level2@clinic.example",
+        ["Alerting:Contacts:2:Name"] = "manager",
+        ["Alerting:Contacts:2:Email"] = "level3@clinic.example",
+        ["Alerting:DigestContacts:0:Name"] = "team",
+        ["Alerting:DigestContacts:0:Email"] = "team@clinic.example",
+        ["Alerting:TimeZone"] = "Asia/Kolkata",
+        ["Alerting:DigestAt"] = "08:00",
+        ["Alerting:WebhookSecret"] = Secret,
+        ["Alerting:Smtp:Host"] = "127.0.0.1",
+        ["Alerting:Smtp:Port"] = _smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Alerting:Smtp:Security"] = "None",
+        ["Alerting:Smtp:From"] = "alerts@clinic.example",
+        ["Alerting:Webhook:MaxRetries"] = "2",
+        ["Alerting:Webhook:RetryDelay"] = "00:00:00.010",
+        ["Alerting:Webhook:BreakerMinimumThroughput"] = "3",
+        ["Alerting:Webhook:BreakerBreakDuration"] = "00:00:00.500",
+    };
+
+    private static string[] To(IEnumerable<FakeSmtpServer.Received> messages) => messages.SelectMany(m => m.Recipients).ToArray();
+
+    private static void AssertNothingClinical(string text, Guid patientId)
+    {
+        Assert.That(text, Does.Not.Contain(patientId.ToString("D")).IgnoreCase);
+        Assert.That(text, Does.Not.Contain(patientId.ToString("N")).IgnoreCase);
+        foreach (var word in ClinicalWords)
+        {
+            Assert.That(text.ToLowerInvariant(), Does.Not.Contain(word), $"the message names '{word}'");
+        }
+    }
+
+    [Test]
+    public async Task An_urgent_alert_reaches_level_one_at_once_and_level_two_exactly_once_when_nobody_acknowledges()
+    {
+        await using var world = await new AlertWorld(Start, Configuration()).StartAsync();
+        var (patient, alert) = await world.RaiseUrgentAsync();
+
+        var first = await _smtp.WaitForAsync(1);
+        var hooks = await _hook.WaitForAsync(1);
+        await world.WaitForSentAsync(2);
+        Assert.That(To(first), Is.EqualTo(new[] { "level1@clinic.example" }));
+        Assert.That(first[0].Data, Does.Contain("An urgent alert needs review"));
+        Assert.That(first[0].Data, Does.Contain($"https://notifier.clinic.example/inbox/alerts/{alert:D}"));
+        AssertNothingClinical(first[0].Data, patient);
+
+        // The webhook: signed body, idempotency key = the queue row's id, JSON with severity and link only.
+        Assert.That(hooks, Has.Count.EqualTo(1));
+        var request = hooks[0];
+        var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes(request.Body)));
+        Assert.That(request.Signature, Is.EqualTo(expected));
+        Assert.That(request.ContentType, Does.StartWith("application/json"));
+        var rowId = (await world.QueryAsync<string>("SELECT id FROM alert_deliveries WHERE channel = 'webhook'")).Single();
+        Assert.That(request.IdempotencyKey, Is.EqualTo(rowId));
+        using (var json = JsonDocument.Parse(request.Body))
+        {
+            Assert.That(json.RootElement.GetProperty("type").GetString(), Is.EqualTo("alert"));
+            Assert.That(json.RootElement.GetProperty("severity").GetString(), Is.EqualTo("urgent"));
+            Assert.That(json.RootElement.GetProperty("link").GetString(), Is.EqualTo($"https://notifier.clinic.example/inbox/alerts/{alert:D}"));
+        }
+
+        AssertNothingClinical(request.Body, patient);
+
+        // 14 minutes: nobody else is told yet.
+        world.Time.Advance(TimeSpan.FromMinutes(14));
+        await world.SettleAsync();
+        Assert.That(_smtp.Snapshot(), Has.Count.EqualTo(1));
+
+        // 15 minutes: the duty doctor, once, however often the loop runs.
+        world.Time.Advance(TimeSpan.FromMinutes(1));
+        var second = await _smtp.WaitForAsync(2);
+        await world.WaitForSentAsync(3);
+        await world.SettleAsync();
+        Assert.That(To(_smtp.Snapshot()), Is.EqualTo(new[] { "level1@clinic.example", "level2@clinic.example" }));
+        Assert.That(second[1].Data, Does.Contain("has not been acknowledged within 15 minutes"));
+        AssertNothingClinical(second[1].Data, patient);
+        Assert.That(_hook.Requests, Has.Count.EqualTo(1), "the duty doctor has no webhook");
+
+        // Another 15: the manager; then no level is left.
+        world.Time.Advance(TimeSpan.FromMinutes(15));
+        await _smtp.WaitForAsync(3);
+        await world.WaitForSentAsync(4);
+        world.Time.Advance(TimeSpan.FromHours(2));
+        await world.SettleAsync();
+        Assert.That(To(_smtp.Snapshot()), Is.EqualTo(new[] { "level1@clinic.example", "level2@clinic.example", "level3@clinic.example" }));
+        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM alerts WHERE escalate_at IS NOT NULL"), Is.Zero);
+    }
+
+    [Test]
+    public async Task Acknowledging_stops_escalation()
+    {
+        await using var world = await new AlertWorld(Start, Configuration(webhook: false)).StartAsync();
+        var (_, alert) = await world.RaiseUrgentAsync();
+        await _smtp.WaitForAsync(1);
+        await world.WaitForSentAsync(1);
+
+        world.Time.Advance(TimeSpan.FromMinutes(10));
+        await world.Store.AcknowledgeAsync(alert, "nurse1", CancellationToken.None);
+        world.Time.Advance(TimeSpan.FromHours(1));
+        await world.SettleAsync();
+
+        Assert.That(To(_smtp.Snapshot()), Is.EqualTo(new[] { "level1@clinic.example" }));
+        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM alert_deliveries"), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_message_not_yet_sent_when_the_alert_is_acknowledged_is_cancelled()
+    {
+        _smtp.Dispose(); // the mail server is down: level 1's message waits in the table
+        await using var world = await new AlertWorld(Start, Configuration(webhook: false)).StartAsync();
+        var (_, alert) = await world.RaiseUrgentAsync();
+        Assert.That(await world.WaitForCountAsync("SELECT COUNT(*) FROM alert_deliveries WHERE attempts > 0", 1), Is.EqualTo(1));
+
+        await world.Store.AcknowledgeAsync(alert, "nurse1", CancellationToken.None);
+        world.Time.Advance(TimeSpan.FromMinutes(1));
+        await world.SettleAsync();
+
+        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM alert_deliveries WHERE cancelled_at IS NOT NULL AND last_error = 'acknowledged'"), Is.EqualTo(1));
+        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM alert_deliveries WHERE sent_at IS NOT NULL"), Is.Zero);
+    }
+
+    [Test]
+    public async Task A_high_alert_escalates_after_four_hours()
+    {
+        await using var world = await new AlertWorld(Start, Configuration(webhook: false)).StartAsync();
+        var (patient, _) = await world.RaiseHighAsync();
+        var first = await _smtp.WaitForAsync(1);
+        await world.WaitForSentAsync(1);
+        Assert.That(first[0].Data, Does.Contain("A high alert needs review"));
+        AssertNothingClinical(first[0].Data, patient);
+
+        world.Time.Advance(TimeSpan.FromMinutes(239));
+        await world.SettleAsync();
+        Assert.That(_smtp.Snapshot(), Has.Count.EqualTo(1));
+
+        world.Time.Advance(TimeSpan.FromMinutes(1));
+        await _smtp.WaitForAsync(2);
+        await world.SettleAsync();
+        Assert.That(To(_smtp.Snapshot()), Is.EqualTo(new[] { "level1@clinic.example", "level2@clinic.example" }));
+        Assert.That(_smtp.Snapshot()[1].Data, Does.Contain("within 4 hours"));
+    }
+
+    [Test]
+    public async Task A_restart_between_the_alert_and_its_escalation_still_escalates_once()
+    {
+        await using var world = await new AlertWorld(Start, Configuration(webhook: false)).StartAsync();
+        await world.RaiseUrgentAsync();
+        await _smtp.WaitForAsync(1);
+        await world.WaitForSentAsync(1);
+
+        await world.RestartAsync(); // a new process: only the database remembers
+        world.Time.Advance(TimeSpan.FromMinutes(16));
+        await _smtp.WaitForAsync(2);
+        await world.WaitForSentAsync(2);
+        await world.RestartAsync();
+        await world.SettleAsync();
+
+        Assert.That(To(_smtp.Snapshot()), Is.EqualTo(new[] { "level1@clinic.example", "level2@clinic.example" }));
+        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM alert_deliveries WHERE sent_at IS NOT NULL"), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task A_routine_alert_waits_for_the_daily_digest_and_is_counted_in_one_digest_only()
+    {
+        // 06:00 in Kolkata: yesterday's digest is long past, today's is at 08:00.
+        await using var world = await new AlertWorld(new DateTimeOffset(2026, 3, 2, 0, 30, 0, TimeSpan.Zero), Configuration(webhook: false)).StartAsync();
+        var (patient, _) = await world.RaiseRoutineAsync();
+        await world.SettleAsync();
+        Assert.That(_smtp.Snapshot(), Is.Empty, "routine alerts are not sent at once");
+        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM alert_deliveries"), Is.Zero);
+
+        world.Time.Advance(TimeSpan.FromHours(2)); // 08:00 local
+        var digest = await _smtp.WaitForAsync(1);
+        await world.WaitForSentAsync(1);
+        await world.SettleAsync();
+        Assert.That(_smtp.Snapshot(), Has.Count.EqualTo(1));
+        Assert.That(To(digest), Is.EqualTo(new[] { "team@clinic.example" }));
+        Assert.That(digest[0].Data, Does.Contain("daily digest for 2026-03-02"));
+        Assert.That(digest[0].Data, Does.Contain("Routine alerts new since the last digest: 1."));
+        Assert.That(digest[0].Data, Does.Contain("0 urgent, 0 high, 1 routine"));
+        Assert.That(digest[0].Data, Does.Contain("https://notifier.clinic.example/inbox"));
+        AssertNothingClinical(digest[0].Data, patient);
+
+        // A restart does not send today's digest again; tomorrow's counts the alert as open, not as new.
+        await world.RestartAsync();
+        await world.SettleAsync();
+        Assert.That(_smtp.Snapshot(), Has.Count.EqualTo(1));
+        world.Time.Advance(TimeSpan.FromDays(1));
+        var next = await _smtp.WaitForAsync(2);
+        await world.WaitForSentAsync(2);
+        await world.SettleAsync();
+        Assert.That(_smtp.Snapshot(), Has.Count.EqualTo(2));
+        Assert.That(next[1].Data, Does.Contain("daily digest for 2026-03-03"));
+        Assert.That(next[1].Data, Does.Contain("Routine alerts new since the last digest: 0."));
+        Assert.That(next[1].Data, Does.Contain("0 urgent, 0 high, 1 routine"));
+    }
+
+    [Test]
+    public async Task A_failing_webhook_is_retried_then_the_circuit_opens_and_the_message_waits_in_the_table_until_it_goes_through()
+    {
+        var configuration = Configuration();
+        configuration["Alerting:Contacts:0:Email"] = null; // the pager only
+        _hook.Status = 500;
+        await using var world = await new AlertWorld(Start, configuration).StartAsync();
+        await world.RaiseUrgentAsync();
+
+        // One attempt from the table: the first request and two Polly retries, all 500. The breaker opens.
+        Assert.That(await _hook.WaitForAsync(3), Has.Count.EqualTo(3));
+        Assert.That(await world.WaitForCountAsync("SELECT COUNT(*) FROM alert_deliveries WHERE attempts = 1 AND last_error = 'HttpRequestException' AND lease_until IS NULL", 1), Is.EqualTo(1));
+
+        // The next attempt from the table (30 s later) meets the open circuit: nothing reaches the endpoint.
+        world.Time.Advance(TimeSpan.FromSeconds(31));
+        Assert.That(await world.WaitForCountAsync("SELECT COUNT(*) FROM alert_deliveries WHERE attempts = 2 AND last_error = 'BrokenCircuitException' AND lease_until IS NULL", 1), Is.EqualTo(1));
+        Assert.That(_hook.Requests, Has.Count.EqualTo(3));
+        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM alert_deliveries WHERE sent_at IS NULL AND failed_at IS NULL AND cancelled_at IS NULL"), Is.EqualTo(1), "not lost");
+
+        // The endpoint recovers; after the break the circuit lets a request through and the message goes out.
+        _hook.Status = 202;
+        await Task.Delay(TimeSpan.FromMilliseconds(600));
+        world.Time.Advance(TimeSpan.FromMinutes(1));
+        Assert.That(await world.WaitForCountAsync("SELECT COUNT(*) FROM alert_deliveries WHERE sent_at IS NOT NULL AND sent_via = 'webhook'", 1), Is.EqualTo(1));
+        await world.SettleAsync();
+        var requests = _hook.Requests;
+        Assert.That(requests, Has.Count.EqualTo(4));
+        Assert.That(requests.Select(r => r.IdempotencyKey).Distinct().ToList(), Has.Count.EqualTo(1), "every try carries the same idempotency key");
+        Assert.That(requests.Select(r => r.Body).Distinct().ToList(), Has.Count.EqualTo(1), "and the same signed body");
+    }
+
+    [Test]
+    public async Task With_nothing_configured_messages_go_to_the_development_outbox()
+    {
+        await using var world = await new AlertWorld(Start, new Dictionary<string, string?>(StringComparer.Ordinal)).StartAsync();
+        const string AlertMessages = "SELECT COUNT(*) FROM alert_dev_outbox o JOIN alert_deliveries d ON d.id = o.delivery_id WHERE d.kind <> 'digest'";
+        var (patient, alert) = await world.RaiseUrgentAsync();
+        Assert.That(await world.WaitForCountAsync(AlertMessages, 1), Is.EqualTo(1));
+        await world.WaitForSentAsync(1);
+        world.Time.Advance(TimeSpan.FromMinutes(15));
+        Assert.That(await world.WaitForCountAsync(AlertMessages, 2), Is.EqualTo(2));
+        await world.SettleAsync();
+
+        // The digest (08:00 UTC by default, 8.5 hours ago) went to the first development contact too.
+        var entries = await world.Services.GetRequiredService<Surveys.Notifier.Data.AlertDeliveryStore>().DevOutboxAsync(10, CancellationToken.None);
+        Assert.That(entries, Has.Count.EqualTo(3));
+        var alerts = entries.Where(e => !e.Subject.Contains("digest", StringComparison.Ordinal)).ToList();
+        Assert.That(alerts.Select(e => e.Contact), Is.EquivalentTo(AlertingOptions.DevelopmentContacts.Select(c => c.Name)));
+        Assert.That(alerts.Select(e => e.Text), Has.All.Contain($"/inbox/alerts/{alert:D}"));
+        foreach (var entry in entries)
+        {
+            AssertNothingClinical(entry.Subject + entry.Text, patient);
+        }
+
+        Assert.That(_smtp.Snapshot(), Is.Empty);
+    }
+
+    [TestCase("2026-03-02T02:29:00Z", null)]
+    [TestCase("2026-03-02T02:30:00Z", "2026-03-02")]
+    [TestCase("2026-03-02T14:29:00Z", "2026-03-02")]
+    [TestCase("2026-03-02T14:31:00Z", null)]
+    public void The_digest_is_due_from_its_local_time_for_twelve_hours(string now, string? expected)
+    {
+        var options = new AlertingOptions { TimeZone = "Asia/Kolkata", DigestAt = new TimeOnly(8, 0) };
+        var due = AlertDeliveryProcessor.DueDigest(DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture), options);
+        Assert.That(due?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void A_webhook_contact_without_a_secret_or_an_email_contact_without_smtp_is_refused()
+    {
+        var options = new AlertingOptions { Contacts = [new AlertContact { Name = "pager", Webhook = new Uri("https://pager.example/hook") }, new AlertContact { Name = "x", Email = "x@example.org" }] };
+        Assert.That(options.Problems().ToList(), Has.Count.EqualTo(2));
+        options.WebhookSecret = Secret;
+        options.Smtp.Host = "smtp.example.org";
+        Assert.That(options.Problems(), Is.Empty);
+    }
+}

@@ -1,0 +1,159 @@
+using Dapper;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+using Surveys.Contracts;
+using Surveys.Notifier.Alerts;
+using Surveys.Notifier.Data;
+using Surveys.Notifier.Delivery;
+using Surveys.ServiceDefaults.Data;
+using Surveys.ServiceDefaults.Instruments;
+using Surveys.ServiceDefaults.Outbox;
+
+namespace Surveys.UnitTests.AlertDelivery;
+
+/// <summary>
+/// The notifier's alert pieces in a real host (its SQLite file in a temporary folder, migrations, the delivery loop)
+/// on a fake clock. <see cref="RestartAsync"/> stops the host and starts a new one on the same file, like a new process.
+/// </summary>
+internal sealed class AlertWorld : IAsyncDisposable
+{
+    private readonly Dictionary<string, string?> _configuration;
+    private IHost? _host;
+
+    public AlertWorld(DateTimeOffset start, Dictionary<string, string?> configuration)
+    {
+        Directory = System.IO.Directory.CreateTempSubdirectory("surveys-alerts-").FullName;
+        Time = new FakeTimeProvider(start);
+        _configuration = new Dictionary<string, string?>(configuration, StringComparer.Ordinal)
+        {
+            ["Storage:DataDirectory"] = Directory,
+            ["Storage:Synchronous"] = "OFF",
+            ["Alerting:PollInterval"] = "00:00:00.050",
+            ["Notifier:PublicBaseUrl"] = "https://notifier.clinic.example/",
+        };
+    }
+
+    public string Directory { get; }
+
+    public FakeTimeProvider Time { get; }
+
+    public IServiceProvider Services => (_host ?? throw new InvalidOperationException("Start the world first.")).Services;
+
+    public NotifierStore Store => Services.GetRequiredService<NotifierStore>();
+
+    public AlertDeliveryProcessor Processor => Services.GetRequiredService<AlertDeliveryProcessor>();
+
+    public async Task<AlertWorld> StartAsync()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "Surveys.Notifier", EnvironmentName = "Development" });
+        builder.Configuration.AddInMemoryCollection(_configuration);
+        builder.Services.AddSingleton<TimeProvider>(Time);
+        builder.AddSqliteStore("notifier.db", typeof(NotifierStore).Assembly);
+        builder.AddOutbox();
+        builder.AddInstruments();
+        builder.Services.AddSingleton<NotifierStore>();
+        builder.Services.AddSingleton<AlertRules>();
+        builder.AddAlertDelivery();
+        builder.Services.AddMassTransitTestHarness(_ => { });
+        _host = builder.Build();
+        await _host.StartAsync();
+        return this;
+    }
+
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        await StartAsync();
+    }
+
+    /// <summary>A PHQ-9 with item 9 answered: the critical-item rule raises an urgent alert.</summary>
+    public Task<(Guid PatientId, Guid AlertId)> RaiseUrgentAsync() => RaiseAsync(4, ["self_harm_risk"]);
+
+    /// <summary>A PHQ-9 total in the severe range: a high alert.</summary>
+    public Task<(Guid PatientId, Guid AlertId)> RaiseHighAsync() => RaiseAsync(22, []);
+
+    /// <summary>Two scheduled surveys in a row missed: a routine alert.</summary>
+    public async Task<(Guid PatientId, Guid AlertId)> RaiseRoutineAsync()
+    {
+        var patient = Guid.NewGuid();
+        var now = Time.GetUtcNow();
+        await Store.RecordMissedAsync(new InvitationExpired(Guid.NewGuid(), patient, "phq9", "1.0.0", now.AddDays(-14), now.AddDays(-7)), CancellationToken.None);
+        await Store.RecordMissedAsync(new InvitationExpired(Guid.NewGuid(), patient, "gad7", "1.0.0", now.AddDays(-7), now), CancellationToken.None);
+        return (patient, await AlertOfAsync(patient));
+    }
+
+    private async Task<(Guid PatientId, Guid AlertId)> RaiseAsync(decimal total, string[] flags)
+    {
+        var patient = Guid.NewGuid();
+        var now = Time.GetUtcNow();
+        var answers = Enumerable.Range(1, 9).ToDictionary(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture), i => (decimal?)(i == 9 ? 2 : 3));
+        var scored = new SurveyScored(
+            Guid.NewGuid(), patient, "phq9", "1.0.0", "scored", total, total >= 20 ? "severe" : "minimal", false, flags,
+            new Dictionary<string, decimal>(), new Dictionary<string, decimal>(), now, now, answers);
+        await Store.RecordScoreAsync(scored, Services.GetRequiredService<AlertRules>(), CancellationToken.None);
+        return (patient, await AlertOfAsync(patient));
+    }
+
+    private async Task<Guid> AlertOfAsync(Guid patient) =>
+        (await Store.FindAlertsAsync(patient, null, CancellationToken.None)).Single().Id;
+
+    public async Task<long> CountAsync(string sql, object? parameters = null)
+    {
+        await using var connection = await Services.GetRequiredService<SqliteDb>().OpenAsync();
+        return await connection.ExecuteScalarAsync<long>(sql, parameters);
+    }
+
+    public async Task<List<T>> QueryAsync<T>(string sql, object? parameters = null)
+    {
+        await using var connection = await Services.GetRequiredService<SqliteDb>().OpenAsync();
+        return (await connection.QueryAsync<T>(sql, parameters)).AsList();
+    }
+
+    /// <summary>Waits (real time) until the query counts at least <paramref name="expected"/>; returns the last count.</summary>
+    public async Task<long> WaitForCountAsync(string sql, long expected, object? parameters = null)
+    {
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        long count;
+        while ((count = await CountAsync(sql, parameters)) < expected && DateTime.UtcNow < until)
+        {
+            await Task.Delay(20);
+        }
+
+        return count;
+    }
+
+    /// <summary>
+    /// Waits until <paramref name="expected"/> messages are marked sent. A receiver has a message a moment before the
+    /// row is marked; moving the fake clock past the lease in between would let the loop send it again.
+    /// </summary>
+    public Task<long> WaitForSentAsync(long expected) =>
+        WaitForCountAsync("SELECT COUNT(*) FROM alert_deliveries WHERE sent_at IS NOT NULL", expected);
+
+    /// <summary>Lets the loop run a few times more (and runs a pass here too), so anything extra would show.</summary>
+    public async Task SettleAsync()
+    {
+        await Processor.RunOnceAsync(CancellationToken.None);
+        await Task.Delay(250);
+        await Processor.RunOnceAsync(CancellationToken.None);
+    }
+
+    private async Task StopAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.StopAsync();
+            _host.Dispose();
+            _host = null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        System.IO.Directory.Delete(Directory, recursive: true);
+    }
+}
