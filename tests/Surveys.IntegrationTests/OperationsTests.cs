@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -118,5 +121,199 @@ public class OperationsTests
             Assert.That(notifierLog, Does.Contain($"Consumed SurveyScored in trace {traceId}"), "the notifier consumed in the same trace");
             Assert.That(Log("Intake"), Does.Contain($"Consumed SurveyScored in trace {traceId}"), "intake's status update too");
         });
+    }
+
+    private const string ErrorQueue = "scoring-score-submission_error";
+
+    private static string ManagementPort => Environment.GetEnvironmentVariable("SURVEYS_TEST_RABBITMQ_MANAGEMENT_PORT") ?? "15673";
+
+    /// <summary>Runs the built console as a real process against this system's services and virtual host.</summary>
+    private async Task<(int ExitCode, string Output)> CliAsync(string? stdin, params string[] args)
+    {
+        var dll = Path.Combine(ServiceProcess.RepositoryRoot(), "services", "Surveys.Cli", "bin", ServiceProcess.Configuration, "net10.0", "surveys.dll");
+        var start = new ProcessStartInfo("dotnet", [dll, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        start.Environment["SURVEYS_RABBITMQ_URL"] = $"http://127.0.0.1:{ManagementPort}";
+        start.Environment["SURVEYS_RABBITMQ_AMQP_URL"] = $"amqp://127.0.0.1:{_system.Broker.Port}";
+        start.Environment["SURVEYS_RABBITMQ_VHOST"] = _system.Broker.VirtualHost;
+        start.Environment["SURVEYS_RABBITMQ_USER"] = "guest";
+        start.Environment["SURVEYS_RABBITMQ_PASSWORD"] = "guest";
+        start.Environment["SURVEYS_INTAKE_URL"] = _system.Intake.BaseAddress.ToString();
+        start.Environment["SURVEYS_SCORING_URL"] = _system.Service("Scoring").BaseAddress.ToString();
+        start.Environment["SURVEYS_NOTIFIER_URL"] = _system.Notifier.BaseAddress.ToString();
+        using var process = Process.Start(start)!;
+        if (stdin is not null)
+        {
+            await process.StandardInput.WriteLineAsync(stdin);
+        }
+
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await output + await error);
+    }
+
+    private static HttpClient Management()
+    {
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ManagementPort}/api/") };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.ASCII.GetBytes("guest:guest")));
+        return client;
+    }
+
+    /// <summary>Puts a MassTransit envelope straight into a queue (through the default exchange), with the given headers.</summary>
+    private async Task PutIntoQueueAsync(string queue, Guid messageId, string messageType, object message, Dictionary<string, object> headers)
+    {
+        var envelope = new { messageId, messageType = new[] { $"urn:message:{messageType}" }, message };
+        using var management = Management();
+        var response = await management.PostAsJsonAsync($"exchanges/{Uri.EscapeDataString(_system.Broker.VirtualHost)}/amq.default/publish", new
+        {
+            properties = new { content_type = "application/vnd.masstransit+json", delivery_mode = 2, message_id = messageId.ToString(), headers },
+            routing_key = queue,
+            payload = JsonSerializer.Serialize(envelope, JsonSerializerOptions.Web),
+            payload_encoding = "string",
+        });
+        response.EnsureSuccessStatusCode();
+        Assert.That((await response.Content.ReadFromJsonAsync<JsonObject>())?["routed"]?.GetValue<bool>(), Is.True, $"nothing took the message into {queue}");
+    }
+
+    /// <summary>
+    /// How many messages a queue holds now, read (and put back) through the management API: its "messages"
+    /// statistic lags by seconds. -1 when the queue does not exist.
+    /// </summary>
+    private async Task<long> MessagesAsync(string queue) =>
+        await _system.Broker.QueueAsync(queue) is null ? -1 : (await _system.Broker.PeekAsync(queue, 100)).Count;
+
+    private async Task<long> WaitForMessagesAsync(string queue, Func<long, bool> done) =>
+        await RunningSystem.EventuallyAsync(() => MessagesAsync(queue), done, TimeSpan.FromSeconds(15));
+
+    private async Task PublishPoisonAsync(Guid patientId) => await _system.Broker.PublishAsync("Surveys.Contracts:SurveySubmitted", new
+    {
+        submissionId = Guid.NewGuid(),
+        invitationId = Guid.NewGuid(),
+        patientId,
+        instrument = "phq9",
+        definitionVersion = "0.0.0-unknown",
+        answers = new Dictionary<string, int> { ["1"] = 3 },
+        submittedAt = DateTimeOffset.UtcNow,
+    });
+
+    [Test]
+    public async Task Errors_list_shows_a_poison_message_by_its_fault_never_its_body_and_purge_needs_a_confirmation()
+    {
+        var patientId = Guid.NewGuid();
+        await PublishPoisonAsync(patientId);
+        Assert.That(await WaitForMessagesAsync(ErrorQueue, n => n > 0), Is.EqualTo(1));
+
+        var list = await CliAsync(null, "errors", "list", ErrorQueue);
+        Assert.That(list.ExitCode, Is.Zero, list.Output);
+        Assert.That(list.Output, Does.Contain("UnprocessableMessageException").And.Contain("Unknown instrument 'phq9' version '0.0.0-unknown'"));
+        Assert.That(list.Output, Does.Not.Contain(patientId.ToString()).And.Not.Contain("answers"), "never the body");
+
+        var json = await CliAsync(null, "errors", "list", ErrorQueue, "--json");
+        var parsed = JsonNode.Parse(json.Output)!;
+        Assert.That(parsed["messages"]!.AsArray(), Has.Count.EqualTo(1));
+        Assert.That(parsed["messages"]![0]!["faultType"]!.GetValue<string>(), Does.Contain("UnprocessableMessageException"));
+        Assert.That(await MessagesAsync(ErrorQueue), Is.EqualTo(1), "listing leaves the messages in place");
+
+        var refused = await CliAsync("no", "errors", "purge", ErrorQueue);
+        Assert.That(refused.ExitCode, Is.EqualTo(1), refused.Output);
+        Assert.That(await MessagesAsync(ErrorQueue), Is.EqualTo(1), "not confirmed: nothing deleted");
+
+        var purged = await CliAsync(ErrorQueue, "errors", "purge", ErrorQueue);
+        Assert.That(purged.ExitCode, Is.Zero, purged.Output);
+        Assert.That(await WaitForMessagesAsync(ErrorQueue, n => n == 0), Is.Zero);
+    }
+
+    [Test]
+    public async Task A_failed_message_is_replayed_once_to_the_queue_it_failed_on_and_scored_once()
+    {
+        var patient = await _system.CreatePatientAsync();
+        var submissionId = Guid.NewGuid();
+        var messageId = Guid.NewGuid();
+        var input = $"rabbitmq://127.0.0.1/{_system.Broker.VirtualHost}/scoring-score-submission";
+        await PutIntoQueueAsync(ErrorQueue, messageId, "Surveys.Contracts:SurveySubmitted", new
+        {
+            submissionId,
+            invitationId = Guid.NewGuid(),
+            patientId = patient,
+            instrument = "phq9",
+            definitionVersion = "1.0.0",
+            answers = Phq9(0, 1, 0, 0, 1, 0, 0, 0, 0),
+            submittedAt = DateTimeOffset.UtcNow,
+        }, new Dictionary<string, object>
+        {
+            ["MT-Reason"] = "fault",
+            ["MT-Fault-ExceptionType"] = "Microsoft.Data.Sqlite.SqliteException",
+            ["MT-Fault-Message"] = "SQLite Error 5: 'database is locked'.",
+            ["MT-Fault-Timestamp"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            ["MT-Fault-InputAddress"] = input,
+        });
+        Assert.That(await WaitForMessagesAsync(ErrorQueue, n => n > 0), Is.EqualTo(1));
+
+        var list = await CliAsync(null, "errors", "list", ErrorQueue);
+        Assert.That(list.Output, Does.Contain(messageId.ToString()).And.Contain("SqliteException").And.Contain("database is locked"));
+
+        var replay = await CliAsync(null, "errors", "replay", ErrorQueue, "--id", messageId.ToString());
+        Assert.That(replay.ExitCode, Is.Zero, replay.Output);
+        Assert.That(replay.Output, Does.Contain("1 message(s) replayed"));
+
+        Assert.That(await ScoresAsync(patient), Has.Count.EqualTo(1), "scored and recorded after the replay");
+        var again = await CliAsync(null, "errors", "replay", ErrorQueue, "--all");
+        Assert.That(again.Output, Does.Contain("0 message(s) replayed"), "nothing left to replay");
+        await Task.Delay(1000);
+        var scored = await _system.CountAsync("scoring", $"SELECT COUNT(*) FROM scores WHERE submission_id = '{submissionId}'");
+        var failed = await MessagesAsync(ErrorQueue);
+        var waiting = await MessagesAsync("scoring-score-submission");
+        Assert.Multiple(() =>
+        {
+            Assert.That(scored, Is.EqualTo(1), "scored exactly once");
+            Assert.That(failed, Is.Zero, "the error queue is empty: no fault on the replayed copy");
+            Assert.That(waiting, Is.Zero);
+        });
+    }
+
+    [Test]
+    public async Task Replay_refuses_when_the_queue_the_messages_failed_on_is_gone()
+    {
+        const string Orphan = "retired-consumer_error";
+        using (var management = Management())
+        {
+            (await management.PutAsJsonAsync($"queues/{Uri.EscapeDataString(_system.Broker.VirtualHost)}/{Orphan}", new { durable = true })).EnsureSuccessStatusCode();
+        }
+
+        await PutIntoQueueAsync(Orphan, Guid.NewGuid(), "Surveys.Contracts:SurveySubmitted", new { submissionId = Guid.NewGuid() }, new Dictionary<string, object> { ["MT-Fault-Message"] = "x" });
+        var replay = await CliAsync(null, "errors", "replay", Orphan, "--all");
+        Assert.That(replay.ExitCode, Is.EqualTo(1), replay.Output);
+        Assert.That(replay.Output, Does.Contain("is gone"));
+        Assert.That(await MessagesAsync(Orphan), Is.EqualTo(1), "nothing moved");
+        using var cleanup = Management();
+        (await cleanup.DeleteAsync($"queues/{Uri.EscapeDataString(_system.Broker.VirtualHost)}/{Orphan}")).EnsureSuccessStatusCode();
+    }
+
+    [Test]
+    public async Task Status_shows_services_and_queues_exits_0_when_healthy_and_1_with_a_failed_message()
+    {
+        Assert.That(await WaitForMessagesAsync(ErrorQueue, n => n == 0), Is.Zero, "starts from an empty error queue");
+        // The broker's queue statistics (consumers, depth) refresh every few seconds: a fresh system may need one more look.
+        var status = await RunningSystem.EventuallyAsync(() => CliAsync(null, "status"), r => r.ExitCode == 0, TimeSpan.FromSeconds(20));
+        Assert.That(status.ExitCode, Is.Zero, status.Output);
+        Assert.That(status.Output, Does.Contain("intake").And.Contain("scoring").And.Contain("notifier").And.Contain("Healthy"));
+        Assert.That(status.Output, Does.Contain("scoring-score-submission ").And.Contain("notifier-survey-scored").And.Contain(ErrorQueue));
+        Assert.That(status.Output, Does.Contain("All well."));
+
+        var json = JsonNode.Parse((await CliAsync(null, "status", "--json")).Output)!;
+        Assert.That(json["healthy"]!.GetValue<bool>(), Is.True);
+        Assert.That(json["services"]!.AsArray().Select(s => s!["status"]!.GetValue<string>()), Is.All.EqualTo("Healthy"));
+        var work = json["queues"]!.AsArray().Single(q => q!["name"]!.GetValue<string>() == "scoring-score-submission")!;
+        Assert.That(work["consumers"]!.GetValue<long>(), Is.GreaterThan(0));
+
+        await PublishPoisonAsync(Guid.NewGuid());
+        await WaitForMessagesAsync(ErrorQueue, n => n > 0);
+        var failing = await RunningSystem.EventuallyAsync(() => CliAsync(null, "status"), r => r.ExitCode != 0, TimeSpan.FromSeconds(20)); // queue statistics lag
+        Assert.That(failing.ExitCode, Is.EqualTo(1), failing.Output);
+        Assert.That(failing.Output.Split('\n').Single(l => l.StartsWith(ErrorQueue, StringComparison.Ordinal)), Does.EndWith(" !"), "the error queue is marked");
+
+        Assert.That((await CliAsync(null, "errors", "purge", ErrorQueue, "--yes")).ExitCode, Is.Zero);
+        await WaitForMessagesAsync(ErrorQueue, n => n == 0);
     }
 }

@@ -81,9 +81,10 @@ public static class ErrorsCommand
             return 1;
         }
 
-        var total = details["messages"]?.GetValue<long>() ?? 0;
-        var messages = total == 0 ? [] : await broker.PeekAsync(management, queue, (int)Math.Min(total, Math.Max(1, limit)), ct);
+        // The management API's counts are statistics refreshed every few seconds; the messages read are not.
+        var messages = await broker.PeekAsync(management, queue, Math.Max(1, limit), ct);
         var rows = messages.Select(m => Describe(m!["properties"]?.AsObject())).ToList();
+        var total = Math.Max(details["messages"]?.GetValue<long>() ?? 0, rows.Count);
         if (json)
         {
             await Console.Out.WriteLineAsync(JsonSerializer.Serialize(new { queue, total, messages = rows }, Json));
@@ -156,7 +157,7 @@ public static class ErrorsCommand
 
         // Only the messages there now: ones held back (another id, another source queue) stay unacknowledged until
         // the channel closes, so basic.get never returns them twice; closing puts them back.
-        var budget = source["messages"]?.GetValue<long>() ?? 0;
+        var budget = (long)await channel.MessageCountAsync(queue, ct);
         for (var i = 0L; i < budget; i++)
         {
             var message = await channel.BasicGetAsync(queue, autoAck: false, ct);
@@ -264,10 +265,10 @@ public static class ErrorsCommand
             return 1;
         }
 
-        var count = details["messages"]?.GetValue<long>() ?? 0;
+        var count = details["messages"]?.GetValue<long>() ?? 0; // statistics: may lag a few seconds
         if (!yes)
         {
-            await Console.Out.WriteAsync($"Delete {count} failed message(s) from {queue} for good? Type the queue's name to confirm: ");
+            await Console.Out.WriteAsync($"Delete every failed message in {queue} (about {count}) for good? Type the queue's name to confirm: ");
             var answer = (await Console.In.ReadLineAsync(ct))?.Trim();
             if (!string.Equals(answer, queue, StringComparison.Ordinal))
             {
@@ -277,7 +278,7 @@ public static class ErrorsCommand
         }
 
         await broker.PurgeAsync(management, queue, ct);
-        await Console.Out.WriteLineAsync($"Purged {queue} ({count} message(s)).");
+        await Console.Out.WriteLineAsync($"Purged {queue}.");
         return 0;
     }
 }
