@@ -1,3 +1,4 @@
+using Surveys.Notifier.Inbox;
 using Microsoft.Extensions.Options;
 using Surveys.Notifier.Data;
 using Surveys.ServiceDefaults.Security;
@@ -18,7 +19,6 @@ public static class AlertDeliveryFeature
         services.AddOptions<AlertingOptions>().BindConfiguration(AlertingOptions.Section)
             .Validate(o => !o.Problems().Any(), "Alerting configuration is invalid: check Contacts (unique names), Smtp:Host for e-mail, WebhookSecret (16+ characters) for webhooks, TimeZone and the acknowledge times.")
             .ValidateOnStart();
-        services.AddOptions<AlertLinkOptions>().BindConfiguration(AlertLinkOptions.Section);
         services.AddSingleton<AlertDeliverySignal>();
         services.AddSingleton<AlertDeliveryStore>();
         services.AddHttpClient(AlertWebhooks.ClientName);

@@ -1,3 +1,4 @@
+using Surveys.Notifier.Inbox;
 using Microsoft.Extensions.Options;
 using Surveys.Notifier.Data;
 using Surveys.ServiceDefaults.Delivery;
@@ -13,7 +14,7 @@ public sealed partial class AlertDeliveryProcessor(
     AlertDeliveryStore store,
     AlertWebhooks webhooks,
     IOptions<AlertingOptions> options,
-    IOptions<AlertLinkOptions> links,
+    IOptions<NotifierOptions> links,
     TimeProvider time,
     ILogger<AlertDeliveryProcessor> logger)
 {

@@ -1,3 +1,4 @@
+using Surveys.Notifier.Inbox;
 using System.Globalization;
 using System.Text.Json;
 using Surveys.Notifier.Data;
@@ -13,7 +14,7 @@ public sealed record AlertMessage(string Subject, string Text, byte[] Json);
 /// </summary>
 public static class AlertMessages
 {
-    public static AlertMessage Build(ClaimedAlertDelivery delivery, AlertLinkOptions links, AlertingOptions options)
+    public static AlertMessage Build(ClaimedAlertDelivery delivery, NotifierOptions links, AlertingOptions options)
     {
         ArgumentNullException.ThrowIfNull(delivery);
         ArgumentNullException.ThrowIfNull(links);

@@ -135,21 +135,6 @@ public sealed class AlertingOptions
         }
     }
 }
-
-/// <summary>The link target in messages (configuration <c>Notifier:PublicBaseUrl</c>): where nurses reach the inbox.</summary>
-public sealed class AlertLinkOptions
-{
-    public const string Section = "Notifier";
-
-    public Uri PublicBaseUrl { get; set; } = new("http://127.0.0.1:5103");
-
-    public Uri Inbox() => new(Base(), "inbox");
-
-    public Uri Alert(Guid id) => new(Base(), $"inbox/alerts/{id:D}");
-
-    private Uri Base() => PublicBaseUrl.AbsoluteUri.EndsWith('/') ? PublicBaseUrl : new Uri(PublicBaseUrl.AbsoluteUri + "/");
-}
-
 public static class AlertChannels
 {
     public const string Email = "email";

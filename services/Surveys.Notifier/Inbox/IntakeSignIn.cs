@@ -7,15 +7,6 @@ using Surveys.ServiceDefaults.Security;
 
 namespace Surveys.Notifier.Inbox;
 
-/// <summary>Configuration section <c>Notifier</c>.</summary>
-public sealed class NotifierOptions
-{
-    public const string Section = "Notifier";
-
-    /// <summary>Intake, which holds the staff accounts (Notifier__IntakeUrl).</summary>
-    public Uri IntakeUrl { get; set; } = new("http://127.0.0.1:5101");
-}
-
 /// <summary>Signs nurses in to the inbox with their platform account, which intake checks.</summary>
 public sealed class IntakeSignIn(HttpClient http) : IStaffSignIn
 {
