@@ -19,6 +19,7 @@ public static class AlertDeliveryFeature
         services.AddOptions<AlertingOptions>().BindConfiguration(AlertingOptions.Section)
             .Validate(o => !o.Problems().Any(), "Alerting configuration is invalid: check Contacts (unique names), Smtp:Host for e-mail, WebhookSecret (16+ characters) for webhooks, TimeZone and the acknowledge times.")
             .ValidateOnStart();
+        services.AddOptions<NotifierOptions>().BindConfiguration(NotifierOptions.Section); // links to the inbox in messages
         services.AddSingleton<AlertDeliverySignal>();
         services.AddSingleton<AlertDeliveryStore>();
         services.AddHttpClient(AlertWebhooks.ClientName);
