@@ -1,5 +1,6 @@
 using Dapper;
 using Surveys.ServiceDefaults.Data;
+using Surveys.ServiceDefaults.Delivery;
 
 namespace Surveys.Intake.Data;
 
@@ -11,7 +12,8 @@ public sealed record DevOutboxEntry(Guid DeliveryId, string ContactChannel, stri
 /// <summary>The durable queue of messages to patients and the development outbox.</summary>
 public sealed class DeliveryStore(SqliteDb db)
 {
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+    private readonly DeliveryLeases _queue = new(db, "deliveries");
+
 
 #pragma warning disable CA1812 // Dapper instantiates the row classes
     private sealed class ClaimRow
@@ -38,20 +40,7 @@ public sealed class DeliveryStore(SqliteDb db)
 #pragma warning restore CA1812
 
     /// <summary>Ids of messages due now, oldest first.</summary>
-    public async Task<IReadOnlyList<Guid>> DueAsync(DateTimeOffset now, int limit, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        var ids = await connection.QueryAsync<Guid>(new CommandDefinition(
-            """
-            SELECT id FROM deliveries
-            WHERE sent_at IS NULL AND cancelled_at IS NULL AND failed_at IS NULL AND next_attempt_at <= @now
-                  AND (lease_until IS NULL OR lease_until <= @now)
-            ORDER BY next_attempt_at, created_at LIMIT @limit
-            """,
-            new { now, limit },
-            cancellationToken: ct));
-        return ids.AsList();
-    }
+    public Task<IReadOnlyList<Guid>> DueAsync(DateTimeOffset now, int limit, CancellationToken ct) => _queue.DueAsync(now, limit, ct);
 
     /// <summary>
     /// Takes the message for this sender for a few minutes (another instance then leaves it alone) and reads what
@@ -61,15 +50,7 @@ public sealed class DeliveryStore(SqliteDb db)
     {
         return await db.WriteAsync(async (connection, transaction) =>
         {
-            var claimed = await connection.ExecuteAsync(
-                """
-                UPDATE deliveries SET lease_until = @leaseUntil, attempts = attempts + 1
-                WHERE id = @id AND sent_at IS NULL AND cancelled_at IS NULL AND failed_at IS NULL AND next_attempt_at <= @now
-                      AND (lease_until IS NULL OR lease_until <= @now)
-                """,
-                new { id, now, leaseUntil = now + Lease },
-                transaction);
-            if (claimed == 0)
+            if (!await _queue.TryLeaseAsync(connection, transaction, id, now))
             {
                 return null;
             }
@@ -90,22 +71,13 @@ public sealed class DeliveryStore(SqliteDb db)
         }, ct);
     }
 
-    public async Task MarkSentAsync(Guid id, string via, DateTimeOffset now, CancellationToken ct) =>
-        await ExecuteAsync("UPDATE deliveries SET sent_at = @now, sent_via = @via, lease_until = NULL WHERE id = @id", new { id, via, now }, ct);
+    public Task MarkSentAsync(Guid id, string via, DateTimeOffset now, CancellationToken ct) => _queue.MarkSentAsync(id, via, now, ct);
 
-    public async Task CancelAsync(Guid id, string reason, DateTimeOffset now, CancellationToken ct) =>
-        await ExecuteAsync("UPDATE deliveries SET cancelled_at = @now, last_error = @reason, lease_until = NULL WHERE id = @id", new { id, reason, now }, ct);
+    public Task CancelAsync(Guid id, string reason, DateTimeOffset now, CancellationToken ct) => _queue.CancelAsync(id, reason, now, ct);
 
     /// <summary>Schedules another attempt, or gives up (failed_at) after the last one.</summary>
-    public async Task RetryLaterAsync(Guid id, string error, DateTimeOffset nextAttempt, bool giveUp, DateTimeOffset now, CancellationToken ct) =>
-        await ExecuteAsync(
-            """
-            UPDATE deliveries SET lease_until = NULL, last_error = @error, next_attempt_at = @nextAttempt,
-                                  failed_at = CASE WHEN @giveUp THEN @now ELSE NULL END
-            WHERE id = @id
-            """,
-            new { id, error, nextAttempt, giveUp, now },
-            ct);
+    public Task RetryLaterAsync(Guid id, string error, DateTimeOffset nextAttempt, bool giveUp, DateTimeOffset now, CancellationToken ct) =>
+        _queue.RetryLaterAsync(id, error, nextAttempt, giveUp, now, ct);
 
     public async Task<IReadOnlyList<DevOutboxEntry>> DevOutboxAsync(int limit, CancellationToken ct)
     {
@@ -121,9 +93,4 @@ public sealed class DeliveryStore(SqliteDb db)
         return rows.Select(r => new DevOutboxEntry(r.DeliveryId, r.ContactChannel, r.Recipient, r.Subject, r.ProtectedText, r.CreatedAt)).ToList();
     }
 
-    private async Task ExecuteAsync(string sql, object parameters, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: ct));
-    }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Surveys.Notifier.Alerts;
 using Surveys.Notifier.Delivery;
 using Surveys.ServiceDefaults.Data;
+using Surveys.ServiceDefaults.Delivery;
 
 namespace Surveys.Notifier.Data;
 
@@ -47,7 +48,8 @@ public sealed class AlertDeliverySignal : IDisposable
 /// </summary>
 public sealed class AlertDeliveryStore(SqliteDb db, IOptions<AlertingOptions> options, AlertDeliverySignal signal)
 {
-    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
+    private readonly DeliveryLeases _queue = new(db, "alert_deliveries");
+
 
 #pragma warning disable CA1812 // Dapper instantiates the row classes
     private sealed class ClaimRow
@@ -213,35 +215,14 @@ public sealed class AlertDeliveryStore(SqliteDb db, IOptions<AlertingOptions> op
     }
 
     /// <summary>Ids of messages due now, oldest first.</summary>
-    public async Task<IReadOnlyList<Guid>> DueAsync(DateTimeOffset now, int limit, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        var ids = await connection.QueryAsync<Guid>(new CommandDefinition(
-            """
-            SELECT id FROM alert_deliveries
-            WHERE sent_at IS NULL AND cancelled_at IS NULL AND failed_at IS NULL AND next_attempt_at <= @now
-                  AND (lease_until IS NULL OR lease_until <= @now)
-            ORDER BY next_attempt_at, created_at LIMIT @limit
-            """,
-            new { now, limit },
-            cancellationToken: ct));
-        return ids.AsList();
-    }
+    public Task<IReadOnlyList<Guid>> DueAsync(DateTimeOffset now, int limit, CancellationToken ct) => _queue.DueAsync(now, limit, ct);
 
     /// <summary>Takes a message for a few minutes (another instance leaves it alone) and reads what it needs; null when it is not due or is held.</summary>
     public async Task<ClaimedAlertDelivery?> ClaimAsync(Guid id, DateTimeOffset now, CancellationToken ct)
     {
         return await db.WriteAsync(async (connection, transaction) =>
         {
-            var claimed = await connection.ExecuteAsync(
-                """
-                UPDATE alert_deliveries SET lease_until = @leaseUntil, attempts = attempts + 1
-                WHERE id = @id AND sent_at IS NULL AND cancelled_at IS NULL AND failed_at IS NULL AND next_attempt_at <= @now
-                      AND (lease_until IS NULL OR lease_until <= @now)
-                """,
-                new { id, now, leaseUntil = now + Lease },
-                transaction);
-            if (claimed == 0)
+            if (!await _queue.TryLeaseAsync(connection, transaction, id, now))
             {
                 return null;
             }
@@ -268,22 +249,13 @@ public sealed class AlertDeliveryStore(SqliteDb db, IOptions<AlertingOptions> op
         }, ct);
     }
 
-    public Task MarkSentAsync(Guid id, string via, DateTimeOffset now, CancellationToken ct) =>
-        ExecuteAsync("UPDATE alert_deliveries SET sent_at = @now, sent_via = @via, lease_until = NULL WHERE id = @id", new { id, via, now }, ct);
+    public Task MarkSentAsync(Guid id, string via, DateTimeOffset now, CancellationToken ct) => _queue.MarkSentAsync(id, via, now, ct);
 
-    public Task CancelAsync(Guid id, string reason, DateTimeOffset now, CancellationToken ct) =>
-        ExecuteAsync("UPDATE alert_deliveries SET cancelled_at = @now, last_error = @reason, lease_until = NULL WHERE id = @id", new { id, reason, now }, ct);
+    public Task CancelAsync(Guid id, string reason, DateTimeOffset now, CancellationToken ct) => _queue.CancelAsync(id, reason, now, ct);
 
     /// <summary>Schedules another attempt, or gives up (failed_at) after the last one.</summary>
     public Task RetryLaterAsync(Guid id, string error, DateTimeOffset nextAttempt, bool giveUp, DateTimeOffset now, CancellationToken ct) =>
-        ExecuteAsync(
-            """
-            UPDATE alert_deliveries SET lease_until = NULL, last_error = @error, next_attempt_at = @nextAttempt,
-                                        failed_at = CASE WHEN @giveUp THEN @now ELSE NULL END
-            WHERE id = @id
-            """,
-            new { id, error, nextAttempt, giveUp, now },
-            ct);
+        _queue.RetryLaterAsync(id, error, nextAttempt, giveUp, now, ct);
 
     public Task WriteDevOutboxAsync(Guid deliveryId, string contact, string channel, string subject, string text, DateTimeOffset now, CancellationToken ct) =>
         ExecuteAsync(
