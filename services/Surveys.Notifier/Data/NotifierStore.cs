@@ -327,55 +327,33 @@ public sealed class NotifierStore(SqliteDb db, MessageOutbox outbox, TimeProvide
         return (row.ToAlert(), evidence.Select(e => new Evidence(e.SourceId, e.Severity, e.Reason, JsonDocument.Parse(e.Details).RootElement.Clone(), e.At)).ToList());
     }
 
-    public async Task<AlertChange> AcknowledgeAsync(Guid id, string by, CancellationToken ct)
-    {
-        var now = time.GetUtcNow();
-        return await db.WriteAsync(async (connection, transaction) =>
+    public Task<AlertChange> AcknowledgeAsync(Guid id, string by, CancellationToken ct) => ChangeUnresolvedAsync(
+        "status = 'acknowledged', acknowledged_at = COALESCE(acknowledged_at, @now), acknowledged_by = COALESCE(acknowledged_by, @by)",
+        new { id, by, now = time.GetUtcNow() },
+        ct);
+
+    public Task<AlertChange> ResolveAsync(Guid id, string by, string outcome, string? note, CancellationToken ct) => ChangeUnresolvedAsync(
+        """
+        status = 'resolved', resolved_at = @now, resolved_by = @by, outcome = @outcome, note = @note,
+        acknowledged_at = COALESCE(acknowledged_at, @now), acknowledged_by = COALESCE(acknowledged_by, @by)
+        """,
+        new { id, by, outcome, note, now = time.GetUtcNow() },
+        ct);
+
+    /// <summary>Applies a nurse's change to an alert that is not resolved yet (parameters carry @id and @now).</summary>
+    private Task<AlertChange> ChangeUnresolvedAsync(string assignments, object parameters, CancellationToken ct) =>
+        db.WriteAsync(async (connection, transaction) =>
         {
-            var status = await connection.QuerySingleOrDefaultAsync<string?>("SELECT status FROM alerts WHERE id = @id", new { id }, transaction);
-            if (status is null)
+            var changed = await connection.ExecuteAsync(
+                $"UPDATE alerts SET {assignments}, updated_at = @now WHERE id = @id AND status <> 'resolved'", parameters, transaction);
+            if (changed > 0)
             {
-                return AlertChange.NotFound;
+                return AlertChange.Done;
             }
 
-            if (status == "resolved")
-            {
-                return AlertChange.AlreadyResolved;
-            }
-
-            await connection.ExecuteAsync(
-                "UPDATE alerts SET status = 'acknowledged', acknowledged_at = COALESCE(acknowledged_at, @now), acknowledged_by = COALESCE(acknowledged_by, @by), updated_at = @now WHERE id = @id",
-                new { id, now, by }, transaction);
-            return AlertChange.Done;
+            var exists = await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM alerts WHERE id = @id", parameters, transaction);
+            return exists == 0 ? AlertChange.NotFound : AlertChange.AlreadyResolved;
         }, ct);
-    }
-
-    public async Task<AlertChange> ResolveAsync(Guid id, string by, string outcome, string? note, CancellationToken ct)
-    {
-        var now = time.GetUtcNow();
-        return await db.WriteAsync(async (connection, transaction) =>
-        {
-            var status = await connection.QuerySingleOrDefaultAsync<string?>("SELECT status FROM alerts WHERE id = @id", new { id }, transaction);
-            if (status is null)
-            {
-                return AlertChange.NotFound;
-            }
-
-            if (status == "resolved")
-            {
-                return AlertChange.AlreadyResolved;
-            }
-
-            await connection.ExecuteAsync(
-                """
-                UPDATE alerts SET status = 'resolved', resolved_at = @now, resolved_by = @by, outcome = @outcome, note = @note, updated_at = @now,
-                       acknowledged_at = COALESCE(acknowledged_at, @now), acknowledged_by = COALESCE(acknowledged_by, @by)
-                WHERE id = @id
-                """,
-                new { id, now, by, outcome, note }, transaction);
-            return AlertChange.Done;
-        }, ct);
-    }
 
     public async Task<IReadOnlyList<ScoreEntry>> GetScoresAsync(Guid patientId, CancellationToken ct)
     {
