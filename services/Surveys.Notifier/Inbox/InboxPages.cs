@@ -72,7 +72,7 @@ public static class InboxPages
         var now = time.GetUtcNow();
         var here = context.Request.Path + context.Request.QueryString;
         var html = new StringBuilder("<h1>Inbox</h1>")
-            .Append("<p id=\"new-alerts\" class=\"notice\" role=\"status\" hidden>New alerts have arrived. <a href=\"").Append(E(here)).Append("\">Show them</a></p>")
+            .Append("<p id=\"new-alerts\" class=\"notice\" role=\"status\" hidden>New alerts have arrived and are in the list below.</p>")
             .Append("<div id=\"inbox\" data-latest=\"").Append(E(latest)).Append("\"><p><a href=\"").Append(E(here)).Append("\">Refresh the list</a></p><div class=\"counts\">");
         foreach (var level in AlertsApi.Severities)
         {

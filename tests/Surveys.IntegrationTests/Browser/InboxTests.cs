@@ -58,6 +58,8 @@ public class InboxTests : BrowserTest
         var other = await Platform.CreatePatientAsync();
         await Platform.SubmitAsync(await Platform.InviteAsync(other, "gold"), new Dictionary<string, int> { ["1"] = 7 });
         await page.Locator("#new-alerts").WaitForAsync(new() { State = WaitForSelectorState.Visible, Timeout = 40_000 });
+        await page.Locator("#alerts tbody tr").Nth(2).WaitForAsync(new() { Timeout = 10_000 });
+        Assert.That(await page.Locator("#alerts tbody tr").CountAsync(), Is.EqualTo(3), "the new alert is in the list without a reload");
         await page.GotoAsync($"/inbox?patient={patientId}");
 
         await page.RunAndWaitForResponseAsync(() => rows.Nth(1).GetByRole(AriaRole.Link).First.ClickAsync(), r => r.Url.Contains("/inbox/alerts/", StringComparison.Ordinal));
