@@ -122,6 +122,15 @@ public class FaultInjectionTests
             await BrokerControl.StartAsync();
         }
 
+        // Readiness flips back once each service has reconnected.
+        foreach (var service in _system.Services)
+        {
+            using var client = new HttpClient { BaseAddress = service.BaseAddress };
+            var status = await RunningSystem.EventuallyAsync(
+                async () => (int)(await client.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode, code => code == 200, TimeSpan.FromSeconds(60));
+            Assert.That(status, Is.EqualTo(200), $"{service.Name} ready again after the broker returned");
+        }
+
         AssertExactlyOnce(await SettleAsync(500), 500);
     }
 
