@@ -1,5 +1,6 @@
 using Surveys.Intake;
 using Surveys.Intake.Data;
+using Surveys.Intake.Operations;
 using Surveys.Intake.Responses;
 using Surveys.Intake.Scheduling;
 using Surveys.Intake.Staff;
@@ -23,6 +24,7 @@ builder.Services.AddSingleton<IntakeStore>();
 builder.Services.AddSingleton<SurveyStore>();
 builder.AddStaff();
 builder.AddFollowUp();
+builder.AddOperatorPage();
 
 var app = builder.Build();
 
@@ -32,5 +34,6 @@ app.MapStaff();
 app.MapFollowUp();
 app.MapResponsesApi();
 app.MapSurveyPages();
+app.MapOperatorPage();
 
 app.Run();

@@ -25,6 +25,9 @@ public sealed class Broker : IDisposable
 
     public int Port { get; }
 
+    /// <summary>The management API's root (without /api/).</summary>
+    public Uri ManagementUrl => new(_management.BaseAddress!, "/");
+
     public string VirtualHost { get; }
 
     private string Vh => Uri.EscapeDataString(VirtualHost);

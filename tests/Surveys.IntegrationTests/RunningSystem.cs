@@ -67,11 +67,15 @@ public sealed class RunningSystem : IAsyncDisposable
         try
         {
             // Intake's address first: the notifier signs nurses in through it.
-            var intakePort = ServiceProcess.FreePort();
+            // Addresses first: the notifier signs nurses in through intake, and intake's operator page reads the others.
+            var (intakePort, scoringPort, notifierPort) = (ServiceProcess.FreePort(), ServiceProcess.FreePort(), ServiceProcess.FreePort());
             system._settings["Notifier__IntakeUrl"] = $"http://127.0.0.1:{intakePort}";
+            system._settings["Operations__ScoringUrl"] = $"http://127.0.0.1:{scoringPort}";
+            system._settings["Operations__NotifierUrl"] = $"http://127.0.0.1:{notifierPort}";
+            system._settings["RabbitMq__ManagementUrl"] = broker.ManagementUrl.ToString();
             system._services.Add(ServiceProcess.Start("Intake", system.DataDirectory, system.Environment(), intakePort));
-            system._services.Add(ServiceProcess.Start("Scoring", system.DataDirectory, system.Environment()));
-            system._services.Add(ServiceProcess.Start("Notifier", system.DataDirectory, system.Environment()));
+            system._services.Add(ServiceProcess.Start("Scoring", system.DataDirectory, system.Environment(), scoringPort));
+            system._services.Add(ServiceProcess.Start("Notifier", system.DataDirectory, system.Environment(), notifierPort));
 
             await Task.WhenAll(system._services.Select(s => s.WaitUntilReadyAsync(TimeSpan.FromSeconds(60))));
             system.PatientClient = new HttpClient { BaseAddress = system.Intake.BaseAddress };

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Surveys.Operations;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -14,13 +15,9 @@ namespace Surveys.Cli.Commands;
 public static class StatusCommand
 {
     /// <summary>An outbox row older than this needs a person (the broker or the relay is stuck).</summary>
-    public static readonly TimeSpan OutboxTooOld = TimeSpan.FromMinutes(1);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    public sealed record ServiceStatus(string Name, string Url, string Status, long? OutboxPending, double? OutboxOldestSeconds, long? OutboxUnpublishable, bool Attention);
-
-    public sealed record QueueStatus(string Name, long Messages, long Consumers, double PublishRate, double DeliverRate, bool Attention);
 
     public static Command Create()
     {
@@ -47,32 +44,9 @@ public static class StatusCommand
     private static async Task<int> RunAsync(BrokerSettings broker, bool json, CancellationToken ct)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        var services = await Task.WhenAll(Services().Select(s => ReadServiceAsync(http, s.Name, s.Url, ct)));
-
-        List<QueueStatus>? queues = null;
-        string? brokerError = null;
-        using (var management = broker.ManagementClient())
-        {
-            try
-            {
-                queues = (await broker.QueuesAsync(management, ct))
-                    .Select(q => q!.AsObject())
-                    .Where(q => q["auto_delete"]?.GetValue<bool>() != true) // the buses' own temporary queues
-                    .Select(ToQueueStatus)
-                    .OrderBy(q => q.Name, StringComparer.Ordinal)
-                    .ToList();
-            }
-            catch (HttpRequestException ex)
-            {
-                brokerError = $"RabbitMQ management API at {broker.ManagementUrl}: {ex.Message}";
-            }
-            catch (TaskCanceledException)
-            {
-                brokerError = $"RabbitMQ management API at {broker.ManagementUrl}: no answer";
-            }
-        }
-
-        var healthy = services.All(s => !s.Attention) && brokerError is null && queues!.All(q => !q.Attention);
+        using var management = broker.ManagementClient();
+        var status = await PipelineStatus.ReadAsync(http, Services(), management, broker.VirtualHost, ct);
+        var (healthy, services, queues, brokerError) = (status.Healthy, status.Services, status.Queues, status.BrokerError);
         if (json)
         {
             await Console.Out.WriteLineAsync(JsonSerializer.Serialize(new { healthy, virtualHost = broker.VirtualHost, services, queues, brokerError }, Json));
@@ -108,41 +82,5 @@ public static class StatusCommand
         await Console.Out.WriteLineAsync();
         await Console.Out.WriteLineAsync(healthy ? "All well." : Mark(true, "Something needs a person: see the marked lines (docs/operations.md has the runbook)."));
         return healthy ? 0 : 1;
-    }
-
-    private static QueueStatus ToQueueStatus(JsonObject q)
-    {
-        var name = q["name"]!.GetValue<string>();
-        var messages = q["messages"]?.GetValue<long>() ?? 0;
-        var consumers = q["consumers"]?.GetValue<long>() ?? 0;
-        var stats = q["message_stats"] as JsonObject;
-        double Rate(string key) => stats?[key]?["rate"]?.GetValue<double>() ?? 0;
-        var failures = name.EndsWith("_error", StringComparison.Ordinal) || name.EndsWith("_skipped", StringComparison.Ordinal);
-
-        // A failure queue needs a person when it holds anything; a work queue when nobody consumes it.
-        var attention = failures ? messages > 0 : consumers == 0;
-        return new QueueStatus(name, messages, consumers, Rate("publish_details"), Rate("deliver_get_details"), attention);
-    }
-
-    private static async Task<ServiceStatus> ReadServiceAsync(HttpClient http, string name, string url, CancellationToken ct)
-    {
-        try
-        {
-            using var response = await http.GetAsync(new Uri(new Uri(url), "/health/ready"), ct);
-            var body = await response.Content.ReadFromJsonAsync<JsonObject>(ct);
-            var status = body?["status"]?.GetValue<string>() ?? ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
-            var outbox = body?["checks"]?["outbox"]?["data"];
-            long? pending = outbox?["pending"]?.GetValue<long>();
-            double? oldest = outbox?["oldestAgeSeconds"]?.GetValue<double>();
-            long? stuck = outbox?["unpublishable"]?.GetValue<long>();
-            var attention = !response.IsSuccessStatusCode
-                || oldest > OutboxTooOld.TotalSeconds
-                || stuck > 0;
-            return new ServiceStatus(name, url, status, pending, oldest, stuck, attention);
-        }
-        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
-        {
-            return new ServiceStatus(name, url, "down", null, null, null, true);
-        }
     }
 }

@@ -73,7 +73,7 @@ public static class InboxPages
         var here = context.Request.Path + context.Request.QueryString;
         var html = new StringBuilder("<h1>Inbox</h1>")
             .Append("<p id=\"new-alerts\" class=\"notice\" role=\"status\" hidden>New alerts have arrived and are in the list below.</p>")
-            .Append("<div id=\"inbox\" data-latest=\"").Append(E(latest)).Append("\"><p><a href=\"").Append(E(here)).Append("\">Refresh the list</a></p><div class=\"counts\">");
+            .Append("<div id=\"inbox\" data-live data-live-check=\"/inbox/latest\" data-live-notice=\"new-alerts\" data-latest=\"").Append(E(latest)).Append("\"><p><a href=\"").Append(E(here)).Append("\">Refresh the list</a></p><div class=\"counts\">");
         foreach (var level in AlertsApi.Severities)
         {
             html.Append("<div class=\"panel\"><span class=\"tag tag--").Append(level).Append("\">").Append(level).Append("</span><p class=\"count\" id=\"count-").Append(level).Append("\">")
@@ -111,7 +111,7 @@ public static class InboxPages
         }
 
         html.Append("</div>");
-        return Render("Inbox", html.ToString(), script: "inbox.js", wide: true);
+        return Render("Inbox", html.ToString(), script: "live.js", wide: true);
     }
 
     private static async Task<IResult> Show(

@@ -15,6 +15,9 @@ public sealed class RabbitMqOptions
 
     public string Password { get; set; } = "guest";
 
+    /// <summary>The broker's management HTTP API, for the operator page (RabbitMq__ManagementUrl).</summary>
+    public Uri ManagementUrl { get; set; } = new("http://127.0.0.1:15672/");
+
     /// <summary>Messages handled at once per queue. SQLite has one writer, so a few is enough.</summary>
     public int ConcurrentMessageLimit { get; set; } = 4;
 

@@ -36,7 +36,7 @@ public static class HtmlPage
     /// <summary>Serves the shared stylesheet and scripts to everyone (they hold nothing private).</summary>
     public static IEndpointRouteBuilder MapAssets(this IEndpointRouteBuilder app)
     {
-        foreach (var (name, type) in new[] { ("site.css", "text/css; charset=utf-8"), ("inbox.js", "text/javascript; charset=utf-8") })
+        foreach (var (name, type) in new[] { ("site.css", "text/css; charset=utf-8"), ("live.js", "text/javascript; charset=utf-8") })
         {
             using var stream = typeof(HtmlPage).Assembly.GetManifestResourceStream($"assets/{name}")!;
             using var reader = new StreamReader(stream);

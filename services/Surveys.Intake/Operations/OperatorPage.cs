@@ -1,0 +1,95 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Surveys.Operations;
+using Surveys.ServiceDefaults.Messaging;
+using Surveys.ServiceDefaults.Security;
+using static Surveys.ServiceDefaults.Pages.HtmlPage;
+
+namespace Surveys.Intake.Operations;
+
+/// <summary>Where the operator page finds the other services (configuration section <c>Operations</c>).</summary>
+public sealed class OperationsOptions
+{
+    public const string Section = "Operations";
+
+    public Uri ScoringUrl { get; set; } = new("http://127.0.0.1:5102");
+
+    public Uri NotifierUrl { get; set; } = new("http://127.0.0.1:5103");
+}
+
+/// <summary>
+/// <c>/ops</c> (operator role): the same status as <c>surveys status</c> — every service's readiness and
+/// outbox, every queue's depth, consumers and rates — marked where a person is needed, kept current by
+/// itself. No patient data.
+/// </summary>
+public static class OperatorPage
+{
+    public const string ClientName = "operations";
+
+    public static IHostApplicationBuilder AddOperatorPage(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<OperationsOptions>().BindConfiguration(OperationsOptions.Section);
+        builder.Services.AddHttpClient(ClientName, http => http.Timeout = TimeSpan.FromSeconds(5));
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapOperatorPage(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/ops", Show).RequireAuthorization(Roles.Operator).ExcludeFromDescription();
+        return app;
+    }
+
+    private static async Task<IResult> Show(
+        HttpContext context, IHttpClientFactory clients, IOptions<OperationsOptions> options, IConfiguration configuration, CancellationToken ct)
+    {
+        var rabbit = configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
+        var self = $"{context.Request.Scheme}://{context.Request.Host}";
+        var http = clients.CreateClient(ClientName);
+        using var management = clients.CreateClient(ClientName);
+        management.BaseAddress = rabbit.ManagementUrl;
+        management.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+            "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{rabbit.Username}:{rabbit.Password}")));
+        var status = await PipelineStatus.ReadAsync(
+            http, [("intake", self), ("scoring", options.Value.ScoringUrl.ToString()), ("notifier", options.Value.NotifierUrl.ToString())], management, rabbit.VirtualHost, ct);
+
+        var html = new StringBuilder("<h1>Pipeline status</h1>")
+            .Append("<div data-live id=\"status\">")
+            .Append("<p class=\"panel").Append(status.Healthy ? string.Empty : " field--error").Append("\" id=\"verdict\"><strong>")
+            .Append(status.Healthy ? "All well." : "Something needs a person: see the marked rows (docs/operations.md has the runbook).")
+            .Append("</strong> <a href=\"/ops\">Refresh</a></p>")
+            .Append("<h2>Services</h2><table id=\"services\"><thead><tr><th scope=\"col\">Service</th><th scope=\"col\">Ready</th><th scope=\"col\">Outbox pending</th><th scope=\"col\">Oldest</th><th scope=\"col\">Unpublishable</th><th scope=\"col\"><span class=\"visually-hidden\">Needs a person</span></th></tr></thead><tbody>");
+        foreach (var s in status.Services)
+        {
+            html.Append("<tr><td>").Append(E(s.Name)).Append("</td><td>").Append(E(s.Status)).Append("</td><td>").Append(E(Number(s.OutboxPending)))
+                .Append("</td><td>").Append(E(s.OutboxOldestSeconds is { } age ? string.Create(CultureInfo.InvariantCulture, $"{age:F0} s") : "–"))
+                .Append("</td><td>").Append(E(Number(s.OutboxUnpublishable))).Append("</td><td>").Append(Attention(s.Attention)).Append("</td></tr>");
+        }
+
+        html.Append("</tbody></table><h2>Queues</h2>");
+        if (status.BrokerError is not null)
+        {
+            html.Append("<p class=\"error-message\">").Append(E(status.BrokerError)).Append("</p>");
+        }
+        else
+        {
+            html.Append("<table id=\"queues\"><caption class=\"visually-hidden\">Queues of virtual host ").Append(E(status.VirtualHost)).Append("</caption><thead><tr><th scope=\"col\">Queue</th><th scope=\"col\">Messages</th><th scope=\"col\">Consumers</th><th scope=\"col\">In/s</th><th scope=\"col\">Out/s</th><th scope=\"col\"><span class=\"visually-hidden\">Needs a person</span></th></tr></thead><tbody>");
+            foreach (var q in status.Queues!)
+            {
+                html.Append("<tr><td>").Append(E(q.Name)).Append("</td><td>").Append(q.Messages).Append("</td><td>").Append(q.Consumers)
+                    .Append("</td><td>").Append(q.PublishRate.ToString("F1", CultureInfo.InvariantCulture)).Append("</td><td>").Append(q.DeliverRate.ToString("F1", CultureInfo.InvariantCulture))
+                    .Append("</td><td>").Append(Attention(q.Attention)).Append("</td></tr>");
+            }
+
+            html.Append("</tbody></table>");
+        }
+
+        html.Append("</div>");
+        return Render("Pipeline status", html.ToString(), script: "live.js", wide: true);
+    }
+
+    private static string Number(long? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "–";
+
+    private static string Attention(bool attention) => attention ? "<span class=\"tag tag--urgent\">needs a person</span>" : string.Empty;
+}
