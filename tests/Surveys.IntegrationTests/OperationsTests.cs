@@ -14,16 +14,31 @@ public class OperationsTests
 {
     private RunningSystem _system = null!;
 
+    private readonly string _configHome = Directory.CreateTempSubdirectory("surveys-ops-cli-").FullName;
+    private string? _signedIn;
+
     [OneTimeSetUp]
-    public async Task StartAsync() => _system = await RunningSystem.StartAsync(new Dictionary<string, string>
+    public async Task StartAsync()
     {
-        // Each consume logs its trace id (ConsumeTraceObserver), and intake logs its requests.
-        ["Logging__LogLevel__Surveys.ServiceDefaults.Observability"] = "Debug",
-        ["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information",
-    });
+        _system = await RunningSystem.StartAsync(new Dictionary<string, string>
+        {
+            // Each consume logs its trace id (ConsumeTraceObserver), and intake logs its requests.
+            ["Logging__LogLevel__Surveys.ServiceDefaults.Observability"] = "Debug",
+            ["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information",
+        });
+
+        // Replays and purges are audited under the operator's own sign-in.
+        var login = await CliAsync(_system.OperatorPassword, "login", "--url", _system.Intake.BaseAddress.ToString(), "--user", "operator1", "--password-stdin");
+        Assert.That(login.ExitCode, Is.Zero, login.Output);
+        _signedIn = _configHome;
+    }
 
     [OneTimeTearDown]
-    public async Task StopAsync() => await _system.DisposeAsync();
+    public async Task StopAsync()
+    {
+        await _system.DisposeAsync();
+        Directory.Delete(_configHome, recursive: true);
+    }
 
     private static Dictionary<string, int> Phq9(params int[] answers) =>
         answers.Select((a, i) => (i + 1, a)).ToDictionary(p => p.Item1.ToString(CultureInfo.InvariantCulture), p => p.a);
@@ -140,6 +155,7 @@ public class OperationsTests
         start.Environment["SURVEYS_INTAKE_URL"] = _system.Intake.BaseAddress.ToString();
         start.Environment["SURVEYS_SCORING_URL"] = _system.Service("Scoring").BaseAddress.ToString();
         start.Environment["SURVEYS_NOTIFIER_URL"] = _system.Notifier.BaseAddress.ToString();
+        start.Environment["XDG_CONFIG_HOME"] = _signedIn ?? _configHome;
         using var process = Process.Start(start)!;
         if (stdin is not null)
         {
@@ -339,5 +355,32 @@ public class OperationsTests
             Assert.That(page, Does.Contain("<td>scoring-score-submission</td>").And.Contain("<td>notifier-survey-scored</td>"));
             Assert.That(page, Does.Contain("data-live").And.Contain("/assets/live.js"), "keeps itself current");
         });
+    }
+
+    [Test]
+    public async Task Replays_and_purges_are_refused_without_an_operator_sign_in_and_audited_with_one()
+    {
+        var queue = "scoring-score-submission_error";
+        var before = _signedIn;
+        _signedIn = Directory.CreateTempSubdirectory("surveys-nobody-").FullName;
+        try
+        {
+            var refused = await CliAsync(null, "errors", "purge", queue, "--yes");
+            Assert.That(refused.ExitCode, Is.EqualTo(1));
+            Assert.That(refused.Output, Does.Contain("sign in as an operator"));
+        }
+        finally
+        {
+            Directory.Delete(_signedIn, recursive: true);
+            _signedIn = before;
+        }
+
+        var purged = await CliAsync(null, "errors", "purge", queue, "--yes");
+        Assert.That(purged.ExitCode, Is.Zero, purged.Output);
+
+        using var admin = new HttpClient { BaseAddress = _system.Intake.BaseAddress };
+        admin.DefaultRequestHeaders.Authorization = new("Bearer", _system.Tokens["admin"]);
+        var audit = (await admin.GetFromJsonAsync<JsonArray>("/api/audit?action=errors_purge"))!;
+        Assert.That(audit.Any(e => (string)e!["actor"]! == "operator1" && ((string)e["target"]!).EndsWith(queue, StringComparison.Ordinal)), Is.True, audit.ToJsonString());
     }
 }

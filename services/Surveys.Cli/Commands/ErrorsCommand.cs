@@ -133,6 +133,11 @@ public static class ErrorsCommand
             return 1;
         }
 
+        if (!await ConsoleAudit.RecordAsync("errors_replay", $"{broker.VirtualHost}/{queue}{(onlyId is null ? string.Empty : $" id {onlyId}")}", "started", ct))
+        {
+            return 1;
+        }
+
         if (await broker.QueueAsync(management, target, ct) is null)
         {
             await Console.Error.WriteLineAsync($"Refusing: the queue these messages failed on, '{target}', is gone. Nothing was moved.");
@@ -206,6 +211,7 @@ public static class ErrorsCommand
 
         await channel.CloseAsync(ct);
         await Console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{replayed} message(s) replayed from {queue} to {target}{(skippedOtherQueue > 0 ? $"; {skippedOtherQueue} left (another queue)" : string.Empty)}."));
+        await ConsoleAudit.RecordAsync("errors_replay", $"{broker.VirtualHost}/{queue}", string.Create(CultureInfo.InvariantCulture, $"replayed {replayed}"), ct);
         if (onlyId is not null && replayed == 0)
         {
             await Console.Error.WriteLineAsync($"No message with id {onlyId} in '{queue}'.");
@@ -275,6 +281,11 @@ public static class ErrorsCommand
                 await Console.Error.WriteLineAsync("Not confirmed; nothing was deleted.");
                 return 1;
             }
+        }
+
+        if (!await ConsoleAudit.RecordAsync("errors_purge", $"{broker.VirtualHost}/{queue}", string.Create(CultureInfo.InvariantCulture, $"about {count}"), ct))
+        {
+            return 1;
         }
 
         await broker.PurgeAsync(management, queue, ct);

@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -61,9 +62,34 @@ public static class AuditRegistration
         return builder;
     }
 
-    /// <summary><c>GET /api/audit</c>: admins read the trail, newest first; nobody can change it.</summary>
+    /// <summary>Operator actions the console takes on the broker, which it reports to be audited.</summary>
+    public static readonly string[] ConsoleActions = ["errors_replay", "errors_purge"];
+
+    public sealed record ConsoleAction(string? Action, string? Target, string? Outcome);
+
+    /// <summary>
+    /// <c>GET /api/audit</c>: admins read the trail, newest first; nobody can change it.
+    /// <c>POST /api/audit/console</c>: the console records an operator's replay or purge (operator role).
+    /// </summary>
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
+        app.MapPost("/api/audit/console", async Task<Results<NoContent, ValidationProblem>> (ConsoleAction request, AuditLog audit, HttpContext context) =>
+            {
+                if (request.Action is null || !ConsoleActions.Contains(request.Action) || request.Target is not { Length: > 0 and <= 200 } || request.Outcome is { Length: > 200 })
+                {
+                    return TypedResults.ValidationProblem(new Dictionary<string, string[]>
+                    {
+                        ["action"] = [$"Give one of {string.Join(", ", ConsoleActions)}, a target of at most 200 characters and an outcome of at most 200."],
+                    });
+                }
+
+                await audit.RecordAsync(context, request.Action, request.Target, request.Outcome ?? "ok");
+                return TypedResults.NoContent();
+            })
+            .RequireAuthorization(Roles.Operator)
+            .WithTags("Audit")
+            .WithSummary("Record an operator's replay or purge of failed messages (the console calls this).");
+
         app.MapGet("/api/audit", async (string? actor, string? action, DateTimeOffset? since, int? limit, AuditLog audit, CancellationToken ct) =>
                 TypedResults.Ok(await audit.FindAsync(actor, action, since, Math.Clamp(limit ?? 200, 1, 1000), ct)))
             .RequireAuthorization(Roles.Admin)
