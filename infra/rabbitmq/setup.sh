@@ -27,7 +27,10 @@
 #   Surveys.Contracts:<Message>       one fanout exchange per message type; a publisher needs configure + write,
 #                                     a consumer configure + read (it binds the type's exchange to its endpoint's)
 #   MassTransit:Fault, MassTransit:Fault--Surveys.Contracts:<Message>--
-#                                     Fault<T> events a consumer publishes when it gives up on a message
+#                                     Fault<T> events a consumer publishes when it gives up on a message (MassTransit
+#                                     binds each fault exchange to MassTransit:Fault: read on the first, write on that)
+#   MassTransit:ReceiveFault          published when a message cannot even be read (not JSON, unknown envelope);
+#                                     without it the broker closes the channel and the endpoint stops consuming
 #   <host>_<process>_bus_<id>         the bus's temporary endpoint (auto-delete), one per process; the host and
 #                                     process names are not known in advance, so every service may use any of them
 # A service cannot consume, declare or publish to another service's queues, and publishes only the message
@@ -45,8 +48,8 @@ die() { printf '[rabbitmq-setup] error: %s\n' "$*" >&2; exit 1; }
 
 # --- permissions --------------------------------------------------------------------------------------------
 contract() { local IFS='|'; printf 'Surveys\\.Contracts:(%s)' "$*"; }
-fault() { local IFS='|'; printf 'MassTransit:Fault(--Surveys\\.Contracts:(%s)--)?' "$*"; }
-fault_source() { local IFS='|'; printf 'MassTransit:Fault--Surveys\\.Contracts:(%s)--' "$*"; }
+fault() { local IFS='|'; printf 'MassTransit:(ReceiveFault|Fault(--Surveys\\.Contracts:(%s)--)?)' "$*"; }
+fault_source() { local IFS='|'; printf 'MassTransit:(ReceiveFault|Fault--Surveys\\.Contracts:(%s)--)' "$*"; }
 BUS='[A-Za-z0-9_.-]+_bus_[a-z0-9]+'
 
 # service_permissions SERVICE "PUBLISHED TYPES" "CONSUMED TYPES" : prints configure, write and read, one a line.
