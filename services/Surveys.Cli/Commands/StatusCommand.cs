@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Spectre.Console;
 using System.Globalization;
 using Surveys.Operations;
 using System.Net.Http.Json;
@@ -53,34 +54,52 @@ public static class StatusCommand
             return healthy ? 0 : 1;
         }
 
-        var color = !Console.IsOutputRedirected && BrokerSettings.Env("NO_COLOR") is null;
-        string Mark(bool attention, string text) => attention ? (color ? $"\u001b[31m{text}\u001b[0m" : $"{text} !") : text;
-
-        await Console.Out.WriteLineAsync($"{"SERVICE",-10} {"READY",-10} {"OUTBOX",-8} {"OLDEST",-10} {"STUCK",-6} URL");
-        foreach (var s in services)
+        // Tables that fit a terminal; plain (no colour, wide enough for one row a line) when redirected to a file or a script.
+        var redirected = Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            var line = string.Create(CultureInfo.InvariantCulture,
-                $"{s.Name,-10} {s.Status,-10} {s.OutboxPending?.ToString(CultureInfo.InvariantCulture) ?? "-",-8} {(s.OutboxOldestSeconds is { } age ? $"{age:F0} s" : "-"),-10} {s.OutboxUnpublishable?.ToString(CultureInfo.InvariantCulture) ?? "-",-6} {s.Url}");
-            await Console.Out.WriteLineAsync(Mark(s.Attention, line));
+            Ansi = redirected || BrokerSettings.Env("NO_COLOR") is not null ? AnsiSupport.No : AnsiSupport.Detect,
+            ColorSystem = redirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
+            Out = new AnsiConsoleOutput(Console.Out),
+        });
+        if (redirected)
+        {
+            console.Profile.Width = 200;
         }
 
-        await Console.Out.WriteLineAsync();
+        static string Flag(bool attention) => attention ? "[red bold]needs a person[/]" : string.Empty;
+        static string Cell(bool attention, string text) => attention ? $"[red]{Markup.Escape(text)}[/]" : Markup.Escape(text);
+
+        var serviceTable = new Table().Border(TableBorder.Simple).Title("Services")
+            .AddColumns("Service", "Ready", "Outbox", "Oldest", "Stuck", "URL", string.Empty);
+        foreach (var s in services)
+        {
+            serviceTable.AddRow(
+                Cell(s.Attention, s.Name), Cell(s.Attention, s.Status), Markup.Escape(s.OutboxPending?.ToString(CultureInfo.InvariantCulture) ?? "-"),
+                Markup.Escape(s.OutboxOldestSeconds is { } age ? string.Create(CultureInfo.InvariantCulture, $"{age:F0} s") : "-"),
+                Markup.Escape(s.OutboxUnpublishable?.ToString(CultureInfo.InvariantCulture) ?? "-"), Markup.Escape(s.Url), Flag(s.Attention));
+        }
+
+        console.Write(serviceTable);
         if (brokerError is not null)
         {
-            await Console.Out.WriteLineAsync(Mark(true, brokerError));
+            console.MarkupLine($"[red]{Markup.Escape(brokerError)}[/]");
         }
         else
         {
-            await Console.Out.WriteLineAsync($"{"QUEUE",-44} {"MESSAGES",9} {"CONSUMERS",9} {"IN/S",7} {"OUT/S",7}  (virtual host {broker.VirtualHost})");
+            var queueTable = new Table().Border(TableBorder.Simple).Title($"Queues (virtual host {Markup.Escape(status.VirtualHost)}; broker figures may lag a few seconds)")
+                .AddColumns("Queue", "Messages", "Consumers", "In/s", "Out/s", string.Empty);
             foreach (var q in queues!)
             {
-                var line = string.Create(CultureInfo.InvariantCulture, $"{q.Name,-44} {q.Messages,9} {q.Consumers,9} {q.PublishRate,7:F1} {q.DeliverRate,7:F1}");
-                await Console.Out.WriteLineAsync(Mark(q.Attention, line));
+                queueTable.AddRow(
+                    Cell(q.Attention, q.Name), q.Messages.ToString(CultureInfo.InvariantCulture), q.Consumers.ToString(CultureInfo.InvariantCulture),
+                    q.PublishRate.ToString("F1", CultureInfo.InvariantCulture), q.DeliverRate.ToString("F1", CultureInfo.InvariantCulture), Flag(q.Attention));
             }
+
+            console.Write(queueTable);
         }
 
-        await Console.Out.WriteLineAsync();
-        await Console.Out.WriteLineAsync(healthy ? "All well." : Mark(true, "Something needs a person: see the marked lines (docs/operations.md has the runbook)."));
+        console.MarkupLine(healthy ? "All well." : "[red bold]Something needs a person: see the marked rows (docs/operations.md has the runbook).[/]");
         return healthy ? 0 : 1;
     }
 }
