@@ -62,6 +62,12 @@ if [ ! -e "$SECRETS/admin-created" ]; then
 fi
 
 ensure_rabbitmq surveys@localhost "$RABBITMQ_PORT" "$RABBITMQ_MANAGEMENT_PORT" "$DATA_DIR/rabbitmq"
+# Opt-in: the `surveys` virtual host and one least-privilege user per service (docs/operations.md).
+if [ "${SURVEYS_RABBITMQ_SETUP:-0}" = 1 ]; then
+  RABBITMQ_API_URL="http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT" RABBITMQ_ADMIN_USER=${RABBITMQ_USER:-guest} RABBITMQ_ADMIN_PASSWORD=${RABBITMQ_PASSWORD:-guest} \
+    SURVEYS_DATA_DIR="$DATA_DIR" infra/rabbitmq/setup.sh
+  RABBITMQ_VHOST=surveys
+fi
 
 log "building (Release)"
 dotnet build Surveys.sln -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly >/dev/null || dotnet build Surveys.sln -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly
@@ -76,6 +82,12 @@ start_service() {
     export Storage__DataDirectory="$DATA_DIR"
     export RabbitMq__Host=${RABBITMQ_HOST:-localhost} RabbitMq__Port="$RABBITMQ_PORT"
     export RabbitMq__VirtualHost=${RABBITMQ_VHOST:-/} RabbitMq__Username=${RABBITMQ_USER:-guest} RabbitMq__Password=${RABBITMQ_PASSWORD:-guest}
+    export RabbitMq__ManagementUrl="http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT/"
+    export Operations__ScoringUrl="http://127.0.0.1:$SCORING_PORT" Operations__NotifierUrl="http://127.0.0.1:$NOTIFIER_PORT"
+    if [ "${SURVEYS_RABBITMQ_SETUP:-0}" = 1 ]; then
+      var="SURVEYS_RABBITMQ_${name^^}_PASSWORD"
+      export RabbitMq__Username="surveys-${name,,}" RabbitMq__Password="${!var:-$(cat "$SECRETS/rabbitmq-surveys-${name,,}")}"
+    fi
     export Intake__PublicBaseUrl=${SURVEYS_PUBLIC_URL:-http://127.0.0.1:$INTAKE_PORT}
     export Auth__SigningKey="$SURVEYS_SIGNING_KEY"
     export Notifier__IntakeUrl="http://127.0.0.1:$INTAKE_PORT"
