@@ -1,3 +1,5 @@
+using Surveys.ServiceDefaults.Delivery;
+
 namespace Surveys.Intake.Delivery;
 
 /// <summary>Configuration section <c>Delivery</c>: how invitations reach patients.</summary>
@@ -17,30 +19,12 @@ public sealed class DeliveryOptions
     /// <summary>How often the sender loop looks for due messages when nothing wakes it.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
 
-    public SmtpOptions Smtp { get; set; } = new();
+    public SmtpTransportOptions Smtp { get; set; } = new();
 
     public WebhookOptions Webhook { get; set; } = new();
 
     public string SenderFor(string contactChannel) =>
         Channels.TryGetValue(contactChannel, out var sender) && !string.IsNullOrWhiteSpace(sender) ? sender.Trim().ToLowerInvariant() : DevOutboxSender.SenderName;
-}
-
-public sealed class SmtpOptions
-{
-    public string? Host { get; set; }
-
-    public int Port { get; set; } = 587;
-
-    /// <summary>None, Auto, StartTls, StartTlsWhenAvailable or SslOnConnect (MailKit's SecureSocketOptions).</summary>
-    public string Security { get; set; } = "StartTls";
-
-    public string From { get; set; } = "surveys@localhost";
-
-    public string? Username { get; set; }
-
-    public string? Password { get; set; }
-
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
 }
 
 public sealed class WebhookOptions

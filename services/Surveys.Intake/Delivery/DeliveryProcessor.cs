@@ -1,3 +1,4 @@
+using Surveys.ServiceDefaults.Hosting;
 using Microsoft.Extensions.Options;
 using Surveys.Intake.Data;
 using Surveys.Intake.Invitations;
@@ -11,26 +12,7 @@ public sealed class ClinicOptions
 }
 
 /// <summary>Wakes the sender loop when something was queued (it also polls).</summary>
-public sealed class DeliverySignal : IDisposable
-{
-    private readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void Notify()
-    {
-        try
-        {
-            _signal.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // already signalled
-        }
-    }
-
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
-
-    public void Dispose() => _signal.Dispose();
-}
+public sealed class DeliverySignal : WakeSignal;
 
 /// <summary>
 /// Sends due messages from the <c>deliveries</c> table: claim (a lease, so two instances do not both send),

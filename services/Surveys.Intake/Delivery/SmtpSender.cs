@@ -19,10 +19,6 @@ public sealed class SmtpSender(IOptions<DeliveryOptions> options) : IInvitationS
             throw new InvalidOperationException("Delivery:Smtp:Host is not set.");
         }
 
-        var transport = new SmtpTransportOptions
-        {
-            Host = smtp.Host, Port = smtp.Port, Security = smtp.Security, From = smtp.From, Username = smtp.Username, Password = smtp.Password, Timeout = smtp.Timeout,
-        };
-        return SmtpTransport.SendAsync(transport, new PlainMail(message.To, message.Subject, message.Text, message.DeliveryId), cancellationToken);
+        return SmtpTransport.SendAsync(smtp, new PlainMail(message.To, message.Subject, message.Text, message.DeliveryId), cancellationToken);
     }
 }

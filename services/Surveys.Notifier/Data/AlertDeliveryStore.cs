@@ -1,3 +1,4 @@
+using Surveys.ServiceDefaults.Hosting;
 using System.Data;
 using System.Globalization;
 using Dapper;
@@ -20,26 +21,7 @@ public sealed record DigestCounts(DateOnly Date, long NewRoutine, long OpenUrgen
 public sealed record AlertDevOutboxEntry(Guid DeliveryId, string Contact, string Channel, string Subject, string Text, DateTimeOffset CreatedAt);
 
 /// <summary>Wakes the delivery loop when something was queued (it also polls).</summary>
-public sealed class AlertDeliverySignal : IDisposable
-{
-    private readonly SemaphoreSlim _signal = new(0, 1);
-
-    public void Notify()
-    {
-        try
-        {
-            _signal.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // already signalled
-        }
-    }
-
-    public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken ct) => _signal.WaitAsync(timeout, ct);
-
-    public void Dispose() => _signal.Dispose();
-}
+public sealed class AlertDeliverySignal : WakeSignal;
 
 /// <summary>
 /// The SQL of alert delivery: the durable queue (<c>alert_deliveries</c>, one row per step, contact and channel),

@@ -1,6 +1,7 @@
 using System.Data;
 using System.Text.Json;
 using Dapper;
+using Surveys.ServiceDefaults.Hosting;
 using Surveys.ServiceDefaults.Observability;
 
 namespace Surveys.ServiceDefaults.Outbox;
@@ -11,7 +12,7 @@ namespace Surveys.ServiceDefaults.Outbox;
 /// </summary>
 public sealed class MessageOutbox(TimeProvider time) : IDisposable
 {
-    private readonly SemaphoreSlim _signal = new(0, 1);
+    private readonly WakeSignal _signal = new();
 
     public async Task<Guid> EnqueueAsync<T>(IDbConnection connection, IDbTransaction transaction, T message) where T : class
     {
@@ -25,17 +26,7 @@ public sealed class MessageOutbox(TimeProvider time) : IDisposable
     }
 
     /// <summary>Tells the relay there is something to publish.</summary>
-    public void Notify()
-    {
-        try
-        {
-            _signal.Release();
-        }
-        catch (SemaphoreFullException)
-        {
-            // Already signalled: the relay will read every pending row.
-        }
-    }
+    public void Notify() => _signal.Notify();
 
     public void Dispose() => _signal.Dispose();
 

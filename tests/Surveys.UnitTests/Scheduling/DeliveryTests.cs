@@ -108,7 +108,7 @@ public class DeliveryTests
         using var smtp = new FakeSmtpServer();
         using var world = new FollowUpWorld(new DateTimeOffset(2026, 3, 2, 4, 0, 0, TimeSpan.Zero));
         world.DeliveryOptions.Channels["email"] = "smtp";
-        world.DeliveryOptions.Smtp = new SmtpOptions { Host = "127.0.0.1", Port = smtp.Port, Security = "None", From = "clinic@example.org" };
+        world.DeliveryOptions.Smtp = new Surveys.ServiceDefaults.Delivery.SmtpTransportOptions { Host = "127.0.0.1", Port = smtp.Port, Security = "None", From = "clinic@example.org" };
         var patient = await world.EnrolAsync("2026-03-02", contacts: new PatientContact("email", "patient@example.org"));
         await world.Main.Scheduler.RunOnceAsync(CancellationToken.None);
 
