@@ -101,33 +101,14 @@ public sealed partial class DeliveryProcessor(
 }
 
 /// <summary>The background loop around <see cref="DeliveryProcessor"/>.</summary>
-public sealed partial class DeliveryLoop(IServiceScopeFactory scopes, DeliverySignal signal, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<DeliveryLoop> logger) : BackgroundService
+public sealed class DeliveryLoop(IServiceScopeFactory scopes, DeliverySignal signal, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<DeliveryLoop> logger)
+    : PollingLoop(signal, time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override TimeSpan PollInterval => options.Value.PollInterval;
+
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                using (var scope = scopes.CreateScope())
-                {
-                    await scope.ServiceProvider.GetRequiredService<DeliveryProcessor>().RunOnceAsync(stoppingToken);
-                }
-
-                await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Microsoft.Data.Sqlite.SqliteException ex)
-            {
-                LogStoreFailure(logger, ex);
-                await Task.Delay(options.Value.PollInterval, time, stoppingToken);
-            }
-        }
+        using var scope = scopes.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<DeliveryProcessor>().RunOnceAsync(cancellationToken);
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Delivery store unavailable")]
-    private static partial void LogStoreFailure(ILogger logger, Exception exception);
 }

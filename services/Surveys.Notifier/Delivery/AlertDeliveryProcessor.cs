@@ -1,3 +1,4 @@
+using Surveys.ServiceDefaults.Hosting;
 using Surveys.Notifier.Inbox;
 using Microsoft.Extensions.Options;
 using Surveys.Notifier.Data;
@@ -162,30 +163,11 @@ public sealed partial class AlertDeliveryProcessor(
 }
 
 /// <summary>The background loop around <see cref="AlertDeliveryProcessor"/>, on the injected clock.</summary>
-public sealed partial class AlertDeliveryLoop(
-    AlertDeliveryProcessor processor, AlertDeliverySignal signal, IOptions<AlertingOptions> options, TimeProvider time, ILogger<AlertDeliveryLoop> logger) : BackgroundService
+public sealed class AlertDeliveryLoop(
+    AlertDeliveryProcessor processor, AlertDeliverySignal signal, IOptions<AlertingOptions> options, TimeProvider time, ILogger<AlertDeliveryLoop> logger)
+    : PollingLoop(signal, time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await processor.RunOnceAsync(stoppingToken);
-                await signal.WaitAsync(options.Value.PollInterval, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Microsoft.Data.Sqlite.SqliteException ex)
-            {
-                LogStoreFailure(logger, ex);
-                await Task.Delay(options.Value.PollInterval, time, stoppingToken);
-            }
-        }
-    }
+    protected override TimeSpan PollInterval => options.Value.PollInterval;
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Alert delivery store unavailable")]
-    private static partial void LogStoreFailure(ILogger logger, Exception exception);
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => processor.RunOnceAsync(cancellationToken);
 }
