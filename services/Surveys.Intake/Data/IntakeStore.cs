@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Dapper;
 using Surveys.Contracts;
@@ -159,12 +160,22 @@ public sealed class IntakeStore(SqliteDb db, MessageOutbox outbox)
         return row is null ? null : new SubmissionStatus(row.Id, row.Instrument, row.DefinitionVersion, row.SubmittedAt, row.Published != 0, row.ScoreStatus, row.ScoredAt);
     }
 
-    public async Task MarkScoredAsync(Guid submissionId, string scoreStatus, DateTimeOffset scoredAt, CancellationToken ct)
+    /// <summary>Records the score a submission received (status, total, band, subscores, flags). Idempotent.</summary>
+    public async Task MarkScoredAsync(SurveyScored scored, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(scored);
         await using var connection = await db.OpenAsync(ct);
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE submissions SET score_status = @scoreStatus, scored_at = @scoredAt WHERE id = @submissionId",
-            new { submissionId, scoreStatus, scoredAt },
+            """
+            UPDATE submissions SET score_status = @Status, scored_at = @ScoredAt, total = @Total, band = @Band, prorated = @Prorated,
+                                   subscores = @Subscores, flags = @Flags
+            WHERE id = @SubmissionId
+            """,
+            new
+            {
+                scored.SubmissionId, scored.Status, scored.ScoredAt, Total = scored.Total?.ToString(CultureInfo.InvariantCulture), scored.Band,
+                scored.Prorated, Subscores = JsonSerializer.Serialize(scored.Subscores), Flags = JsonSerializer.Serialize(scored.Flags),
+            },
             cancellationToken: ct));
     }
 }

@@ -10,6 +10,6 @@ public sealed class SurveyScoredConsumer(IntakeStore store) : IConsumer<SurveySc
     public Task Consume(ConsumeContext<SurveyScored> context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return store.MarkScoredAsync(context.Message.SubmissionId, context.Message.Status, context.Message.ScoredAt, context.CancellationToken);
+        return store.MarkScoredAsync(context.Message, context.CancellationToken);
     }
 }
