@@ -35,7 +35,7 @@ public static class StatusCommand
         return command;
     }
 
-    private static (string Name, string Url)[] Services() =>
+    internal static (string Name, string Url)[] Services() =>
     [
         ("intake", BrokerSettings.Env("SURVEYS_INTAKE_URL") ?? "http://127.0.0.1:5101"),
         ("scoring", BrokerSettings.Env("SURVEYS_SCORING_URL") ?? "http://127.0.0.1:5102"),

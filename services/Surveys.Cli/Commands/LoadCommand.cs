@@ -1,0 +1,77 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Surveys.Cli.Load;
+
+namespace Surveys.Cli.Commands;
+
+/// <summary>
+/// <c>surveys load</c>: the load harness. Against a running system (signed in as an admin with <c>surveys login</c>,
+/// on the same machine so that it can read the services' SQLite files), submits a realistic mix of forms and
+/// reports throughput, latencies, backlog, memory and CPU beside the broker's own ceiling. Exit code 0 when every
+/// form was scored and recorded exactly once and every expected alert raised exactly once, 1 otherwise.
+/// </summary>
+public static class LoadCommand
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    public static Command Create()
+    {
+        var count = new Option<int>("--count") { Description = "How many forms to submit.", DefaultValueFactory = _ => 10_000 };
+        var rate = new Option<double>("--rate") { Description = "Submissions a second; 0 submits as fast as intake accepts them.", DefaultValueFactory = _ => 0 };
+        var concurrency = new Option<int>("--concurrency") { Description = "Most requests in flight at once.", DefaultValueFactory = _ => 64 };
+        var alertShare = new Option<double>("--alert-share") { Description = $"Share of forms made to raise an alert (0 to {LoadPlan.MaxAlertShare}).", DefaultValueFactory = _ => 0.1 };
+        var dataDir = new Option<string>("--data-dir")
+        {
+            Description = "The system's data folder, holding intake.db, scoring.db and notifier.db (default: SURVEYS_DATA_DIR, else ./data).",
+            DefaultValueFactory = _ => BrokerSettings.Env("SURVEYS_DATA_DIR") ?? "data",
+        };
+        var noCeiling = new Option<bool>("--no-ceiling") { Description = "Skip measuring the broker's raw two-hop ceiling." };
+        var drain = new Option<int>("--drain-timeout") { Description = "Seconds to wait for the pipeline to finish after the last submission.", DefaultValueFactory = _ => 300 };
+        var output = new Option<string?>("--out") { Description = "Also write the results as JSON to this file." };
+        var command = new Command("load", "Load harness: submit many forms and measure the pipeline against the broker's ceiling (see docs/benchmarks.md).")
+        {
+            count, rate, concurrency, alertShare, dataDir, noCeiling, drain, output,
+        };
+        foreach (var option in BrokerSettings.Options)
+        {
+            command.Options.Add(option);
+        }
+
+        command.SetAction(async (parse, ct) =>
+        {
+            if (parse.GetValue(count) < 1 || parse.GetValue(rate) < 0 || parse.GetValue(concurrency) < 1
+                || parse.GetValue(alertShare) is < 0 or > LoadPlan.MaxAlertShare || parse.GetValue(drain) < 1)
+            {
+                await Console.Error.WriteLineAsync($"--count, --concurrency and --drain-timeout must be at least 1, --rate at least 0, and --alert-share between 0 and {LoadPlan.MaxAlertShare}.");
+                return 2;
+            }
+
+            var credentials = Credentials.Load();
+            if (credentials is null || credentials.ExpiresAt <= DateTimeOffset.UtcNow)
+            {
+                await Console.Error.WriteLineAsync("Not signed in: run `surveys login` as an admin first (the harness creates patients and invitations).");
+                return 2;
+            }
+
+            if (BrokerSettings.From(parse, Console.Error) is not { } broker)
+            {
+                return 2;
+            }
+
+            var settings = new LoadSettings(
+                credentials.Url, Path.GetFullPath(parse.GetValue(dataDir)!), parse.GetValue(count), parse.GetValue(rate), parse.GetValue(concurrency),
+                parse.GetValue(alertShare), !parse.GetValue(noCeiling), TimeSpan.FromSeconds(parse.GetValue(drain)));
+            var result = await LoadRun.RunAsync(settings, broker, credentials.AccessToken, Console.Error, ct);
+            await Console.Out.WriteLineAsync(result.ToMarkdown());
+            if (parse.GetValue(output) is { } path)
+            {
+                await File.WriteAllTextAsync(path, JsonSerializer.Serialize(result, Json), ct);
+                await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"results written to {path}"));
+            }
+
+            return result.Checks.Passed ? 0 : 1;
+        });
+        return command;
+    }
+}
