@@ -29,7 +29,7 @@ public static class BrokerCeiling
             Password = broker.Password,
             VirtualHost = broker.VirtualHost,
             ClientProvidedName = "surveys load ceiling",
-            ConsumerDispatchConcurrency = 64,
+            ConsumerDispatchConcurrency = 32,
         };
         var run = Guid.NewGuid().ToString("N")[..8];
         var (hopA, hopB) = ($"surveys-load-ceiling-{run}-a", $"surveys-load-ceiling-{run}-b");
@@ -50,12 +50,15 @@ public static class BrokerCeiling
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var sunk = 0;
 
-            await using var relay = await connection.CreateChannelAsync(confirms, ct);
+            // The relay consumes on one channel and publishes on another: awaiting a confirm on the channel whose
+            // consumer callback is running holds that channel's dispatch, and the hop then crawls.
+            await using var relay = await connection.CreateChannelAsync(cancellationToken: ct);
+            await using var relayPublisher = await connection.CreateChannelAsync(confirms, ct);
             await relay.BasicQosAsync(0, Window, false, ct);
             var relayConsumer = new AsyncEventingBasicConsumer(relay);
             relayConsumer.ReceivedAsync += async (_, delivery) =>
             {
-                await relay.BasicPublishAsync(string.Empty, hopB, mandatory: false, properties, delivery.Body, ct);
+                await relayPublisher.BasicPublishAsync(string.Empty, hopB, mandatory: false, properties, delivery.Body, ct);
                 await relay.BasicAckAsync(delivery.DeliveryTag, multiple: false, ct);
             };
 

@@ -53,9 +53,7 @@ public sealed class IntakeStore(SqliteDb db, MessageOutbox outbox)
 
     public async Task CreatePatientAsync(Guid id, DateTimeOffset createdAt, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(
-            new CommandDefinition("INSERT INTO patients (id, created_at) VALUES (@id, @createdAt)", new { id, createdAt }, cancellationToken: ct));
+        await db.ExecuteAsync("INSERT INTO patients (id, created_at) VALUES (@id, @createdAt)", new { id, createdAt }, ct);
     }
 
     public async Task<bool> PatientExistsAsync(Guid id, CancellationToken ct)
@@ -67,14 +65,12 @@ public sealed class IntakeStore(SqliteDb db, MessageOutbox outbox)
 
     public async Task CreateInvitationAsync(Invitation invitation, string tokenHash, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
+        await db.ExecuteAsync(
             """
             INSERT INTO invitations (id, patient_id, instrument, definition_version, token_hash, created_at, expires_at)
             VALUES (@Id, @PatientId, @Instrument, @DefinitionVersion, @tokenHash, @CreatedAt, @ExpiresAt)
             """,
-            new { invitation.Id, invitation.PatientId, invitation.Instrument, invitation.DefinitionVersion, tokenHash, invitation.CreatedAt, invitation.ExpiresAt },
-            cancellationToken: ct));
+            new { invitation.Id, invitation.PatientId, invitation.Instrument, invitation.DefinitionVersion, tokenHash, invitation.CreatedAt, invitation.ExpiresAt }, ct);
     }
 
     public async Task<Invitation?> FindInvitationAsync(string tokenHash, CancellationToken ct)
@@ -164,8 +160,7 @@ public sealed class IntakeStore(SqliteDb db, MessageOutbox outbox)
     public async Task MarkScoredAsync(SurveyScored scored, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(scored);
-        await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
+        await db.ExecuteAsync(
             """
             UPDATE submissions SET score_status = @Status, scored_at = @ScoredAt, total = @Total, band = @Band, prorated = @Prorated,
                                    subscores = @Subscores, flags = @Flags
@@ -175,7 +170,6 @@ public sealed class IntakeStore(SqliteDb db, MessageOutbox outbox)
             {
                 scored.SubmissionId, scored.Status, scored.ScoredAt, Total = scored.Total?.ToString(CultureInfo.InvariantCulture), scored.Band,
                 scored.Prorated, Subscores = JsonSerializer.Serialize(scored.Subscores), Flags = JsonSerializer.Serialize(scored.Flags),
-            },
-            cancellationToken: ct));
+            }, ct);
     }
 }

@@ -172,11 +172,9 @@ public sealed class ScheduleStore(SqliteDb db, MessageOutbox outbox, TimeProvide
     /// <summary>Moves the patient to another protocol (and index date); false when there is no such patient.</summary>
     public async Task<bool> ChangeProtocolAsync(Guid id, string protocol, string indexDate, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(
+        return await db.ExecuteAsync(
             "UPDATE patients SET protocol = @protocol, index_date = @indexDate WHERE id = @id",
-            new { id, protocol, indexDate },
-            cancellationToken: ct)) > 0;
+            new { id, protocol, indexDate }, ct) > 0;
     }
 
     public async Task<IReadOnlyList<EnrolledPatient>> EnrolledPatientsAsync(Guid? only, CancellationToken ct)

@@ -23,15 +23,15 @@ public sealed class StaffStore(SqliteDb db)
     /// <summary>Adds an account; false when the name is taken.</summary>
     public async Task<bool> AddAsync(string userName, string passwordHash, IEnumerable<string> roles, DateTimeOffset createdAt, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        var rows = await connection.QueryAsync<string>(new CommandDefinition(
+        var rows = await db.WriteAsync((connection, transaction) => connection.QueryAsync<string>(new CommandDefinition(
             """
             INSERT INTO staff_users (user_name, password_hash, roles, created_at) VALUES (@userName, @passwordHash, @roles, @createdAt)
             ON CONFLICT (user_name) DO NOTHING
             RETURNING user_name
             """,
             new { userName, passwordHash, roles = string.Join(',', roles), createdAt },
-            cancellationToken: ct));
+            transaction,
+            cancellationToken: ct)), ct);
         return rows.Any();
     }
 
@@ -50,30 +50,25 @@ public sealed class StaffStore(SqliteDb db)
 
     public async Task RecordFailureAsync(string userName, int lockoutAttempts, DateTimeOffset lockUntil, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
+        await db.ExecuteAsync(
             """
             UPDATE staff_users SET failed_attempts = failed_attempts + 1,
                    locked_until = CASE WHEN failed_attempts + 1 >= @lockoutAttempts THEN @lockUntil ELSE locked_until END
             WHERE user_name = @userName
             """,
-            new { userName, lockoutAttempts, lockUntil },
-            cancellationToken: ct));
+            new { userName, lockoutAttempts, lockUntil }, ct);
     }
 
     public async Task RecordSuccessAsync(string userName, string? rehashedPassword, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(
+        await db.ExecuteAsync(
             "UPDATE staff_users SET failed_attempts = 0, locked_until = NULL, password_hash = COALESCE(@rehashedPassword, password_hash) WHERE user_name = @userName",
-            new { userName, rehashedPassword },
-            cancellationToken: ct));
+            new { userName, rehashedPassword }, ct);
     }
 
     public async Task<bool> DisableAsync(string userName, DateTimeOffset at, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE staff_users SET disabled_at = @at WHERE user_name = @userName AND disabled_at IS NULL", new { userName, at }, cancellationToken: ct)) > 0;
+        return await db.ExecuteAsync(
+            "UPDATE staff_users SET disabled_at = @at WHERE user_name = @userName AND disabled_at IS NULL", new { userName, at }, ct) > 0;
     }
 }

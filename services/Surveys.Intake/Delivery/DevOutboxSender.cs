@@ -17,14 +17,12 @@ public sealed class DevOutboxSender(SqliteDb db, LinkProtector protector, TimePr
     public async Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(
+        await db.ExecuteAsync(
             """
             INSERT INTO dev_outbox (delivery_id, contact_channel, recipient, subject, protected_text, created_at)
             VALUES (@DeliveryId, @ContactChannel, @To, @Subject, @text, @now)
             ON CONFLICT (delivery_id) DO NOTHING
             """,
-            new { message.DeliveryId, message.ContactChannel, message.To, message.Subject, text = protector.Protect(message.Text), now = time.GetUtcNow() },
-            cancellationToken: cancellationToken));
+            new { message.DeliveryId, message.ContactChannel, message.To, message.Subject, text = protector.Protect(message.Text), now = time.GetUtcNow() }, cancellationToken);
     }
 }

@@ -280,7 +280,6 @@ public sealed class AlertDeliveryStore(SqliteDb db, IOptions<AlertingOptions> op
 
     private async Task ExecuteAsync(string sql, object parameters, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: ct));
+        await db.ExecuteAsync(sql, parameters, ct);
     }
 }

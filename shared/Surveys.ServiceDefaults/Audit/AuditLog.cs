@@ -21,8 +21,7 @@ public sealed class AuditLog(SqliteDb db, TimeProvider time)
     public async Task RecordAsync(HttpContext context, string action, string? target, string outcome = "ok", string? actor = null)
     {
         ArgumentNullException.ThrowIfNull(context);
-        await using var connection = await db.OpenAsync(context.RequestAborted);
-        await connection.ExecuteAsync(
+        await db.ExecuteAsync(
             "INSERT INTO audit_events (at, actor, action, target, outcome, client_address) VALUES (@at, @actor, @action, @target, @outcome, @address)",
             new
             {

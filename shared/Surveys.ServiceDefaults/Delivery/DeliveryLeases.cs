@@ -54,7 +54,6 @@ public sealed class DeliveryLeases(SqliteDb db, string table)
 
     private async Task ExecuteAsync(string sql, object parameters, CancellationToken ct)
     {
-        await using var connection = await db.OpenAsync(ct);
-        await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: ct));
+        await db.ExecuteAsync(sql, parameters, ct);
     }
 }

@@ -122,8 +122,7 @@ public sealed partial class OutboxRelay(SqliteDb db, MessageOutbox outbox, IBus 
 
     private async Task MarkAsync(string sql, object parameters, CancellationToken cancellationToken)
     {
-        await using var connection = await db.OpenAsync(cancellationToken);
-        await connection.ExecuteAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+        await db.ExecuteAsync(sql, parameters, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox publish failed ({ExceptionType}); attempt {Attempt} in {DelayMs} ms")]
