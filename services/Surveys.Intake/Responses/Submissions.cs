@@ -42,14 +42,9 @@ public static class Submissions
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(invitation);
-        switch (invitation.State(now))
+        if (ClosedOutcome(invitation, now) is { } closed)
         {
-            case LinkState.Answered:
-                return Closed(SubmitOutcome.Answered);
-            case LinkState.Replaced:
-                return Closed(SubmitOutcome.Replaced);
-            case LinkState.Expired:
-                return Closed(SubmitOutcome.Expired);
+            return Closed(closed);
         }
 
         // Validate with the scoring engine itself, so intake accepts exactly what scoring can score.
@@ -71,6 +66,19 @@ public static class Submissions
             default:
                 return Closed(SubmitOutcome.Expired);
         }
+    }
+
+    /// <summary>Why the invitation's link takes no answers any more, or null while it is open.</summary>
+    public static SubmitOutcome? ClosedOutcome(Invitation invitation, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(invitation);
+        return invitation.State(now) switch
+        {
+            LinkState.Answered => SubmitOutcome.Answered,
+            LinkState.Replaced => SubmitOutcome.Replaced,
+            LinkState.Expired => SubmitOutcome.Expired,
+            _ => null,
+        };
     }
 
     private static SubmitResult Closed(SubmitOutcome outcome) => new(outcome, null, []);
