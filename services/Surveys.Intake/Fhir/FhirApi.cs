@@ -45,7 +45,7 @@ public static partial class FhirApi
     }
 
     private static IResult ReadQuestionnaire(string id, FhirMapper mapper) =>
-        mapper.Catalog.Find(id) is { } definition
+        mapper.FindQuestionnaire(id) is { } definition
             ? FhirResults.Resource(mapper.ToQuestionnaire(definition))
             : NotFound("Questionnaire", id);
 
@@ -180,19 +180,19 @@ public static partial class FhirApi
         var reference = parts[0];
         var id = reference[(reference.LastIndexOf('/') + 1)..];
         var known = reference == mapper.QuestionnaireUrl(id) || reference == $"Questionnaire/{id}";
-        if (!known || mapper.Catalog.Find(id) is null)
+        if (!known || mapper.FindQuestionnaire(id) is null)
         {
             return ("QuestionnaireResponse.questionnaire", $"Unknown questionnaire '{response.Questionnaire}'. GET {mapper.Base}/Questionnaire lists them.");
         }
 
-        if (id != definition.Id)
+        if (id != FhirMapper.ResourceId(definition.Id))
         {
-            return ("QuestionnaireResponse.questionnaire", $"This invitation is for questionnaire '{definition.Id}', not '{id}'.");
+            return ("QuestionnaireResponse.questionnaire", $"This invitation is for questionnaire '{FhirMapper.ResourceId(definition.Id)}', not '{id}'.");
         }
 
-        if (parts.Length == 2 && mapper.Catalog.Find(id, parts[1]) != definition)
+        if (parts.Length == 2 && mapper.FindQuestionnaire(id, parts[1]) != definition)
         {
-            return ("QuestionnaireResponse.questionnaire", $"This invitation is for version {definition.Version} of '{definition.Id}', not {parts[1]}.");
+            return ("QuestionnaireResponse.questionnaire", $"This invitation is for version {definition.Version} of '{id}', not {parts[1]}.");
         }
 
         return response.Status == QuestionnaireResponse.QuestionnaireResponseStatus.Completed

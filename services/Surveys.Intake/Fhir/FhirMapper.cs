@@ -18,14 +18,28 @@ public sealed partial class FhirMapper(Uri fhirBase, InstrumentCatalog catalog)
     public InstrumentCatalog Catalog { get; } = catalog;
 
     /// <summary>The canonical URL of an instrument's Questionnaire (a version is added as "|1.0.0").</summary>
-    public string QuestionnaireUrl(string instrument) => $"{Base}/Questionnaire/{instrument}";
+    public string QuestionnaireUrl(string instrument) => $"{Base}/Questionnaire/{ResourceId(instrument)}";
+
+    /// <summary>A FHIR id allows letters, digits, '-' and '.': an instrument id's '_' becomes '-' (t1d_diary → t1d-diary).</summary>
+    public static string ResourceId(string instrument)
+    {
+        ArgumentNullException.ThrowIfNull(instrument);
+        return instrument.Replace('_', '-');
+    }
+
+    /// <summary>The definition whose Questionnaire has this id (and version, when given; else the current one).</summary>
+    public InstrumentDefinition? FindQuestionnaire(string id, string? version = null)
+    {
+        var instrument = Catalog.All.FirstOrDefault(d => ResourceId(d.Id) == id)?.Id;
+        return instrument is null ? null : Catalog.Find(instrument, version);
+    }
 
     public Questionnaire ToQuestionnaire(InstrumentDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
         var questionnaire = new Questionnaire
         {
-            Id = definition.Id,
+            Id = ResourceId(definition.Id),
             Url = QuestionnaireUrl(definition.Id),
             Identifier = [new Identifier(FhirCodes.Instrument, definition.Id)],
             Version = definition.Version,
