@@ -59,8 +59,8 @@ public static class FhirCodes
 
     /// <summary>
     /// LOINC answer lists for the PHQ family. LL358-3 (PHQ-9 items 1–9 and GAD-7 items 1–7) and LL359-1 (PHQ-9 item 10,
-    /// "Very difficult" is LA6575-0 and "Extremely difficult" LA6574-3: the codes are not in text order). Source: loinc.org
-    /// answer lists LL358-3 and LL359-1; the same codes in the US Core PHQ-9 example Questionnaire.
+    /// "Very difficult" is LA6575-0 and "Extremely difficult" LA6574-3: the codes are not in text order). Source: LOINC
+    /// answer lists LL358-3 and LL359-1 (loinc.org/LL359-1, version 2.78); see docs/fhir.md.
     /// </summary>
     public static readonly IReadOnlyList<LoincAnswerList> AnswerLists =
     [
