@@ -1,5 +1,6 @@
 using Surveys.Intake;
 using Surveys.Intake.Data;
+using Surveys.Intake.Fhir;
 using Surveys.Intake.Operations;
 using Surveys.Intake.Responses;
 using Surveys.Intake.Scheduling;
@@ -25,6 +26,7 @@ builder.Services.AddSingleton<SurveyStore>();
 builder.AddStaff();
 builder.AddFollowUp();
 builder.AddOperatorPage();
+builder.AddFhir();
 
 var app = builder.Build();
 
@@ -35,5 +37,6 @@ app.MapFollowUp();
 app.MapResponsesApi();
 app.MapSurveyPages();
 app.MapOperatorPage();
+app.MapFhir();
 
 app.Run();

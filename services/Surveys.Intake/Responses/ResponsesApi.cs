@@ -1,8 +1,5 @@
-using Surveys.Contracts;
 using Surveys.Instruments;
 using Surveys.Intake.Data;
-using Surveys.Intake.Invitations;
-using Surveys.ServiceDefaults.Observability;
 using Surveys.ServiceDefaults.Security;
 
 namespace Surveys.Intake.Responses;
@@ -50,47 +47,26 @@ public static class ResponsesApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["answers"] = ["Give the answers as an object of item number to value, e.g. { \"1\": 0 }."] });
         }
 
-        var invitation = await store.FindInvitationAsync(InvitationToken.Hash(request.Token), ct);
+        var invitation = await Submissions.FindAsync(store, request.Token, ct);
         if (invitation is null)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Link not recognised",
                 detail: "This survey link is not valid. Check that the whole link was copied, or ask the clinic for a new one.");
         }
 
-        var now = time.GetUtcNow();
-        switch (invitation.State(now))
+        var result = await Submissions.AcceptAsync(store, engine, invitation, request.Answers, time.GetUtcNow(), "api", ct);
+        return result.Outcome switch
         {
-            case LinkState.Answered:
-                return AlreadyAnswered();
-            case LinkState.Replaced:
-                return TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "Link replaced",
-                    detail: "A newer link for this survey was sent. Use the link in the most recent message.");
-            case LinkState.Expired:
-                return Expired();
-        }
-
-        // Validate with the scoring engine itself, so intake accepts exactly what scoring can score.
-        var check = engine.Score(invitation.Instrument, request.Answers, invitation.DefinitionVersion);
-        if (check.Status == ScoreStatus.Invalid)
-        {
-            var errors = check.Errors
-                .GroupBy(e => e.Item is null ? "answers" : $"answers.{e.Item}")
-                .ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray());
-            return TypedResults.ValidationProblem(errors, title: "Some answers cannot be accepted");
-        }
-
-        var submitted = new SurveySubmitted(
-            Guid.NewGuid(), invitation.Id, invitation.PatientId, invitation.Instrument, invitation.DefinitionVersion, request.Answers, now);
-        var outcome = await store.AcceptSubmissionAsync(submitted, ct);
-        if (outcome == AcceptOutcome.Accepted)
-        {
-            SurveysMetrics.SubmissionAccepted(submitted.Instrument, "api");
-        }
-
-        return outcome switch
-        {
-            AcceptOutcome.Accepted => TypedResults.Accepted($"/api/responses/{submitted.SubmissionId}", new ResponseAccepted(submitted.SubmissionId, "received")),
-            AcceptOutcome.AlreadyUsed => AlreadyAnswered(),
+            SubmitOutcome.Accepted => TypedResults.Accepted(
+                $"/api/responses/{result.Submission!.SubmissionId}", new ResponseAccepted(result.Submission.SubmissionId, "received")),
+            SubmitOutcome.Invalid => TypedResults.ValidationProblem(
+                result.Errors
+                    .GroupBy(e => e.Item is null ? "answers" : $"answers.{e.Item}")
+                    .ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
+                title: "Some answers cannot be accepted"),
+            SubmitOutcome.Answered => AlreadyAnswered(),
+            SubmitOutcome.Replaced => TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "Link replaced",
+                detail: "A newer link for this survey was sent. Use the link in the most recent message."),
             _ => Expired(),
         };
     }

@@ -1,11 +1,10 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Antiforgery;
-using Surveys.Contracts;
 using Surveys.Instruments;
 using Surveys.Intake.Data;
 using Surveys.Intake.Invitations;
-using Surveys.ServiceDefaults.Observability;
+using Surveys.Intake.Responses;
 using Surveys.ServiceDefaults.Security;
 using static Surveys.ServiceDefaults.Pages.HtmlPage;
 
@@ -172,22 +171,11 @@ public static class SurveyPages
         }
 
         // The same validation and the same pipeline as POST /api/responses.
-        if (engine.Score(survey.Invitation.Instrument, answers, survey.Invitation.DefinitionVersion).Status == ScoreStatus.Invalid)
+        var result = await Submissions.AcceptAsync(store, engine, survey.Invitation, answers, time.GetUtcNow(), "page", ct);
+        return result.Outcome switch
         {
-            return CheckPage(survey, answers, showErrors: true, context, antiforgery);
-        }
-
-        var submitted = new SurveySubmitted(
-            Guid.NewGuid(), survey.Invitation.Id, survey.Invitation.PatientId, survey.Invitation.Instrument, survey.Invitation.DefinitionVersion, answers, time.GetUtcNow());
-        var outcome = await store.AcceptSubmissionAsync(submitted, ct);
-        if (outcome == AcceptOutcome.Accepted)
-        {
-            SurveysMetrics.SubmissionAccepted(submitted.Instrument, "page");
-        }
-
-        return outcome switch
-        {
-            AcceptOutcome.Expired => StatusPage(survey.Text, survey.Text.ExpiredTitle, survey.Text.ExpiredBody, StatusCodes.Status410Gone),
+            SubmitOutcome.Invalid => CheckPage(survey, answers, showErrors: true, context, antiforgery),
+            SubmitOutcome.Expired or SubmitOutcome.Replaced => StatusPage(survey.Text, survey.Text.ExpiredTitle, survey.Text.ExpiredBody, StatusCodes.Status410Gone),
             _ => Results.Redirect($"{survey.Base}/sent"),
         };
     }

@@ -37,7 +37,7 @@ public static class StaffAuth
         builder.Services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "Staff", policy => policy.ForwardDefaultSelector = context =>
                 context.Request.Headers.Authorization.Count > 0 || context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/openapi")
-                    || context.Request.Path.StartsWithSegments("/metrics")
+                    || context.Request.Path.StartsWithSegments("/metrics") || context.Request.Path.StartsWithSegments("/fhir")
                     ? JwtBearerDefaults.AuthenticationScheme
                     : CookieAuthenticationDefaults.AuthenticationScheme)
             .AddJwtBearer(jwt =>
