@@ -229,13 +229,5 @@ public class FaultInjectionTests
         Assert.That(Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture), Is.EqualTo(50));
     }
 
-    private static async Task<(int ExitCode, string Output)> CliAsync(params string[] args)
-    {
-        var dll = Path.Combine(Path.GetDirectoryName(typeof(FaultInjectionTests).Assembly.Location)!.Replace("tests/Surveys.IntegrationTests", "services/Surveys.Cli", StringComparison.Ordinal), "surveys.dll");
-        var start = new System.Diagnostics.ProcessStartInfo("dotnet", [dll, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using var process = System.Diagnostics.Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, output);
-    }
+    private static Task<(int ExitCode, string Output)> CliAsync(params string[] args) => Cli.RunAsync(new Dictionary<string, string?>(), null, args);
 }

@@ -143,31 +143,8 @@ public class OperationsTests
     private static string ManagementPort => Environment.GetEnvironmentVariable("SURVEYS_TEST_RABBITMQ_MANAGEMENT_PORT") ?? "15673";
 
     /// <summary>Runs the built console as a real process against this system's services and virtual host.</summary>
-    private async Task<(int ExitCode, string Output)> CliAsync(string? stdin, params string[] args)
-    {
-        var dll = Path.Combine(ServiceProcess.RepositoryRoot(), "services", "Surveys.Cli", "bin", ServiceProcess.Configuration, "net10.0", "surveys.dll");
-        var start = new ProcessStartInfo("dotnet", [dll, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        start.Environment["SURVEYS_RABBITMQ_URL"] = $"http://127.0.0.1:{ManagementPort}";
-        start.Environment["SURVEYS_RABBITMQ_AMQP_URL"] = $"amqp://127.0.0.1:{_system.Broker.Port}";
-        start.Environment["SURVEYS_RABBITMQ_VHOST"] = _system.Broker.VirtualHost;
-        start.Environment["SURVEYS_RABBITMQ_USER"] = "guest";
-        start.Environment["SURVEYS_RABBITMQ_PASSWORD"] = "guest";
-        start.Environment["SURVEYS_INTAKE_URL"] = _system.Intake.BaseAddress.ToString();
-        start.Environment["SURVEYS_SCORING_URL"] = _system.Service("Scoring").BaseAddress.ToString();
-        start.Environment["SURVEYS_NOTIFIER_URL"] = _system.Notifier.BaseAddress.ToString();
-        start.Environment["XDG_CONFIG_HOME"] = _signedIn ?? _configHome;
-        using var process = Process.Start(start)!;
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteLineAsync(stdin);
-        }
-
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, await output + await error);
-    }
+    private Task<(int ExitCode, string Output)> CliAsync(string? stdin, params string[] args) =>
+        Cli.RunAsync(_system.CliEnvironment(_signedIn ?? _configHome), stdin, args);
 
     private static HttpClient Management()
     {

@@ -99,6 +99,21 @@ public sealed class RunningSystem : IAsyncDisposable
         }
     }
 
+    /// <summary>What the console needs to reach this system: its services, its broker and virtual host, a config folder for the sign-in.</summary>
+    public Dictionary<string, string?> CliEnvironment(string configHome) => new()
+    {
+        ["SURVEYS_RABBITMQ_URL"] = Broker.ManagementUrl.ToString().TrimEnd('/'),
+        ["SURVEYS_RABBITMQ_AMQP_URL"] = $"amqp://127.0.0.1:{Broker.Port}",
+        ["SURVEYS_RABBITMQ_VHOST"] = Broker.VirtualHost,
+        ["SURVEYS_RABBITMQ_USER"] = "guest",
+        ["SURVEYS_RABBITMQ_PASSWORD"] = "guest",
+        ["SURVEYS_INTAKE_URL"] = Intake.BaseAddress.ToString(),
+        ["SURVEYS_SCORING_URL"] = Service("Scoring").BaseAddress.ToString(),
+        ["SURVEYS_NOTIFIER_URL"] = Notifier.BaseAddress.ToString(),
+        ["SURVEYS_DATA_DIR"] = DataDirectory,
+        ["XDG_CONFIG_HOME"] = configHome,
+    };
+
     /// <summary>Kills a service with SIGKILL (as a crash or power cut would), and starts it again on the same port and data.</summary>
     public async Task KillAsync(string name) => await Service(name).KillAsync();
 

@@ -206,22 +206,8 @@ public partial class SecurityTests
         }
     }
 
-    private static async Task<(int ExitCode, string Output)> CliAsync(string configHome, string? stdin, params string[] args)
-    {
-        var dll = Path.Combine(ServiceProcess.RepositoryRoot(), "services", "Surveys.Cli", "bin", ServiceProcess.Configuration, "net10.0", "surveys.dll");
-        var start = new ProcessStartInfo("dotnet", [dll, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        start.Environment["XDG_CONFIG_HOME"] = configHome;
-        using var process = Process.Start(start)!;
-        if (stdin is not null)
-        {
-            await process.StandardInput.WriteLineAsync(stdin);
-        }
-
-        process.StandardInput.Close();
-        var output = await process.StandardOutput.ReadToEndAsync() + await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        return (process.ExitCode, output);
-    }
+    private static Task<(int ExitCode, string Output)> CliAsync(string configHome, string? stdin, params string[] args) =>
+        Cli.RunAsync(new Dictionary<string, string?> { ["XDG_CONFIG_HOME"] = configHome }, stdin, args);
 }
 
 /// <summary>Per-address rate limits on the link route and on sign-in: 429 with Retry-After.</summary>

@@ -13,7 +13,11 @@ namespace Surveys.Cli.Commands;
 /// </summary>
 public static class LoadCommand
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals, // NaN: no latency measured
+    };
 
     public static Command Create()
     {

@@ -200,6 +200,10 @@ public sealed class SqliteDb : IAsyncDisposable
     {
         private const string Savepoint = "pending_write";
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        // The caller's execution context (its trace, its logging scopes) goes with the work into the writer, so
+        // that what the work records, such as an outbox row's traceparent, is the caller's and not the writer's.
+        private readonly ExecutionContext? _context = ExecutionContext.Capture();
         private T _result = default!;
         private Exception? _failure;
 
@@ -216,7 +220,17 @@ public sealed class SqliteDb : IAsyncDisposable
             transaction.Save(Savepoint);
             try
             {
-                _result = await work(connection, transaction);
+                Task<T> running = null!;
+                if (_context is null)
+                {
+                    running = work(connection, transaction);
+                }
+                else
+                {
+                    ExecutionContext.Run(_context, _ => running = work(connection, transaction), null);
+                }
+
+                _result = await running;
             }
             catch (Exception ex)
             {
