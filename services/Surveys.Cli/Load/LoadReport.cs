@@ -42,6 +42,7 @@ public sealed record LoadResult(
     Latency Http,
     double EndToEndThroughput,
     double DrainSeconds,
+    Latency AcceptedToPublished,
     Latency AcceptedToScored,
     Latency AcceptedToRecorded,
     Latency AcceptedToAlert,
@@ -72,7 +73,8 @@ public sealed record LoadResult(
         text.AppendLine(inv, $"| HTTP latency p50 / p95 / p99 / max | {L(Http)} ms |");
         text.AppendLine(inv, $"| End-to-end throughput (first accepted to last recorded) | {F(EndToEndThroughput, "F0")} submissions/s |");
         text.AppendLine(inv, $"| Drain after the last accepted | {F(DrainSeconds, "F2")} s |");
-        text.AppendLine(inv, $"| Accepted to scored p50 / p95 / p99 / max | {L(AcceptedToScored)} ms |");
+        text.AppendLine(inv, $"| Accepted to published (intake's outbox, confirmed) p50 / p95 / p99 / max | {L(AcceptedToPublished)} ms |");
+        text.AppendLine(inv, $"| Accepted to scored | {L(AcceptedToScored)} ms |");
         text.AppendLine(inv, $"| Accepted to recorded by the notifier | {L(AcceptedToRecorded)} ms |");
         text.AppendLine(inv, $"| Accepted to alert raised ({AcceptedToAlert.Count}) | {L(AcceptedToAlert)} ms |");
         text.AppendLine(inv, $"| Peak backlog: queued messages / outbox rows | {MaxQueuedMessages} / {MaxOutboxPending} |");

@@ -90,6 +90,7 @@ public static class LoadRun
             Latency.Of(accepted.Select(s => s.LatencyMs)),
             recorded.Count / Math.Max((lastRecorded - firstAccepted).TotalSeconds, 1e-9),
             Math.Max(0, (lastRecorded - lastAccepted).TotalSeconds),
+            Latency.Of(times.Where(t => t.PublishedAt is not null).Select(t => (t.PublishedAt!.Value - t.AcceptedAt).TotalMilliseconds)),
             Latency.Of(times.Where(t => t.ScoredAt is not null).Select(t => (t.ScoredAt!.Value - t.AcceptedAt).TotalMilliseconds)),
             Latency.Of(recorded.Select(t => (t.RecordedAt!.Value - t.AcceptedAt).TotalMilliseconds)),
             Latency.Of(alerts.Where(a => acceptedAt.ContainsKey(a.SubmissionId)).Select(a => (a.RaisedAt - acceptedAt[a.SubmissionId]).TotalMilliseconds)),

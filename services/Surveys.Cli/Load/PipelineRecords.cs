@@ -5,7 +5,9 @@ using Microsoft.Data.Sqlite;
 namespace Surveys.Cli.Load;
 
 /// <summary>When one submission reached each stage, read from the services' own stores.</summary>
-public sealed record SubmissionTimes(Guid SubmissionId, DateTimeOffset AcceptedAt, DateTimeOffset? ScoredAt, DateTimeOffset? RecordedAt, DateTimeOffset? IntakeKnowsScoredAt);
+/// <param name="PublishedAt">When intake's outbox relay marked the message sent (after the broker's confirm).</param>
+public sealed record SubmissionTimes(
+    Guid SubmissionId, DateTimeOffset AcceptedAt, DateTimeOffset? PublishedAt, DateTimeOffset? ScoredAt, DateTimeOffset? RecordedAt, DateTimeOffset? IntakeKnowsScoredAt);
 
 /// <summary>An alert the notifier raised for one of the run's submissions.</summary>
 public sealed record RaisedAlert(Guid SubmissionId, string Rule, DateTimeOffset RaisedAt);
@@ -35,10 +37,15 @@ public sealed class PipelineRecords(string dataDirectory)
     {
         var json = Ids(ids);
         var accepted = await PairsAsync("intake.db", "SELECT id, submitted_at FROM submissions WHERE id IN (SELECT value FROM json_each(@json))", json, ct);
+        var published = await PairsAsync(
+            "intake.db",
+            "SELECT s.id, o.sent_at FROM submissions s JOIN outbox o ON o.id = s.outbox_message_id WHERE o.sent_at IS NOT NULL AND s.id IN (SELECT value FROM json_each(@json))",
+            json,
+            ct);
         var intakeKnows = await PairsAsync("intake.db", "SELECT id, scored_at FROM submissions WHERE scored_at IS NOT NULL AND id IN (SELECT value FROM json_each(@json))", json, ct);
         var scored = await PairsAsync("scoring.db", "SELECT submission_id, scored_at FROM scores WHERE submission_id IN (SELECT value FROM json_each(@json))", json, ct);
         var recorded = await PairsAsync("notifier.db", "SELECT submission_id, received_at FROM scores WHERE submission_id IN (SELECT value FROM json_each(@json))", json, ct);
-        return accepted.Select(a => new SubmissionTimes(a.Key, a.Value, Find(scored, a.Key), Find(recorded, a.Key), Find(intakeKnows, a.Key)))
+        return accepted.Select(a => new SubmissionTimes(a.Key, a.Value, Find(published, a.Key), Find(scored, a.Key), Find(recorded, a.Key), Find(intakeKnows, a.Key)))
             .ToList();
     }
 
