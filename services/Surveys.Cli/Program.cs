@@ -11,6 +11,7 @@ var root = new RootCommand("Surveys operators' console.")
     UsersCommand.Create(),
     StatusCommand.Create(),
     ErrorsCommand.Create(),
+    ExportCommand.Create(),
 };
 
 return root.Parse(args).Invoke();

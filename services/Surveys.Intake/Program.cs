@@ -1,6 +1,7 @@
 using Surveys.Intake;
 using Surveys.Intake.Data;
 using Surveys.Intake.Operations;
+using Surveys.Intake.Research;
 using Surveys.Intake.Responses;
 using Surveys.Intake.Scheduling;
 using Surveys.Intake.Staff;
@@ -25,6 +26,7 @@ builder.Services.AddSingleton<SurveyStore>();
 builder.AddStaff();
 builder.AddFollowUp();
 builder.AddOperatorPage();
+builder.AddResearch();
 
 var app = builder.Build();
 
@@ -35,5 +37,6 @@ app.MapFollowUp();
 app.MapResponsesApi();
 app.MapSurveyPages();
 app.MapOperatorPage();
+app.MapResearch();
 
 app.Run();
