@@ -12,6 +12,7 @@ var root = new RootCommand("Surveys operators' console.")
     StatusCommand.Create(),
     ErrorsCommand.Create(),
     ExportCommand.Create(),
+    ReportCommand.Create(),
 };
 
 return root.Parse(args).Invoke();

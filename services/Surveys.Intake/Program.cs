@@ -1,6 +1,7 @@
 using Surveys.Intake;
 using Surveys.Intake.Data;
 using Surveys.Intake.Operations;
+using Surveys.Intake.Outcomes;
 using Surveys.Intake.Research;
 using Surveys.Intake.Responses;
 using Surveys.Intake.Scheduling;
@@ -27,6 +28,7 @@ builder.AddStaff();
 builder.AddFollowUp();
 builder.AddOperatorPage();
 builder.AddResearch();
+builder.AddOutcomes();
 
 var app = builder.Build();
 
@@ -38,5 +40,6 @@ app.MapResponsesApi();
 app.MapSurveyPages();
 app.MapOperatorPage();
 app.MapResearch();
+app.MapOutcomes();
 
 app.Run();

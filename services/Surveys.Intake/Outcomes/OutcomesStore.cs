@@ -25,6 +25,13 @@ public sealed class OutcomesStore(SqliteDb db)
         i.schedule_key AS ScheduleKey, p.index_date AS IndexDate, p.time_zone AS TimeZone
         """;
 
+    public async Task<int> CountPatientsAsync(string protocol, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<int>(new CommandDefinition(
+            "SELECT COUNT(*) FROM patients WHERE protocol = @protocol AND index_date IS NOT NULL", new { protocol }, cancellationToken: ct));
+    }
+
     /// <summary>Every scored submission with a total, of patients enrolled in <paramref name="protocol"/> with an index date.</summary>
     public async Task<IReadOnlyList<CohortSubmission>> ScoredTotalsAsync(string protocol, CancellationToken ct)
     {
