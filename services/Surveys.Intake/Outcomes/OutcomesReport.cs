@@ -161,7 +161,7 @@ public static class OutcomesReport
             var spec = new ChartSpec($"diary-{id}", $"{label}: " + string.Join(", ", points.Select(p => $"week {p.X} {Fixed(p.Y)}")), 0, top, [new ChartSeries(points)])
             {
                 YTicks = [new ChartTick(0, "0"), new ChartTick(top, Fixed(top))],
-                XTicks = [new ChartTick(points[0].X, $"week {points[0].X}"), new ChartTick(points[^1].X, $"week {points[^1].X}")],
+                XTicks = Ends(points.Select(p => p.X).ToList(), "week"),
             };
             html.Append("<figure class=\"chart\"><figcaption>").Append(E(label)).Append("</figcaption>").Append(SvgChart.Render(spec)).Append("</figure>");
         }
@@ -212,7 +212,7 @@ public static class OutcomesReport
                 {
                     Guides = scoring.Bands.OrderBy(b => b.Min).Select(b => new ChartGuide((double)b.Min, b.Name.Replace('_', ' '), b.Min > scoring.TotalMin)).ToList(),
                     YTicks = [new ChartTick((double)scoring.TotalMin.Value, Number(scoring.TotalMin)), new ChartTick((double)scoring.TotalMax.Value, Number(scoring.TotalMax))],
-                    XTicks = [new ChartTick(points[0].Day, $"day {points[0].Day}"), new ChartTick(points[^1].Day, $"day {points[^1].Day}")],
+                    XTicks = Ends(points.Select(p => (double)p.Day).ToList(), "day"),
                 };
                 html.Append("<figure class=\"chart\"><figcaption>").Append(E(patient.ToString())).Append("</figcaption>").Append(SvgChart.Render(spec)).Append("</figure>");
             }
@@ -222,6 +222,10 @@ public static class OutcomesReport
 
         html.Append("</section>");
     }
+
+    /// <summary>Labels for the first and last x value (one label when they are the same).</summary>
+    private static List<ChartTick> Ends(List<double> xs, string unit) =>
+        xs.Distinct().Count() == 1 ? [new ChartTick(xs[0], $"{unit} {xs[0]}")] : [new ChartTick(xs[0], $"{unit} {xs[0]}"), new ChartTick(xs[^1], $"{unit} {xs[^1]}")];
 
     private static string Share(int count, ChangeAtPoint point, decimal? mid) =>
         mid is null ? "–" : point.N == 0 ? "0" : string.Create(CultureInfo.InvariantCulture, $"{count} ({100.0 * count / point.N:0.0}%)");
