@@ -5,9 +5,12 @@ using System.Text.Json.Nodes;
 
 namespace Surveys.IntegrationTests.Outcomes;
 
-/// <summary>The research export on the real intake process: streamed CSV, admin only, every export in the audit trail.</summary>
+/// <summary>
+/// The research export and the outcomes report on the real processes: streamed CSV, admin only, every export in
+/// the audit trail; the report built by intake with the notifier's alert statistics.
+/// </summary>
 [NonParallelizable]
-public class ResearchExportSystemTests
+public class OutcomesSystemTests
 {
     private RunningSystem _system = null!;
 
@@ -17,10 +20,11 @@ public class ResearchExportSystemTests
     [OneTimeTearDown]
     public async Task StopAsync() => await _system.DisposeAsync();
 
-    private async Task<Guid> SubmitScoredAsync(Guid patientId, int perItem)
+    private async Task<Guid> SubmitScoredAsync(Guid patientId, int perItem, int? item9 = null)
     {
         var token = await _system.InviteAsync(patientId, "phq9");
-        var submissionId = await _system.SubmitAsync(token, Enumerable.Range(1, 9).ToDictionary(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture), _ => perItem));
+        var submissionId = await _system.SubmitAsync(token, Enumerable.Range(1, 9).ToDictionary(
+            i => i.ToString(System.Globalization.CultureInfo.InvariantCulture), i => i == 9 && item9 is { } nine ? nine : perItem));
         var stage = await RunningSystem.EventuallyAsync(
             async () => (await _system.IntakeClient.GetFromJsonAsync<JsonObject>($"/api/responses/{submissionId}"))!["status"]!.GetValue<string>(),
             s => s == "scored", TimeSpan.FromSeconds(60));
@@ -100,5 +104,64 @@ public class ResearchExportSystemTests
         Assert.That(text, Does.StartWith("column,type,meaning,allowed_values\r\n"));
         Assert.That(text, Does.Contain("item_9,integer (answer code)"));
         Assert.That(text, Does.Contain("0 = Not at all; 1 = Several days; 2 = More than half the days; 3 = Nearly every day"));
+    }
+
+    [Test]
+    public async Task The_report_shows_the_cohort_and_the_notifiers_alert_statistics()
+    {
+        var enrol = await _system.IntakeClient.PostAsJsonAsync("/api/patients", new
+        {
+            timeZone = "UTC",
+            indexDate = DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+            protocol = "t1d-followup",
+        });
+        Assert.That(enrol.StatusCode, Is.EqualTo(HttpStatusCode.Created), await enrol.Content.ReadAsStringAsync());
+        var patientId = (await enrol.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+        await SubmitScoredAsync(patientId, 1, item9: 1);   // day 0: the baseline; item 9 raises a critical_item alert
+
+        var alerts = await RunningSystem.EventuallyAsync(
+            async () => (await _system.NotifierClient.GetFromJsonAsync<JsonArray>($"/api/alerts?patientId={patientId}"))!,
+            a => a.Count > 0, TimeSpan.FromSeconds(30));
+        var alertId = alerts.Single(a => (string)a!["rule"]! == "critical_item")!["id"]!.GetValue<Guid>();
+        (await _system.NotifierClient.PostAsync(new Uri($"/api/alerts/{alertId}/acknowledge", UriKind.Relative), null)).EnsureSuccessStatusCode();
+
+        var summary = (await _system.NotifierClient.GetFromJsonAsync<JsonObject>("/api/alerts/summary"))!;
+        var critical = summary["rules"]!.AsArray().Single(r => (string)r!["rule"]! == "critical_item")!;
+        // Other tests' PHQ-9s (item 9 answered) raise critical_item alerts too: this one is acknowledged, theirs stay open.
+        var (raised, acknowledged, open) = (critical["raised"]!.GetValue<int>(), critical["acknowledged"]!.GetValue<int>(), critical["openUnacknowledged"]!.GetValue<int>());
+        Assert.That((acknowledged, raised), Is.EqualTo((1, acknowledged + open)));
+        Assert.That(critical["medianHoursToAcknowledge"]!.GetValue<double>(), Is.GreaterThanOrEqualTo(0).And.LessThan(1));
+
+        using var response = await _system.IntakeClient.GetAsync(new Uri("/api/outcomes/report", UriKind.Relative));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/html"));
+        var html = await response.Content.ReadAsStringAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That(html, Does.Contain("Descriptive, not causal."));
+            Assert.That(html, Does.Contain("1 patients enrolled"));
+            Assert.That(html, Does.Contain("Patients with a baseline: 1."), "the day-0 PHQ-9 is the baseline");
+            Assert.That(html, Does.Not.Contain("alerts-missing"), "the notifier answered");
+            Assert.That(html, Does.Contain($"<th scope=\"row\">critical item</th><td>{raised}</td><td>1</td><td>{open}</td>"));
+            Assert.That(html, Does.Contain($"Patient {patientId}"), "the patient's trajectory is charted");
+            Assert.That(html, Does.Not.Contain("<script").And.Not.Contain("<link"), "one self-contained file");
+        });
+
+        var audit = (await _system.IntakeClient.GetFromJsonAsync<JsonArray>("/api/audit?action=outcomes_report"))!;
+        Assert.That(audit.Select(e => ((string)e!["actor"]!, (string)e["target"]!)), Does.Contain(("admin", "t1d-followup")));
+    }
+
+    [TestCase("intake", "/api/outcomes/report", "operator", HttpStatusCode.Forbidden)]
+    [TestCase("intake", "/api/outcomes/report?protocol=nope", "admin", HttpStatusCode.NotFound)]
+    [TestCase("notifier", "/api/alerts/summary", "operator", HttpStatusCode.Forbidden)]
+    [TestCase("notifier", "/api/alerts/summary", "admin", HttpStatusCode.OK)]
+    public async Task Who_may_read_the_report_and_the_alert_summary(string service, string path, string role, HttpStatusCode expected)
+    {
+        using var client = new HttpClient { BaseAddress = (service == "intake" ? _system.Intake : _system.Notifier).BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _system.Tokens[role]);
+
+        using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
+
+        Assert.That(response.StatusCode, Is.EqualTo(expected), await response.Content.ReadAsStringAsync());
     }
 }
