@@ -228,7 +228,7 @@ public static class OutcomesReport
         xs.Distinct().Count() == 1 ? [new ChartTick(xs[0], $"{unit} {xs[0]}")] : [new ChartTick(xs[0], $"{unit} {xs[0]}"), new ChartTick(xs[^1], $"{unit} {xs[^1]}")];
 
     private static string Share(int count, ChangeAtPoint point, decimal? mid) =>
-        mid is null ? "–" : point.N == 0 ? "0" : string.Create(CultureInfo.InvariantCulture, $"{count} ({100.0 * count / point.N:0.0}%)");
+        mid is null || point.N == 0 ? "–" : string.Create(CultureInfo.InvariantCulture, $"{count} ({100.0 * count / point.N:0.0}%)");
 
     private static string MeanSd(Statistics.MeanSummary? summary) =>
         summary is null ? "–" : $"{Fixed(summary.Mean)} ({(summary.Sd is { } sd ? Fixed(sd) : "–")}; {summary.N.ToString(CultureInfo.InvariantCulture)})";
