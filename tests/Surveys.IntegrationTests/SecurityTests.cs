@@ -206,7 +206,7 @@ public partial class SecurityTests
         }
     }
 
-    private static async Task<(int ExitCode, string Output)> CliAsync(string configHome, string? stdin, params string[] args)
+    internal static async Task<(int ExitCode, string Output)> CliAsync(string configHome, string? stdin, params string[] args)
     {
         var dll = Path.Combine(ServiceProcess.RepositoryRoot(), "services", "Surveys.Cli", "bin", ServiceProcess.Configuration, "net10.0", "surveys.dll");
         var start = new ProcessStartInfo("dotnet", [dll, .. args]) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
