@@ -12,6 +12,8 @@ var root = new RootCommand("Surveys operators' console.")
     StatusCommand.Create(),
     ErrorsCommand.Create(),
     LoadCommand.Create(),
+    ExportCommand.Create(),
+    ReportCommand.Create(),
 };
 
 return root.Parse(args).Invoke();

@@ -2,6 +2,8 @@ using Surveys.Intake;
 using Surveys.Intake.Data;
 using Surveys.Intake.Fhir;
 using Surveys.Intake.Operations;
+using Surveys.Intake.Outcomes;
+using Surveys.Intake.Research;
 using Surveys.Intake.Responses;
 using Surveys.Intake.Scheduling;
 using Surveys.Intake.Staff;
@@ -27,6 +29,8 @@ builder.AddStaff();
 builder.AddFollowUp();
 builder.AddOperatorPage();
 builder.AddFhir();
+builder.AddResearch();
+builder.AddOutcomes();
 
 var app = builder.Build();
 
@@ -38,5 +42,7 @@ app.MapResponsesApi();
 app.MapSurveyPages();
 app.MapOperatorPage();
 app.MapFhir();
+app.MapResearch();
+app.MapOutcomes();
 
 app.Run();

@@ -39,6 +39,7 @@ app.MapSignInPages(home: "/inbox");
 app.MapInboxPages();
 app.MapAuditApi();
 app.MapAlertsApi();
+app.MapAlertSummary();
 app.MapAlertDelivery();
 
 app.Run();

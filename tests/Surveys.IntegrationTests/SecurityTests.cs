@@ -206,7 +206,7 @@ public partial class SecurityTests
         }
     }
 
-    private static Task<(int ExitCode, string Output)> CliAsync(string configHome, string? stdin, params string[] args) =>
+    internal static Task<(int ExitCode, string Output)> CliAsync(string configHome, string? stdin, params string[] args) =>
         Cli.RunAsync(new Dictionary<string, string?> { ["XDG_CONFIG_HOME"] = configHome }, stdin, args);
 }
 

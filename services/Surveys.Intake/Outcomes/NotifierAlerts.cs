@@ -1,0 +1,68 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.Extensions.Options;
+using Surveys.Intake.Data;
+using Surveys.Intake.Operations;
+using Surveys.Intake.Staff;
+
+namespace Surveys.Intake.Outcomes;
+
+/// <summary>The notifier's GET /api/alerts/summary, as intake reads it.</summary>
+public sealed record AlertRuleCounts(
+    string Rule, int Raised, int Acknowledged, int OpenUnacknowledged, double? MedianHoursToAcknowledge, double? P90HoursToAcknowledge, int AcknowledgedWithin24Hours);
+
+public sealed record AlertCounts(IReadOnlyList<AlertRuleCounts> Rules);
+
+/// <summary>
+/// Fetches alert statistics from the notifier (alerts live in its database) on behalf of the signed-in staff
+/// member: an API caller's own bearer token is passed on; a page visitor (cookie session) gets a short-lived token
+/// for the same account, as POST /api/auth/token would issue. The notifier's address is Operations:NotifierUrl.
+/// </summary>
+public sealed partial class NotifierAlerts(
+    IHttpClientFactory clients, IOptions<OperationsOptions> options, StaffStore staff, StaffAccounts accounts, ILogger<NotifierAlerts> logger)
+{
+    public const string ClientName = "outcomes-notifier";
+
+    /// <summary>The summary, or null with the reason it is missing (the report says so and goes on).</summary>
+    public async Task<(AlertCounts? Counts, string? Missing)> ReadAsync(HttpContext context, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var header = context.Request.Headers.Authorization.ToString();
+        var token = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : null;
+        if (token is null && context.User.Identity?.Name is { } name && await staff.FindAsync(name, ct) is { } user)
+        {
+            token = accounts.IssueToken(user).Token;
+        }
+
+        if (token is null)
+        {
+            return (null, "no credentials to pass on to the notifier");
+        }
+
+        using var http = clients.CreateClient(ClientName);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(options.Value.NotifierUrl, "/api/alerts/summary"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        try
+        {
+            using var response = await http.SendAsync(request, ct);
+            if (!response.IsSuccessStatusCode)
+            {
+                LogUnavailable(logger, (int)response.StatusCode);
+                return (null, $"the notifier answered {(int)response.StatusCode}");
+            }
+
+            return (await response.Content.ReadFromJsonAsync<AlertCounts>(ct), null);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+        {
+            LogUnreachable(logger, ex.GetType().Name);
+            return (null, "the notifier could not be reached");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outcomes report: the notifier's alert summary answered {Status}")]
+    private static partial void LogUnavailable(ILogger logger, int status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outcomes report: the notifier's alert summary could not be read ({Error})")]
+    private static partial void LogUnreachable(ILogger logger, string error);
+}
