@@ -22,6 +22,7 @@ public static class LoadCommand
     public static Command Create()
     {
         var count = new Option<int>("--count") { Description = "How many forms to submit.", DefaultValueFactory = _ => 10_000 };
+        var warmup = new Option<int?>("--warmup") { Description = "Forms submitted and waited for before measuring (default: a tenth of --count, at most 2,000)." };
         var rate = new Option<double>("--rate") { Description = "Submissions a second; 0 submits as fast as intake accepts them.", DefaultValueFactory = _ => 0 };
         var concurrency = new Option<int>("--concurrency") { Description = "Most requests in flight at once.", DefaultValueFactory = _ => 64 };
         var alertShare = new Option<double>("--alert-share") { Description = $"Share of forms made to raise an alert (0 to {LoadPlan.MaxAlertShare}).", DefaultValueFactory = _ => 0.1 };
@@ -35,7 +36,7 @@ public static class LoadCommand
         var output = new Option<string?>("--out") { Description = "Also write the results as JSON to this file." };
         var command = new Command("load", "Load harness: submit many forms and measure the pipeline against the broker's ceiling (see docs/benchmarks.md).")
         {
-            count, rate, concurrency, alertShare, dataDir, noCeiling, drain, output,
+            count, warmup, rate, concurrency, alertShare, dataDir, noCeiling, drain, output,
         };
         foreach (var option in BrokerSettings.Options)
         {
@@ -45,9 +46,9 @@ public static class LoadCommand
         command.SetAction(async (parse, ct) =>
         {
             if (parse.GetValue(count) < 1 || parse.GetValue(rate) < 0 || parse.GetValue(concurrency) < 1
-                || parse.GetValue(alertShare) is < 0 or > LoadPlan.MaxAlertShare || parse.GetValue(drain) < 1)
+                || parse.GetValue(alertShare) is < 0 or > LoadPlan.MaxAlertShare || parse.GetValue(drain) < 1 || parse.GetValue(warmup) < 0)
             {
-                await Console.Error.WriteLineAsync($"--count, --concurrency and --drain-timeout must be at least 1, --rate at least 0, and --alert-share between 0 and {LoadPlan.MaxAlertShare}.");
+                await Console.Error.WriteLineAsync($"--count, --concurrency and --drain-timeout must be at least 1, --rate and --warmup at least 0, and --alert-share between 0 and {LoadPlan.MaxAlertShare}.");
                 return 2;
             }
 
@@ -64,7 +65,8 @@ public static class LoadCommand
             }
 
             var settings = new LoadSettings(
-                credentials.Url, Path.GetFullPath(parse.GetValue(dataDir)!), parse.GetValue(count), parse.GetValue(rate), parse.GetValue(concurrency),
+                credentials.Url, Path.GetFullPath(parse.GetValue(dataDir)!), parse.GetValue(count),
+                parse.GetValue(warmup) ?? Math.Min(2_000, parse.GetValue(count) / 10), parse.GetValue(rate), parse.GetValue(concurrency),
                 parse.GetValue(alertShare), !parse.GetValue(noCeiling), TimeSpan.FromSeconds(parse.GetValue(drain)));
             var result = await LoadRun.RunAsync(settings, broker, credentials.AccessToken, Console.Error, ct);
             await Console.Out.WriteLineAsync(result.ToMarkdown());

@@ -7,6 +7,7 @@ public sealed record LoadSettings(
     Uri IntakeUrl,
     string DataDirectory,
     int Count,
+    int Warmup,
     double Rate,
     int Concurrency,
     double AlertShare,

@@ -27,9 +27,9 @@ public sealed record MachineInfo(int Cores, double MemoryGb, string Os, string R
 /// <summary>Whether the run kept every promise: each accepted form scored and recorded once, each expected alert raised once.</summary>
 public sealed record LoadChecks(
     int Planned, int Accepted, int Rejected, int NotScored, int NotRecorded, int IntakeNotTold, int ExpectedAlerts, int AlertsRaised,
-    int MissingAlerts, int UnexpectedAlerts, int DoubledAlerts)
+    int MissingAlerts, int UnexpectedAlerts, int DoubledAlerts, int WarmupIncomplete)
 {
-    public bool Passed => Rejected == 0 && NotScored == 0 && NotRecorded == 0 && IntakeNotTold == 0 && MissingAlerts == 0 && UnexpectedAlerts == 0 && DoubledAlerts == 0
+    public bool Passed => WarmupIncomplete == 0 && Rejected == 0 && NotScored == 0 && NotRecorded == 0 && IntakeNotTold == 0 && MissingAlerts == 0 && UnexpectedAlerts == 0 && DoubledAlerts == 0
         && Accepted == Planned && AlertsRaised == ExpectedAlerts;
 }
 
@@ -63,11 +63,11 @@ public sealed record LoadResult(
         var text = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         text.AppendLine(inv, $"Load run {StartedAt:yyyy-MM-dd HH:mm} UTC: {Machine.Cores} cores, {F(Machine.MemoryGb)} GB, {Machine.Os}, {Machine.Runtime}, RabbitMQ {Machine.BrokerVersion ?? "?"}");
-        text.AppendLine(inv, $"Settings: {Settings.Count} forms, rate {(Settings.Rate > 0 ? F(Settings.Rate, "F0") + "/s" : "as fast as accepted")}, {Settings.Concurrency} in flight, {F(Settings.AlertShare * 100, "F0")}% made to alert");
+        text.AppendLine(inv, $"Settings: {Settings.Count} forms measured after {Settings.Warmup} warm-up forms, rate {(Settings.Rate > 0 ? F(Settings.Rate, "F0") + "/s" : "as fast as accepted")}, {Settings.Concurrency} in flight, {F(Settings.AlertShare * 100, "F0")}% made to alert");
         text.AppendLine();
         text.AppendLine("| Measure | Value |");
         text.AppendLine("|---|---|");
-        text.AppendLine(inv, $"| Result | {(Checks.Passed ? "passed" : "FAILED")}: {Checks.Accepted} accepted, {Checks.Rejected} rejected, {Checks.NotScored} not scored, {Checks.NotRecorded} not recorded, alerts {Checks.AlertsRaised} of {Checks.ExpectedAlerts} expected ({Checks.MissingAlerts} missing, {Checks.UnexpectedAlerts} unexpected, {Checks.DoubledAlerts} doubled) |");
+        text.AppendLine(inv, $"| Result | {(Checks.Passed ? "passed" : "FAILED")}: {Checks.Accepted} accepted, {Checks.Rejected} rejected, {Checks.NotScored} not scored, {Checks.NotRecorded} not recorded, alerts {Checks.AlertsRaised} of {Checks.ExpectedAlerts} expected ({Checks.MissingAlerts} missing, {Checks.UnexpectedAlerts} unexpected, {Checks.DoubledAlerts} doubled){(Checks.WarmupIncomplete > 0 ? $", {Checks.WarmupIncomplete} warm-up forms not recorded" : "")} |");
         text.AppendLine(inv, $"| Set-up (patients and invitations) | {F(SetupSeconds)} s |");
         text.AppendLine(inv, $"| HTTP throughput | {F(HttpThroughput, "F0")} submissions/s |");
         text.AppendLine(inv, $"| HTTP latency p50 / p95 / p99 / max | {L(Http)} ms |");

@@ -26,11 +26,16 @@ public static class LoadRun
             Environment.ProcessorCount, GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 1e9, RuntimeInformation.OSDescription,
             RuntimeInformation.FrameworkDescription, await BrokerVersionAsync(management, ct));
 
-        var forms = LoadPlan.Create(settings.Count, settings.AlertShare);
+        // The warm-up forms come first in the plan: submitted, checked and waited for before the measured run starts, so
+        // that start-up (JIT, pools, the broker's first writes) is not in the figures.
+        var plan = LoadPlan.Create(settings.Warmup + settings.Count, settings.AlertShare);
+        var warmup = plan.Take(settings.Warmup).ToList();
+        var forms = plan.Skip(settings.Warmup).ToList();
+        var records = new PipelineRecords(settings.DataDirectory);
         using var client = LoadClient.Create(settings.IntakeUrl, accessToken, settings.Concurrency);
-        await progress.WriteLineAsync($"setting up {forms.Select(f => f.PatientIndex).Distinct().Count()} patients and {forms.Count} invitations");
+        await progress.WriteLineAsync($"setting up {plan.Select(f => f.PatientIndex).Distinct().Count()} patients and {plan.Count} invitations");
         var clock = Stopwatch.StartNew();
-        await client.SetUpAsync(forms, Math.Min(settings.Concurrency, 32), ct);
+        await client.SetUpAsync(plan, Math.Min(settings.Concurrency, 32), ct);
         var setupSeconds = clock.Elapsed.TotalSeconds;
 
         CeilingResult? ceiling = null;
@@ -38,6 +43,17 @@ public static class LoadRun
         {
             await progress.WriteLineAsync($"measuring the broker's ceiling with {forms.Count} messages");
             ceiling = await BrokerCeiling.MeasureAsync(broker, forms.Count, EnvelopeBytes, ct);
+        }
+
+        var warmupIncomplete = 0;
+        if (warmup.Count > 0)
+        {
+            await progress.WriteLineAsync($"warming up with {warmup.Count} forms");
+            var warmupAccepted = (await client.SubmitAllAsync(warmup, settings.Rate, settings.Concurrency, ct))
+                .Where(s => s.Status == HttpStatusCode.Accepted).Select(s => s.SubmissionId).ToList();
+            await WaitForPipelineAsync(records, warmupAccepted, warmup.Count(f => f.ExpectedRule is not null), settings.DrainTimeout, ct);
+            var counts = await records.CountAsync(warmupAccepted, ct);
+            warmupIncomplete = warmup.Count - (int)counts.Recorded;
         }
 
         await progress.WriteLineAsync($"submitting {forms.Count} forms");
@@ -51,8 +67,7 @@ public static class LoadRun
 
         var accepted = submitted.Where(s => s.Status == HttpStatusCode.Accepted).ToList();
         var ids = accepted.Select(s => s.SubmissionId).ToList();
-        var records = new PipelineRecords(settings.DataDirectory);
-        var expectedAlerts = accepted.Where(s => forms[s.Index].ExpectedRule is not null).ToDictionary(s => s.SubmissionId, s => forms[s.Index].ExpectedRule!);
+        var expectedAlerts = accepted.Where(s => plan[s.Index].ExpectedRule is not null).ToDictionary(s => s.SubmissionId, s => plan[s.Index].ExpectedRule!);
         await progress.WriteLineAsync($"{accepted.Count} accepted in {httpSeconds:F1} s; waiting for the pipeline");
         await WaitForPipelineAsync(records, ids, expectedAlerts.Count, settings.DrainTimeout, ct);
         await sampling.CancelAsync();
@@ -79,7 +94,8 @@ public static class LoadRun
             alerts.Count,
             expectedAlerts.Count(e => !alertsBySubmission.TryGetValue(e.Key, out var raised) || raised.All(a => a.Rule != e.Value)),
             alertsBySubmission.Count(a => !expectedAlerts.ContainsKey(a.Key)),
-            alertsBySubmission.Count(a => a.Value.Count > 1));
+            alertsBySubmission.Count(a => a.Value.Count > 1),
+            warmupIncomplete);
 
         return new LoadResult(
             startedAt,
