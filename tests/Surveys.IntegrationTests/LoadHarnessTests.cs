@@ -36,7 +36,7 @@ public sealed class LoadHarnessTests
     {
         var results = Path.Combine(_configHome, "results.json");
         var run = await Cli.RunAsync(_system.CliEnvironment(_configHome), null,
-            "load", "--count", "60", "--concurrency", "8", "--alert-share", "0.2", "--out", results);
+            "load", "--count", "60", "--warmup", "5", "--concurrency", "8", "--alert-share", "0.2", "--out", results);
 
         Assert.That(run.ExitCode, Is.Zero, run.Output);
         var json = JsonNode.Parse(await File.ReadAllTextAsync(results))!;
@@ -47,16 +47,17 @@ public sealed class LoadHarnessTests
             Assert.That(checks["accepted"]!.GetValue<int>(), Is.EqualTo(60));
             Assert.That(checks["expectedAlerts"]!.GetValue<int>(), Is.EqualTo(12), "a fifth of 60 forms were made to alert");
             Assert.That(checks["alertsRaised"]!.GetValue<int>(), Is.EqualTo(12));
+            Assert.That(checks["warmupIncomplete"]!.GetValue<int>(), Is.Zero, "the five warm-up forms went through too");
             Assert.That(json["acceptedToRecorded"]!["count"]!.GetValue<int>(), Is.EqualTo(60), "a latency for every form, read from the stores");
             Assert.That(json["ceiling"]!["messages"]!.GetValue<int>(), Is.EqualTo(60), "the broker's ceiling was measured with as many messages");
             Assert.That(json["processes"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()), Is.SupersetOf(new[] { "intake", "notifier", "scoring" }));
         });
-        Assert.That(await _system.CountAsync("intake", "SELECT COUNT(*) FROM submissions"), Is.EqualTo(60));
+        Assert.That(await _system.CountAsync("intake", "SELECT COUNT(*) FROM submissions"), Is.EqualTo(65), "60 measured and 5 warm-up forms");
 
         // Without the notifier nothing is recorded or alerted: the harness must call that run a failure.
         await _system.KillAsync("Notifier");
         var lost = await Cli.RunAsync(_system.CliEnvironment(_configHome), null,
-            "load", "--count", "10", "--concurrency", "4", "--no-ceiling", "--drain-timeout", "5", "--out", results);
+            "load", "--count", "10", "--warmup", "0", "--concurrency", "4", "--no-ceiling", "--drain-timeout", "5", "--out", results);
 
         Assert.That(lost.ExitCode, Is.EqualTo(1), lost.Output);
         var failed = JsonNode.Parse(await File.ReadAllTextAsync(results))!["checks"]!;

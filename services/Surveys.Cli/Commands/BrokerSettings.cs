@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
+using RabbitMQ.Client;
 
 namespace Surveys.Cli.Commands;
 
@@ -57,6 +58,16 @@ public sealed record BrokerSettings(Uri ManagementUrl, Uri AmqpUrl, string Virtu
     }
 
     public static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
+
+    /// <summary>An AMQP connection factory for this broker and virtual host, named in the broker's connection list.</summary>
+    public ConnectionFactory ConnectionFactory(string clientName) => new()
+    {
+        Uri = AmqpUrl,
+        UserName = UserName,
+        Password = Password,
+        VirtualHost = VirtualHost,
+        ClientProvidedName = clientName,
+    };
 
     public HttpClient ManagementClient()
     {

@@ -144,14 +144,7 @@ public static class ErrorsCommand
             return 1;
         }
 
-        var factory = new ConnectionFactory
-        {
-            Uri = broker.AmqpUrl,
-            UserName = broker.UserName,
-            Password = broker.Password,
-            VirtualHost = broker.VirtualHost,
-            ClientProvidedName = "surveys errors replay",
-        };
+        var factory = broker.ConnectionFactory("surveys errors replay");
 
         var replayed = 0;
         var skippedOtherQueue = 0;

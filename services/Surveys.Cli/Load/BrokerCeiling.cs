@@ -22,15 +22,8 @@ public static class BrokerCeiling
     public static async Task<CeilingResult> MeasureAsync(BrokerSettings broker, int messages, int messageBytes, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(broker);
-        var factory = new ConnectionFactory
-        {
-            Uri = broker.AmqpUrl,
-            UserName = broker.UserName,
-            Password = broker.Password,
-            VirtualHost = broker.VirtualHost,
-            ClientProvidedName = "surveys load ceiling",
-            ConsumerDispatchConcurrency = 32,
-        };
+        var factory = broker.ConnectionFactory("surveys load ceiling");
+        factory.ConsumerDispatchConcurrency = 32;
         var run = Guid.NewGuid().ToString("N")[..8];
         var (hopA, hopB) = ($"surveys-load-ceiling-{run}-a", $"surveys-load-ceiling-{run}-b");
         var quorum = new Dictionary<string, object?> { ["x-queue-type"] = "quorum" };

@@ -39,12 +39,7 @@ public class InboxTests : BrowserTest
         // The nurse signs in on the notifier with the platform account intake holds.
         await using var desk = await Browser.DesktopAsync(Platform.Notifier.BaseAddress);
         var page = await desk.NewPageAsync();
-        await page.GotoAsync("/inbox");
-        Assert.That(page.Url, Does.Contain("/signin"), "the inbox needs a sign-in");
-        await page.FillAsync("#userName", "nurse1");
-        await page.FillAsync("#password", Platform.NursePassword);
-        await PressAsync(page, "Sign in");
-        Assert.That(page.Url, Does.EndWith("/inbox"));
+        await SignInThroughAsync(page, "/inbox", "nurse1", Platform.NursePassword, "/inbox");
         await ShotAsync(page, "11-inbox");
         await AssertAccessibleAsync(page, "inbox");
 

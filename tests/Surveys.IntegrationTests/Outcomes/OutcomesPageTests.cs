@@ -20,12 +20,7 @@ public class OutcomesPageTests : BrowserTest
                 blocked.Add(message.Text);
             }
         };
-        await page.GotoAsync("/staff/outcomes");
-        Assert.That(page.Url, Does.Contain("/signin"), "the report needs a sign-in");
-        await page.FillAsync("#userName", "admin");
-        await page.FillAsync("#password", Platform.AdminPassword);
-        await PressAsync(page, "Sign in");
-        Assert.That(page.Url, Does.Contain("/staff/outcomes"));
+        await SignInThroughAsync(page, "/staff/outcomes", "admin", Platform.AdminPassword, "/staff/outcomes");
 
         Assert.That(await page.Locator("#statement").InnerTextAsync(), Does.StartWith("Descriptive, not causal."));
         // A cookie session has no bearer token: intake issues one for the same account to ask the notifier.
