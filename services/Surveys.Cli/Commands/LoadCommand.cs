@@ -31,12 +31,17 @@ public static class LoadCommand
             Description = "The system's data folder, holding intake.db, scoring.db and notifier.db (default: SURVEYS_DATA_DIR, else ./data).",
             DefaultValueFactory = _ => BrokerSettings.Env("SURVEYS_DATA_DIR") ?? "data",
         };
+        var intakes = new Option<string[]>("--intake-url")
+        {
+            Description = "An intake instance to submit to; repeat it to spread the forms over several (default: where `surveys login` signed in).",
+            AllowMultipleArgumentsPerToken = false,
+        };
         var noCeiling = new Option<bool>("--no-ceiling") { Description = "Skip measuring the broker's raw two-hop ceiling." };
         var drain = new Option<int>("--drain-timeout") { Description = "Seconds to wait for the pipeline to finish after the last submission.", DefaultValueFactory = _ => 300 };
         var output = new Option<string?>("--out") { Description = "Also write the results as JSON to this file." };
         var command = new Command("load", "Load harness: submit many forms and measure the pipeline against the broker's ceiling (see docs/benchmarks.md).")
         {
-            count, warmup, rate, concurrency, alertShare, dataDir, noCeiling, drain, output,
+            count, warmup, rate, concurrency, alertShare, dataDir, intakes, noCeiling, drain, output,
         };
         foreach (var option in BrokerSettings.Options)
         {
@@ -64,8 +69,20 @@ public static class LoadCommand
                 return 2;
             }
 
+            var urls = new List<Uri>();
+            foreach (var text in parse.GetValue(intakes) ?? [])
+            {
+                if (!Uri.TryCreate(text, UriKind.Absolute, out var url))
+                {
+                    await Console.Error.WriteLineAsync($"--intake-url must be an address such as http://127.0.0.1:5101; it is '{text}'.");
+                    return 2;
+                }
+
+                urls.Add(url);
+            }
+
             var settings = new LoadSettings(
-                credentials.Url, Path.GetFullPath(parse.GetValue(dataDir)!), parse.GetValue(count),
+                urls.Count > 0 ? urls : [credentials.Url], Path.GetFullPath(parse.GetValue(dataDir)!), parse.GetValue(count),
                 parse.GetValue(warmup) ?? Math.Min(2_000, parse.GetValue(count) / 10), parse.GetValue(rate), parse.GetValue(concurrency),
                 parse.GetValue(alertShare), !parse.GetValue(noCeiling), TimeSpan.FromSeconds(parse.GetValue(drain)));
             var result = await LoadRun.RunAsync(settings, broker, credentials.AccessToken, Console.Error, ct);

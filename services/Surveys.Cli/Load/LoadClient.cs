@@ -14,21 +14,27 @@ public readonly record struct SubmitResult(int Index, Guid SubmissionId, HttpSta
 /// admin), then submits the forms through the public responses API, either at a fixed rate (open loop: a slow
 /// answer does not delay the next send) or as fast as intake accepts them with a fixed number in flight.
 /// </summary>
-public sealed class LoadClient(HttpClient staff, HttpClient patients) : IDisposable
+public sealed class LoadClient(HttpClient[] staff, HttpClient[] patients) : IDisposable
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static LoadClient Create(Uri intake, string accessToken, int concurrency)
+    /// <param name="intakes">One or more intake instances (behind no load balancer): form N goes to instance N mod count.</param>
+    public static LoadClient Create(IReadOnlyList<Uri> intakes, string accessToken, int concurrency)
     {
-        HttpClient Client() => new(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
+        ArgumentNullException.ThrowIfNull(intakes);
+        HttpClient Client(Uri intake) => new(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(10) })
         {
             BaseAddress = intake,
             Timeout = TimeSpan.FromSeconds(60),
         };
 
-        var staff = Client();
-        staff.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);
-        return new LoadClient(staff, Client());
+        var staff = intakes.Select(Client).ToArray();
+        foreach (var client in staff)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", accessToken);
+        }
+
+        return new LoadClient(staff, intakes.Select(Client).ToArray());
     }
 
     /// <summary>Creates one patient per five forms and an invitation per form; fills in each form's token.</summary>
@@ -38,12 +44,13 @@ public sealed class LoadClient(HttpClient staff, HttpClient patients) : IDisposa
         var patients = forms.GroupBy(f => f.PatientIndex).ToList();
         await Parallel.ForEachAsync(patients, new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = ct }, async (group, token) =>
         {
-            using var created = await staff.PostAsJsonAsync("/api/patients", new { language = "en", timeZone = "UTC" }, Json, token);
+            var api = staff[group.Key % staff.Length];
+            using var created = await api.PostAsJsonAsync("/api/patients", new { language = "en", timeZone = "UTC" }, Json, token);
             var patientId = (await ReadAsync(created, token))["id"]!.GetValue<Guid>();
             foreach (var form in group)
             {
                 form.PatientId = patientId;
-                using var invited = await staff.PostAsJsonAsync($"/api/patients/{patientId}/invitations", new { instrument = form.Instrument }, Json, token);
+                using var invited = await api.PostAsJsonAsync($"/api/patients/{patientId}/invitations", new { instrument = form.Instrument }, Json, token);
                 form.Token = (await ReadAsync(invited, token))["token"]!.GetValue<string>();
             }
         });
@@ -91,7 +98,7 @@ public sealed class LoadClient(HttpClient staff, HttpClient patients) : IDisposa
     private async Task<SubmitResult> SubmitAsync(PlannedForm form, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        using var response = await patients.PostAsJsonAsync("/api/responses", new { token = form.Token, answers = form.Answers }, Json, ct);
+        using var response = await patients[form.Index % patients.Length].PostAsJsonAsync("/api/responses", new { token = form.Token, answers = form.Answers }, Json, ct);
         var body = response.StatusCode == HttpStatusCode.Accepted ? await response.Content.ReadFromJsonAsync<JsonObject>(Json, ct) : null;
         var latency = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         var id = body?["submissionId"]?.GetValue<Guid>() ?? Guid.Empty;
@@ -110,7 +117,9 @@ public sealed class LoadClient(HttpClient staff, HttpClient patients) : IDisposa
 
     public void Dispose()
     {
-        staff.Dispose();
-        patients.Dispose();
+        foreach (var client in staff.Concat(patients))
+        {
+            client.Dispose();
+        }
     }
 }

@@ -3,8 +3,9 @@ using System.Globalization;
 namespace Surveys.Cli.Load;
 
 /// <summary>What the load run does: how many forms, how fast, and which of them are made to raise an alert.</summary>
+/// <param name="IntakeUrls">Intake instances; forms are spread over them in turn.</param>
 public sealed record LoadSettings(
-    Uri IntakeUrl,
+    IReadOnlyList<Uri> IntakeUrls,
     string DataDirectory,
     int Count,
     int Warmup,

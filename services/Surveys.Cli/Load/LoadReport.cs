@@ -63,7 +63,7 @@ public sealed record LoadResult(
         var text = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         text.AppendLine(inv, $"Load run {StartedAt:yyyy-MM-dd HH:mm} UTC: {Machine.Cores} cores, {F(Machine.MemoryGb)} GB, {Machine.Os}, {Machine.Runtime}, RabbitMQ {Machine.BrokerVersion ?? "?"}");
-        text.AppendLine(inv, $"Settings: {Settings.Count} forms measured after {Settings.Warmup} warm-up forms, rate {(Settings.Rate > 0 ? F(Settings.Rate, "F0") + "/s" : "as fast as accepted")}, {Settings.Concurrency} in flight, {F(Settings.AlertShare * 100, "F0")}% made to alert");
+        text.AppendLine(inv, $"Settings: {Settings.Count} forms measured after {Settings.Warmup} warm-up forms, rate {(Settings.Rate > 0 ? F(Settings.Rate, "F0") + "/s" : "as fast as accepted")}, {Settings.Concurrency} in flight, {F(Settings.AlertShare * 100, "F0")}% made to alert, {Settings.IntakeUrls.Count} intake instance(s)");
         text.AppendLine();
         text.AppendLine("| Measure | Value |");
         text.AppendLine("|---|---|");

@@ -31,8 +31,8 @@ public static class LoadRun
         var plan = LoadPlan.Create(settings.Warmup + settings.Count, settings.AlertShare);
         var warmup = plan.Take(settings.Warmup).ToList();
         var forms = plan.Skip(settings.Warmup).ToList();
-        var records = new PipelineRecords(settings.DataDirectory);
-        using var client = LoadClient.Create(settings.IntakeUrl, accessToken, settings.Concurrency);
+        var records = PipelineRecords.FromEnvironment(settings.DataDirectory);
+        using var client = LoadClient.Create(settings.IntakeUrls, accessToken, settings.Concurrency);
         await progress.WriteLineAsync($"setting up {plan.Select(f => f.PatientIndex).Distinct().Count()} patients and {plan.Count} invitations");
         var clock = Stopwatch.StartNew();
         await client.SetUpAsync(plan, Math.Min(settings.Concurrency, 32), ct);
