@@ -46,7 +46,7 @@ internal sealed class HarnessHost : IAsyncDisposable
 
     public async Task<long> CountAsync(string sql, object? parameters = null)
     {
-        await using var connection = await _host.Services.GetRequiredService<SqliteDb>().OpenAsync();
+        await using var connection = await _host.Services.GetRequiredService<Db>().OpenAsync();
         return await connection.ExecuteScalarAsync<long>(sql, parameters);
     }
 

@@ -22,7 +22,7 @@ public class SurveyScoredConsumerTests
             "Surveys.Notifier",
             builder =>
             {
-                builder.AddSqliteStore("notifier.db", typeof(NotifierStore).Assembly);
+                builder.AddStore("notifier.db", typeof(NotifierStore).Assembly);
                 builder.AddOutbox();
                 builder.AddInstruments();
                 builder.Services.AddSingleton<NotifierStore>();

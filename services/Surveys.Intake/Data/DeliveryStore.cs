@@ -10,7 +10,7 @@ public sealed record ClaimedDelivery(Guid Id, Guid InvitationId, string Kind, st
 public sealed record DevOutboxEntry(Guid DeliveryId, string ContactChannel, string Recipient, string Subject, string ProtectedText, DateTimeOffset CreatedAt);
 
 /// <summary>The durable queue of messages to patients and the development outbox.</summary>
-public sealed class DeliveryStore(SqliteDb db)
+public sealed class DeliveryStore(Db db)
 {
     private readonly DeliveryLeases _queue = new(db, "deliveries");
 

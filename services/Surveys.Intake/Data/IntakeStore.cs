@@ -31,7 +31,7 @@ public enum AcceptOutcome
 }
 
 /// <summary>All of intake's SQL: the one data-access layer a second database engine would implement.</summary>
-public sealed class IntakeStore(SqliteDb db, MessageOutbox outbox)
+public sealed class IntakeStore(Db db, MessageOutbox outbox)
 {
     private sealed class InvitationRow
     {

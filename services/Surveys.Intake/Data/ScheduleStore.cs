@@ -1,7 +1,6 @@
 using System.Data;
 using System.Globalization;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Surveys.Contracts;
 using Surveys.ServiceDefaults.Data;
 using Surveys.ServiceDefaults.Outbox;
@@ -48,7 +47,7 @@ public enum ResendOutcome
 /// deliveries (one per patient contact) in the same transaction; every expiry writes its
 /// <see cref="InvitationExpired"/> message into the outbox in the same transaction.
 /// </summary>
-public sealed class ScheduleStore(SqliteDb db, MessageOutbox outbox, TimeProvider time)
+public sealed class ScheduleStore(Db db, MessageOutbox outbox, TimeProvider time)
 {
     private const string OpenClause = "used_at IS NULL AND expired_at IS NULL AND superseded_at IS NULL";
 
@@ -380,7 +379,7 @@ public sealed class ScheduleStore(SqliteDb db, MessageOutbox outbox, TimeProvide
         }, ct);
     }
 
-    private static async Task EnqueueDeliveriesAsync(SqliteConnection connection, IDbTransaction transaction, Guid invitationId, Guid patientId, string kind, DateTimeOffset now)
+    private static async Task EnqueueDeliveriesAsync(System.Data.Common.DbConnection connection, IDbTransaction transaction, Guid invitationId, Guid patientId, string kind, DateTimeOffset now)
     {
         var channels = await connection.QueryAsync<string>(
             "SELECT channel FROM patient_contacts WHERE patient_id = @patientId ORDER BY channel", new { patientId }, transaction);

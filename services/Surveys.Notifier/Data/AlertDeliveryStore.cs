@@ -28,7 +28,7 @@ public sealed class AlertDeliverySignal : WakeSignal;
 /// escalation state on each alert (<c>escalation_level</c>, <c>escalate_at</c>), daily digests and the development
 /// outbox. Every step is written in one transaction with its precondition, so it happens once.
 /// </summary>
-public sealed class AlertDeliveryStore(SqliteDb db, IOptions<AlertingOptions> options, AlertDeliverySignal signal)
+public sealed class AlertDeliveryStore(Db db, IOptions<AlertingOptions> options, AlertDeliverySignal signal)
 {
     private readonly DeliveryLeases _queue = new(db, "alert_deliveries");
 

@@ -39,7 +39,7 @@ public enum AlertChange
 
 /// <summary>All of the notifier's SQL.</summary>
 /// <param name="deliveries">Alert delivery (Delivery/AlertDeliveryFeature); without it, alerts are only announced on the bus.</param>
-public sealed class NotifierStore(SqliteDb db, MessageOutbox outbox, TimeProvider time, AlertDeliveryStore? deliveries = null)
+public sealed class NotifierStore(Db db, MessageOutbox outbox, TimeProvider time, AlertDeliveryStore? deliveries = null)
 {
     private const string AlertColumns = """
         id AS Id, patient_id AS PatientId, instrument AS Instrument, rule AS Rule, severity AS Severity, status AS Status, reason AS Reason,

@@ -8,7 +8,7 @@ using Surveys.ServiceDefaults.Outbox;
 namespace Surveys.Scoring.Data;
 
 /// <summary>All of the scoring worker's SQL.</summary>
-public sealed class ScoreStore(SqliteDb db, MessageOutbox outbox)
+public sealed class ScoreStore(Db db, MessageOutbox outbox)
 {
     /// <summary>
     /// Stores the score and its <see cref="SurveyScored"/> message in one transaction. A second

@@ -20,7 +20,7 @@ public sealed class RabbitMqOptions
 
     /// <summary>
     /// Messages handled at once per queue. SQLite has one writer, but it commits everything waiting in one
-    /// transaction (group commit, see SqliteDb.WriteAsync): the more consumers wait on it, the fewer disk syncs
+    /// transaction (group commit, see Db.WriteAsync): the more consumers wait on it, the fewer disk syncs
     /// each message costs. docs/benchmarks.md has the figures behind the default.
     /// </summary>
     public int ConcurrentMessageLimit { get; set; } = 64;

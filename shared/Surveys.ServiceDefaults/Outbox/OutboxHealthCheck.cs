@@ -12,7 +12,7 @@ public sealed record OutboxBacklog(long Pending, TimeSpan? OldestAge, long Stuck
 /// Reports the backlog in readiness. Degraded when the oldest pending message is older than
 /// <see cref="StaleAfter"/> (the broker has been away, or the relay is stuck) or a row cannot be published.
 /// </summary>
-public sealed class OutboxHealthCheck(SqliteDb db, TimeProvider time) : IHealthCheck
+public sealed class OutboxHealthCheck(Db db, TimeProvider time) : IHealthCheck
 {
     public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(5);
 

@@ -17,7 +17,7 @@ namespace Surveys.ServiceDefaults.Outbox;
 /// tries again; nothing is dropped. A row may be published twice (a crash between the confirm and
 /// the mark), so consumers are idempotent on the message's own key.
 /// </summary>
-public sealed partial class OutboxRelay(SqliteDb db, MessageOutbox outbox, IBus bus, TimeProvider time, ILogger<OutboxRelay> logger) : BackgroundService
+public sealed partial class OutboxRelay(Db db, MessageOutbox outbox, IBus bus, TimeProvider time, ILogger<OutboxRelay> logger) : BackgroundService
 {
     private const int BatchSize = 100;
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
@@ -57,7 +57,7 @@ public sealed partial class OutboxRelay(SqliteDb db, MessageOutbox outbox, IBus 
             {
                 return;
             }
-            catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException)
+            catch (Exception ex) when (ex is System.Data.Common.DbException)
             {
                 LogStoreFailure(logger, ex);
                 await Task.Delay(IdlePoll, time, stoppingToken);

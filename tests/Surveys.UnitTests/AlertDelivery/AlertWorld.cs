@@ -51,7 +51,7 @@ internal sealed class AlertWorld : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "Surveys.Notifier", EnvironmentName = "Development" });
         builder.Configuration.AddInMemoryCollection(_configuration);
         builder.Services.AddSingleton<TimeProvider>(Time);
-        builder.AddSqliteStore("notifier.db", typeof(NotifierStore).Assembly);
+        builder.AddStore("notifier.db", typeof(NotifierStore).Assembly);
         builder.AddOutbox();
         builder.AddInstruments();
         builder.Services.AddSingleton<NotifierStore>();
@@ -102,13 +102,13 @@ internal sealed class AlertWorld : IAsyncDisposable
 
     public async Task<long> CountAsync(string sql, object? parameters = null)
     {
-        await using var connection = await Services.GetRequiredService<SqliteDb>().OpenAsync();
+        await using var connection = await Services.GetRequiredService<Db>().OpenAsync();
         return await connection.ExecuteScalarAsync<long>(sql, parameters);
     }
 
     public async Task<List<T>> QueryAsync<T>(string sql, object? parameters = null)
     {
-        await using var connection = await Services.GetRequiredService<SqliteDb>().OpenAsync();
+        await using var connection = await Services.GetRequiredService<Db>().OpenAsync();
         return (await connection.QueryAsync<T>(sql, parameters)).AsList();
     }
 
