@@ -83,10 +83,10 @@ public sealed class DeliveryStore(Db db)
     {
         await using var connection = await db.OpenAsync(ct);
         var rows = await connection.QueryAsync<OutboxRow>(new CommandDefinition(
-            """
+            $"""
             SELECT delivery_id AS DeliveryId, contact_channel AS ContactChannel, recipient AS Recipient, subject AS Subject,
                    protected_text AS ProtectedText, created_at AS CreatedAt
-            FROM dev_outbox ORDER BY created_at DESC, rowid DESC LIMIT @limit
+            FROM dev_outbox ORDER BY created_at DESC, {db.InsertionOrder} DESC LIMIT @limit
             """,
             new { limit },
             cancellationToken: ct));

@@ -208,7 +208,7 @@ public sealed class ScheduleStore(Db db, MessageOutbox outbox, TimeProvider time
         ArgumentNullException.ThrowIfNull(invitation);
         return await db.WriteAsync(async (connection, transaction) =>
         {
-            var inserted = (await connection.QueryAsync<string>(
+            var inserted = (await connection.QueryAsync<Guid>(
                 """
                 INSERT INTO invitations (id, patient_id, instrument, definition_version, token_hash, created_at, expires_at,
                                          schedule_key, due_at, reminder_hours, protected_token)

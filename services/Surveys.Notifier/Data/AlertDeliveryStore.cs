@@ -252,9 +252,9 @@ public sealed class AlertDeliveryStore(Db db, IOptions<AlertingOptions> options,
     {
         await using var connection = await db.OpenAsync(ct);
         var rows = await connection.QueryAsync<OutboxRow>(new CommandDefinition(
-            """
+            $"""
             SELECT delivery_id AS DeliveryId, contact AS Contact, channel AS Channel, subject AS Subject, text AS Text, created_at AS CreatedAt
-            FROM alert_dev_outbox ORDER BY created_at DESC, rowid DESC LIMIT @limit
+            FROM alert_dev_outbox ORDER BY created_at DESC, {db.InsertionOrder} DESC LIMIT @limit
             """,
             new { limit },
             cancellationToken: ct));

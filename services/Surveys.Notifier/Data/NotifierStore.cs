@@ -88,6 +88,12 @@ public sealed class NotifierStore(Db db, MessageOutbox outbox, TimeProvider time
         public string Value { get; set; } = "";
     }
 
+    private sealed class ResolvedRow
+    {
+        public Guid Id { get; set; }
+        public DateTimeOffset ResolvedAt { get; set; }
+    }
+
     private sealed class MissedRow
     {
         public Guid InvitationId { get; set; }
@@ -108,7 +114,7 @@ public sealed class NotifierStore(Db db, MessageOutbox outbox, TimeProvider time
         ArgumentNullException.ThrowIfNull(rules);
         var recorded = await db.WriteAsync(async (connection, transaction) =>
         {
-            var rows = await connection.QueryAsync<string>(
+            var rows = await connection.QueryAsync<Guid>(
                 """
                 INSERT INTO scores (submission_id, patient_id, instrument, definition_version, status, total, band, prorated, flags, submitted_at, scored_at, received_at, answers, item_grades)
                 VALUES (@SubmissionId, @PatientId, @Instrument, @DefinitionVersion, @Status, @Total, @Band, @Prorated, @Flags, @SubmittedAt, @ScoredAt, @receivedAt, @Answers, @ItemGrades)
@@ -118,7 +124,7 @@ public sealed class NotifierStore(Db db, MessageOutbox outbox, TimeProvider time
                 new
                 {
                     scored.SubmissionId, scored.PatientId, scored.Instrument, scored.DefinitionVersion, scored.Status,
-                    Total = scored.Total?.ToString(CultureInfo.InvariantCulture), scored.Band, scored.Prorated,
+                    Total = scored.Total?.ToString(CultureInfo.InvariantCulture), scored.Band, Prorated = scored.Prorated ? 1L : 0L,
                     Flags = JsonSerializer.Serialize(scored.Flags), scored.SubmittedAt, scored.ScoredAt, receivedAt = time.GetUtcNow(),
                     Answers = scored.Answers is null ? null : JsonSerializer.Serialize(scored.Answers),
                     ItemGrades = scored.ItemGrades.Count == 0 ? null : JsonSerializer.Serialize(scored.ItemGrades),
@@ -149,7 +155,7 @@ public sealed class NotifierStore(Db db, MessageOutbox outbox, TimeProvider time
         ArgumentNullException.ThrowIfNull(expired);
         var recorded = await db.WriteAsync(async (connection, transaction) =>
         {
-            var rows = await connection.QueryAsync<string>(
+            var rows = await connection.QueryAsync<Guid>(
                 """
                 INSERT INTO missed_invitations (invitation_id, patient_id, instrument, issued_at, expired_at)
                 VALUES (@InvitationId, @PatientId, @Instrument, @IssuedAt, @ExpiredAt)
@@ -166,9 +172,9 @@ public sealed class NotifierStore(Db db, MessageOutbox outbox, TimeProvider time
             var lastTwo = (await connection.QueryAsync<MissedRow>(
                 "SELECT invitation_id AS InvitationId, instrument AS Instrument, issued_at AS IssuedAt FROM missed_invitations WHERE patient_id = @PatientId ORDER BY issued_at DESC LIMIT 2",
                 new { expired.PatientId }, transaction)).Select(m => new MissedSurvey(m.InvitationId, m.Instrument, m.IssuedAt)).ToList();
-            var lastSubmitted = await connection.ExecuteScalarAsync<string?>(
+            var lastSubmitted = await connection.ExecuteScalarAsync<DateTimeOffset?>(
                 "SELECT MAX(submitted_at) FROM scores WHERE patient_id = @PatientId", new { expired.PatientId }, transaction);
-            var candidate = AlertRules.EvaluateMissed(lastTwo, lastSubmitted is null ? null : DateTimeOffset.Parse(lastSubmitted, CultureInfo.InvariantCulture));
+            var candidate = AlertRules.EvaluateMissed(lastTwo, lastSubmitted);
             if (candidate is not null)
             {
                 await RaiseAsync(connection, transaction, expired.PatientId, "all", null, expired.InvitationId, expired.ExpiredAt, candidate);
@@ -207,10 +213,10 @@ public sealed class NotifierStore(Db db, MessageOutbox outbox, TimeProvider time
         }
         else
         {
-            var lastResolved = await connection.QueryFirstOrDefaultAsync<KeyRow>(
-                "SELECT id AS Id, resolved_at AS Value FROM alerts WHERE patient_id = @patientId AND instrument = @instrument AND rule = @Rule AND status = 'resolved' ORDER BY resolved_at DESC LIMIT 1",
+            var lastResolved = await connection.QueryFirstOrDefaultAsync<ResolvedRow>(
+                "SELECT id AS Id, resolved_at AS ResolvedAt FROM alerts WHERE patient_id = @patientId AND instrument = @instrument AND rule = @Rule AND status = 'resolved' ORDER BY resolved_at DESC LIMIT 1",
                 new { patientId, instrument, candidate.Rule }, transaction);
-            if (lastResolved is { } resolved && DateTimeOffset.Parse(resolved.Value, CultureInfo.InvariantCulture) >= evidenceAt)
+            if (lastResolved is { } resolved && resolved.ResolvedAt >= evidenceAt)
             {
                 return; // the nurse's resolution came after this evidence: it has been dealt with
             }
@@ -308,7 +314,8 @@ public sealed class NotifierStore(Db db, MessageOutbox outbox, TimeProvider time
     public async Task<string> LatestChangeAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT MAX(updated_at) FROM alerts", cancellationToken: ct)) ?? string.Empty;
+        var latest = await connection.ExecuteScalarAsync<DateTimeOffset?>(new CommandDefinition("SELECT MAX(updated_at) FROM alerts", cancellationToken: ct));
+        return latest is { } at ? DapperSetup.Format(at) : string.Empty;
     }
 
     public async Task<(Alert Alert, IReadOnlyList<Evidence> Evidence)?> GetAlertAsync(Guid id, CancellationToken ct)

@@ -19,15 +19,13 @@ public sealed class OutboxHealthCheck(Db db, TimeProvider time) : IHealthCheck
     public async Task<OutboxBacklog> ReadAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleAsync<(long Pending, string? Oldest, long Stuck)>(new CommandDefinition(
+        var row = await connection.QuerySingleAsync<(long Pending, DateTimeOffset? Oldest, long Stuck)>(new CommandDefinition(
             """
             SELECT COUNT(*) FILTER (WHERE last_error IS NULL), MIN(created_at) FILTER (WHERE last_error IS NULL), COUNT(*) FILTER (WHERE last_error IS NOT NULL)
             FROM outbox WHERE sent_at IS NULL
             """,
             cancellationToken: cancellationToken));
-        TimeSpan? age = row.Oldest is null
-            ? null
-            : time.GetUtcNow() - DateTimeOffset.Parse(row.Oldest, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+        TimeSpan? age = time.GetUtcNow() - row.Oldest;
         return new OutboxBacklog(row.Pending, age, row.Stuck);
     }
 
