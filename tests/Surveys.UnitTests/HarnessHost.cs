@@ -4,22 +4,23 @@ using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Surveys.ServiceDefaults.Data;
+using Surveys.UnitTests.Data;
 
 namespace Surveys.UnitTests;
 
 /// <summary>
-/// A service's consumers on MassTransit's in-memory test harness, with the service's real SQLite
-/// store (a file in a temporary folder), migrations and outbox relay.
+/// A service's consumers on MassTransit's in-memory test harness, with the service's real store (a SQLite file
+/// in a temporary folder, or a fresh PostgreSQL database), migrations and outbox relay.
 /// </summary>
 internal sealed class HarnessHost : IAsyncDisposable
 {
     private readonly IHost _host;
-    private readonly string _directory;
+    private readonly TestStorage _storage;
 
-    private HarnessHost(IHost host, string directory)
+    private HarnessHost(IHost host, TestStorage storage)
     {
         _host = host;
-        _directory = directory;
+        _storage = storage;
     }
 
     public ITestHarness Harness => _host.Services.GetTestHarness();
@@ -27,17 +28,17 @@ internal sealed class HarnessHost : IAsyncDisposable
     public IServiceProvider Services => _host.Services;
 
     public static async Task<HarnessHost> StartAsync(
-        string service, Action<IHostApplicationBuilder> configure, Action<IBusRegistrationConfigurator> consumers)
+        string service, Action<IHostApplicationBuilder> configure, Action<IBusRegistrationConfigurator> consumers, StorageEngine engine = StorageEngine.Sqlite)
     {
-        var directory = Directory.CreateTempSubdirectory("surveys-unit-").FullName;
+        var storage = TestStorage.Create(engine);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = service, EnvironmentName = "Development" });
-        builder.Configuration["Storage:DataDirectory"] = directory;
+        storage.Configure(builder.Configuration);
         builder.Services.AddSingleton(TimeProvider.System);
         configure(builder);
         builder.Services.AddMassTransitTestHarness(consumers);
         var host = builder.Build();
         await host.StartAsync();
-        return new HarnessHost(host, directory);
+        return new HarnessHost(host, storage);
     }
 
     /// <summary>Waits (up to the harness's timeout) until <paramref name="expected"/> messages were consumed; returns how many were.</summary>
@@ -54,7 +55,6 @@ internal sealed class HarnessHost : IAsyncDisposable
     {
         await _host.StopAsync();
         _host.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
+        _storage.Dispose();
     }
 }

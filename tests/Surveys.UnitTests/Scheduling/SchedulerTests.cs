@@ -1,10 +1,13 @@
 using System.Globalization;
 using Surveys.Intake.Data;
+using Surveys.ServiceDefaults.Data;
 
 namespace Surveys.UnitTests.Scheduling;
 
-/// <summary>The follow-up scheduler on a fake clock and a real SQLite file.</summary>
-public class SchedulerTests
+/// <summary>The follow-up scheduler on a fake clock and a real database (SQLite, and PostgreSQL shared by instances).</summary>
+[TestFixture(StorageEngine.Sqlite)]
+[TestFixture(StorageEngine.Postgres)]
+public class SchedulerTests(StorageEngine engine)
 {
 #pragma warning disable CA1812 // Dapper instantiates the row class
     private sealed class Row
@@ -22,7 +25,7 @@ public class SchedulerTests
     [Test]
     public async Task A_whole_protocol_issues_reminds_and_expires_exactly_as_planned_with_two_instances_and_a_restart()
     {
-        using var world = new FollowUpWorld(Start);
+        using var world = new FollowUpWorld(Start, engine);
         var patient = await world.EnrolAsync("2026-03-02");
         var a = world.NewInstance();
         var b = world.NewInstance();
@@ -109,7 +112,7 @@ public class SchedulerTests
     [Test]
     public async Task Invitations_go_out_at_nine_in_the_patients_time_zone_with_reminders_24_and_48_hours_later()
     {
-        using var world = new FollowUpWorld(new DateTimeOffset(2026, 6, 1, 7, 0, 0, TimeSpan.Zero));
+        using var world = new FollowUpWorld(new DateTimeOffset(2026, 6, 1, 7, 0, 0, TimeSpan.Zero), engine);
         var patient = await world.EnrolAsync("2026-06-01", "Europe/London");
 
         Assert.That((await world.Main.Scheduler.RunOnceAsync(CancellationToken.None)).Issued, Is.Zero, "07:00 UTC is 08:00 in London (summer time): not yet");
@@ -140,7 +143,7 @@ public class SchedulerTests
     public async Task An_index_date_in_the_past_issues_only_the_surveys_whose_window_is_still_open()
     {
         // Day 30 of a protocol that started 2026-03-02, at 12:00 IST.
-        using var world = new FollowUpWorld(new DateTimeOffset(2026, 4, 1, 6, 30, 0, TimeSpan.Zero));
+        using var world = new FollowUpWorld(new DateTimeOffset(2026, 4, 1, 6, 30, 0, TimeSpan.Zero), engine);
         var patient = await world.EnrolAsync("2026-03-02");
 
         Assert.That(await world.Main.Scheduler.IssueDueAsync(patient, CancellationToken.None), Is.EqualTo(3));
@@ -155,7 +158,7 @@ public class SchedulerTests
     [Test]
     public async Task Resend_replaces_the_link_takes_over_the_schedule_key_and_the_old_token_is_forgotten()
     {
-        using var world = new FollowUpWorld(new DateTimeOffset(2026, 3, 2, 4, 0, 0, TimeSpan.Zero));
+        using var world = new FollowUpWorld(new DateTimeOffset(2026, 3, 2, 4, 0, 0, TimeSpan.Zero), engine);
         var patient = await world.EnrolAsync("2026-03-02");
         await world.Main.Scheduler.RunOnceAsync(CancellationToken.None);
         var old = (await world.QueryAsync<(Guid, string)>("SELECT id, schedule_key FROM invitations WHERE instrument = 'phq9'")).Single();
@@ -186,7 +189,7 @@ public class SchedulerTests
     [Test]
     public void The_shipped_protocol_plans_what_the_issue_asks_for()
     {
-        using var world = new FollowUpWorld(Start);
+        using var world = new FollowUpWorld(Start, engine);
         var protocol = world.Protocols.Find("t1d-followup")!;
         var keys = protocol.Occurrences.Select(o => o.Key).ToList();
         Assert.Multiple(() =>
@@ -203,7 +206,7 @@ public class SchedulerTests
     [Test]
     public async Task Two_instances_that_decided_on_the_same_stale_state_still_write_each_step_once()
     {
-        using var world = new FollowUpWorld(new DateTimeOffset(2026, 3, 2, 4, 0, 0, TimeSpan.Zero));
+        using var world = new FollowUpWorld(new DateTimeOffset(2026, 3, 2, 4, 0, 0, TimeSpan.Zero), engine);
         var patient = await world.EnrolAsync("2026-03-02");
         var a = world.NewInstance();
         var b = world.NewInstance();
