@@ -101,6 +101,8 @@ public sealed class NotifierStore(Db db, MessageOutbox outbox, TimeProvider time
         public DateTimeOffset IssuedAt { get; set; }
     }
 
+    private static string PatientKey(Guid patientId) => "notifier/patient/" + patientId.ToString("D");
+
     private sealed record EvidenceRow(string SourceId, string Severity, string Reason, string Details, DateTimeOffset At);
 
     /// <summary>
@@ -114,6 +116,9 @@ public sealed class NotifierStore(Db db, MessageOutbox outbox, TimeProvider time
         ArgumentNullException.ThrowIfNull(rules);
         var recorded = await db.WriteAsync(async (connection, transaction) =>
         {
+            // One patient's scores and missed surveys are judged one at a time, across instances too: the
+            // rules read the patient's history, which another instance may be adding to.
+            await db.TakeTurnsAsync(connection, transaction, PatientKey(scored.PatientId));
             var rows = await connection.QueryAsync<Guid>(
                 """
                 INSERT INTO scores (submission_id, patient_id, instrument, definition_version, status, total, band, prorated, flags, submitted_at, scored_at, received_at, answers, item_grades)
@@ -155,6 +160,7 @@ public sealed class NotifierStore(Db db, MessageOutbox outbox, TimeProvider time
         ArgumentNullException.ThrowIfNull(expired);
         var recorded = await db.WriteAsync(async (connection, transaction) =>
         {
+            await db.TakeTurnsAsync(connection, transaction, PatientKey(expired.PatientId));
             var rows = await connection.QueryAsync<Guid>(
                 """
                 INSERT INTO missed_invitations (invitation_id, patient_id, instrument, issued_at, expired_at)

@@ -1,6 +1,8 @@
 using System.Data;
 using System.Globalization;
 using Dapper;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace Surveys.ServiceDefaults.Data;
 
@@ -26,28 +28,32 @@ public static class DapperSetup
         SqlMapper.RemoveTypeMap(typeof(Guid?));
         SqlMapper.RemoveTypeMap(typeof(DateTimeOffset));
         SqlMapper.RemoveTypeMap(typeof(DateTimeOffset?));
-        SqlMapper.AddTypeHandler(new GuidHandler());
-        SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());
+        SqlMapper.AddTypeHandler(typeof(Guid), new GuidHandler());
+        SqlMapper.AddTypeHandler(typeof(DateTimeOffset), new DateTimeOffsetHandler());
     }
 
     public static string Format(DateTimeOffset value) => value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 
-    private sealed class GuidHandler : SqlMapper.TypeHandler<Guid>
+    // ITypeHandler rather than TypeHandler<T>: a null parameter reaches it too, and PostgreSQL needs its type
+    // (in "@x IS NULL OR column = @x" nothing else tells it).
+    private sealed class GuidHandler : SqlMapper.ITypeHandler
     {
-        public override void SetValue(IDbDataParameter parameter, Guid value)
+        public void SetValue(IDbDataParameter parameter, object value)
         {
-            if (parameter is Microsoft.Data.Sqlite.SqliteParameter)
+            switch (parameter)
             {
-                parameter.DbType = DbType.String;
-                parameter.Value = value.ToString("D");
-            }
-            else
-            {
-                parameter.Value = value;
+                case NpgsqlParameter npgsql:
+                    npgsql.NpgsqlDbType = NpgsqlDbType.Uuid;
+                    npgsql.Value = value;
+                    break;
+                default:
+                    parameter.DbType = DbType.String;
+                    parameter.Value = value is Guid guid ? guid.ToString("D") : value;
+                    break;
             }
         }
 
-        public override Guid Parse(object value) => value switch
+        public object Parse(Type destinationType, object value) => value switch
         {
             Guid guid => guid,
             string text => Guid.Parse(text),
@@ -56,22 +62,24 @@ public static class DapperSetup
         };
     }
 
-    private sealed class DateTimeOffsetHandler : SqlMapper.TypeHandler<DateTimeOffset>
+    private sealed class DateTimeOffsetHandler : SqlMapper.ITypeHandler
     {
-        public override void SetValue(IDbDataParameter parameter, DateTimeOffset value)
+        public void SetValue(IDbDataParameter parameter, object value)
         {
-            if (parameter is Microsoft.Data.Sqlite.SqliteParameter)
+            switch (parameter)
             {
-                parameter.DbType = DbType.String;
-                parameter.Value = Format(value);
-            }
-            else
-            {
-                parameter.Value = value.ToUniversalTime();
+                case NpgsqlParameter npgsql:
+                    npgsql.NpgsqlDbType = NpgsqlDbType.TimestampTz;
+                    npgsql.Value = value is DateTimeOffset time ? time.ToUniversalTime() : value;
+                    break;
+                default:
+                    parameter.DbType = DbType.String;
+                    parameter.Value = value is DateTimeOffset at ? Format(at) : value;
+                    break;
             }
         }
 
-        public override DateTimeOffset Parse(object value) => value switch
+        public object Parse(Type destinationType, object value) => value switch
         {
             string text => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
             DateTimeOffset time => time,

@@ -43,5 +43,12 @@ public abstract class Db : IAsyncDisposable
     /// <summary>The column that orders rows written in the same instant by insertion (SQLite's rowid, a sequence in PostgreSQL).</summary>
     public string InsertionOrder => Sql("rowid", "seq");
 
+    /// <summary>
+    /// Makes writes about one thing (a patient, say) take turns across instances, until this transaction ends: for
+    /// work that reads several rows and decides from all of them, which no single unique key can guard. SQLite has
+    /// one writer, so there nothing needs to be done.
+    /// </summary>
+    public virtual Task TakeTurnsAsync(DbConnection connection, DbTransaction transaction, string key) => Task.CompletedTask;
+
     public abstract ValueTask DisposeAsync();
 }

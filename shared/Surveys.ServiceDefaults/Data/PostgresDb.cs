@@ -1,5 +1,6 @@
 using System.Data;
 using System.Data.Common;
+using Dapper;
 using Npgsql;
 
 namespace Surveys.ServiceDefaults.Data;
@@ -60,6 +61,10 @@ public sealed class PostgresDb : Db
             }
         }
     }
+
+    /// <summary>A transaction-level advisory lock on the key's hash.</summary>
+    public override Task TakeTurnsAsync(DbConnection connection, DbTransaction transaction, string key) =>
+        connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended(@key, 0))", new { key }, transaction);
 
     public override ValueTask DisposeAsync() => _source.DisposeAsync();
 }

@@ -140,7 +140,7 @@ public sealed partial class OutboxRelay(Db db, MessageOutbox outbox, IBus bus, T
 
         if (confirmed.Count > 0)
         {
-            await MarkAsync(claimed, transaction, "UPDATE outbox SET sent_at = @SentAt, attempts = attempts + 1 WHERE id IN @Ids", new { Ids = confirmed, SentAt = time.GetUtcNow() }, cancellationToken);
+            await MarkAsync(claimed, transaction, $"UPDATE outbox SET sent_at = @SentAt, attempts = attempts + 1 WHERE {db.Sql("id IN @Ids", "id = ANY(@Ids)")}", new { Ids = confirmed.ToArray(), SentAt = time.GetUtcNow() }, cancellationToken);
         }
 
         return rows.Count;

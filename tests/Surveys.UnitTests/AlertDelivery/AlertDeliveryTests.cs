@@ -94,7 +94,7 @@ public class AlertDeliveryTests(StorageEngine engine)
         var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes(request.Body)));
         Assert.That(request.Signature, Is.EqualTo(expected));
         Assert.That(request.ContentType, Does.StartWith("application/json"));
-        var rowId = (await world.QueryAsync<string>("SELECT id FROM alert_deliveries WHERE channel = 'webhook'")).Single();
+        var rowId = (await world.QueryAsync<Guid>("SELECT id FROM alert_deliveries WHERE channel = 'webhook'")).Single().ToString("D");
         Assert.That(request.IdempotencyKey, Is.EqualTo(rowId));
         using (var json = JsonDocument.Parse(request.Body))
         {

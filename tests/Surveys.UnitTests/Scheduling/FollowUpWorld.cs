@@ -62,6 +62,9 @@ internal sealed class FollowUpWorld : IDisposable
         return id;
     }
 
+    /// <summary>The test's SQL for this engine, where the two differ.</summary>
+    public string Sql(string sqlite, string postgres) => Main.Db.Sql(sqlite, postgres);
+
     public async Task<long> CountAsync(string sql, object? parameters = null)
     {
         await using var connection = await Main.Db.OpenAsync();

@@ -98,7 +98,7 @@ public class SchedulerTests(StorageEngine engine)
             Assert.That(await world.CountAsync("SELECT COUNT(*) FROM invitations WHERE expired_at IS NOT NULL"), Is.EqualTo(26));
             Assert.That(await world.CountAsync("SELECT COUNT(*) FROM outbox WHERE message_type = 'InvitationExpired'"), Is.EqualTo(26));
             Assert.That(await world.CountAsync(
-                "SELECT COUNT(DISTINCT json_extract(payload, '$.invitationId')) FROM outbox WHERE message_type = 'InvitationExpired'"), Is.EqualTo(26));
+                $"SELECT COUNT(DISTINCT {world.Sql("json_extract(payload, '$.invitationId')", "payload::jsonb ->> 'invitationId'")}) FROM outbox WHERE message_type = 'InvitationExpired'"), Is.EqualTo(26));
 
             // One message per invitation and per reminder to the patient's one contact.
             Assert.That(await world.CountAsync("SELECT COUNT(*) FROM deliveries WHERE kind = 'invitation'"), Is.EqualTo(51));
@@ -119,9 +119,9 @@ public class SchedulerTests(StorageEngine engine)
         world.Time.Advance(TimeSpan.FromHours(1));
         Assert.That((await world.Main.Scheduler.RunOnceAsync(CancellationToken.None)).Issued, Is.EqualTo(6), "baseline: PHQ-9, GAD-7, WHO-5, PAID-20, Gold, diary");
 
-        var phq9 = (await world.QueryAsync<(string, string)>("SELECT due_at, expires_at FROM invitations WHERE instrument = 'phq9'")).Single();
-        Assert.That(phq9.Item1, Is.EqualTo("2026-06-01T08:00:00.0000000+00:00"));
-        Assert.That(phq9.Item2, Is.EqualTo("2026-06-08T08:00:00.0000000+00:00"));
+        var phq9 = (await world.QueryAsync<(DateTimeOffset, DateTimeOffset)>("SELECT due_at, expires_at FROM invitations WHERE instrument = 'phq9'")).Single();
+        Assert.That(phq9.Item1, Is.EqualTo(new DateTimeOffset(2026, 6, 1, 8, 0, 0, TimeSpan.Zero)));
+        Assert.That(phq9.Item2, Is.EqualTo(new DateTimeOffset(2026, 6, 8, 8, 0, 0, TimeSpan.Zero)));
 
         world.Time.Advance(TimeSpan.FromHours(23).Add(TimeSpan.FromMinutes(59)));
         await world.Main.Scheduler.RunOnceAsync(CancellationToken.None);
