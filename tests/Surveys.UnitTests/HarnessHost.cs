@@ -27,6 +27,9 @@ internal sealed class HarnessHost : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
+    /// <summary>The host's PostgreSQL database (null on SQLite), for more instances to open.</summary>
+    public string? ConnectionString => _storage.ConnectionString;
+
     public static async Task<HarnessHost> StartAsync(
         string service, Action<IHostApplicationBuilder> configure, Action<IBusRegistrationConfigurator> consumers, StorageEngine engine = StorageEngine.Sqlite)
     {
@@ -44,6 +47,10 @@ internal sealed class HarnessHost : IAsyncDisposable
     /// <summary>Waits (up to the harness's timeout) until <paramref name="expected"/> messages were consumed; returns how many were.</summary>
     public async Task<int> CountConsumedAsync<T>(int expected) where T : class =>
         await AsyncEnumerable.CountAsync(AsyncEnumerable.Take(Harness.Consumed.SelectAsync<T>(), expected));
+
+    /// <summary>Waits (up to the harness's timeout) until <paramref name="expected"/> messages were published; returns how many were.</summary>
+    public async Task<int> CountPublishedAsync<T>(int expected) where T : class =>
+        await AsyncEnumerable.CountAsync(AsyncEnumerable.Take(Harness.Published.SelectAsync<T>(), expected));
 
     public async Task<long> CountAsync(string sql, object? parameters = null)
     {
