@@ -15,6 +15,12 @@ public sealed class RabbitMqOptions
 
     public string Password { get; set; } = "guest";
 
+    /// <summary>
+    /// The nodes of a RabbitMQ cluster (RabbitMq__ClusterNodes__0=rabbit1, ...), "host" or "host:port": the bus
+    /// connects to one and moves to another when it goes away. Empty for a single broker at <see cref="Host"/>.
+    /// </summary>
+    public string[] ClusterNodes { get; set; } = [];
+
     /// <summary>The broker's management HTTP API, for the operator page (RabbitMq__ManagementUrl).</summary>
     public Uri ManagementUrl { get; set; } = new("http://127.0.0.1:15672/");
 
