@@ -246,9 +246,10 @@ public sealed class RunningSystem : IAsyncDisposable
         ["RabbitMq__Password"] = "guest",
     };
 
-    public async Task<Guid> CreatePatientAsync()
+    /// <param name="intake">An instance's staff client; the first intake instance's by default.</param>
+    public async Task<Guid> CreatePatientAsync(HttpClient? intake = null)
     {
-        var response = await IntakeClient.PostAsync(new Uri("/api/patients", UriKind.Relative), null);
+        var response = await (intake ?? IntakeClient).PostAsync(new Uri("/api/patients", UriKind.Relative), null);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
     }
@@ -256,16 +257,16 @@ public sealed class RunningSystem : IAsyncDisposable
     /// <summary>A fresh patient with one invitation; returns the token.</summary>
     public async Task<string> NewInvitationAsync(string instrument) => await InviteAsync(await CreatePatientAsync(), instrument);
 
-    public async Task<string> InviteAsync(Guid patientId, string instrument)
+    public async Task<string> InviteAsync(Guid patientId, string instrument, HttpClient? intake = null)
     {
-        var response = await IntakeClient.PostAsJsonAsync($"/api/patients/{patientId}/invitations", new { instrument });
+        var response = await (intake ?? IntakeClient).PostAsJsonAsync($"/api/patients/{patientId}/invitations", new { instrument });
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["token"]!.GetValue<string>();
     }
 
-    public async Task<Guid> SubmitAsync(string token, IDictionary<string, int> answers)
+    public async Task<Guid> SubmitAsync(string token, IDictionary<string, int> answers, HttpClient? intake = null)
     {
-        var response = await PatientClient.PostAsJsonAsync("/api/responses", new { token, answers });
+        var response = await (intake ?? PatientClient).PostAsJsonAsync("/api/responses", new { token, answers });
         Assert.That((int)response.StatusCode, Is.EqualTo(202), await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["submissionId"]!.GetValue<Guid>();
     }

@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
 
 namespace Surveys.IntegrationTests;
 
@@ -37,22 +35,22 @@ public class SeveralInstancesTests
         var submissions = 0;
         for (var i = 0; i < Patients; i++)
         {
-            var patient = await CreatePatientAsync(intakes[i % 2]);
-            var token = await InviteAsync(intakes[i % 2], patient);
-            await SubmitAsync(intakes[(i + 1) % 2], token, Phq9(itemNine: i % 4 == 0));
+            var patient = await system.CreatePatientAsync(intakes[i % 2]);
+            var token = await system.InviteAsync(patient, "phq9", intakes[i % 2]);
+            await system.SubmitAsync(token, Phq9(itemNine: i % 4 == 0), intakes[(i + 1) % 2]);
             submissions++;
         }
 
         // One more patient answers four invitations with item 9 at once, through both instances: one open alert,
         // four pieces of evidence, announced once.
-        var repeated = await CreatePatientAsync(intakes[0]);
+        var repeated = await system.CreatePatientAsync(intakes[0]);
         var tokens = new List<string>();
         for (var i = 0; i < 4; i++)
         {
-            tokens.Add(await InviteAsync(intakes[i % 2], repeated));
+            tokens.Add(await system.InviteAsync(repeated, "phq9", intakes[i % 2]));
         }
 
-        await Task.WhenAll(tokens.Select((token, i) => SubmitAsync(intakes[i % 2], token, Phq9(itemNine: true))));
+        await Task.WhenAll(tokens.Select((token, i) => system.SubmitAsync(token, Phq9(itemNine: true), intakes[i % 2])));
         submissions += tokens.Count;
 
         var recorded = await RunningSystem.EventuallyAsync(
@@ -87,25 +85,5 @@ public class SeveralInstancesTests
         {
             client.Dispose();
         }
-    }
-
-    private static async Task<Guid> CreatePatientAsync(HttpClient intake)
-    {
-        var response = await intake.PostAsync(new Uri("/api/patients", UriKind.Relative), null);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
-    }
-
-    private static async Task<string> InviteAsync(HttpClient intake, Guid patient)
-    {
-        var response = await intake.PostAsJsonAsync($"/api/patients/{patient}/invitations", new { instrument = "phq9" });
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["token"]!.GetValue<string>();
-    }
-
-    private static async Task SubmitAsync(HttpClient intake, string token, Dictionary<string, int> answers)
-    {
-        var response = await intake.PostAsJsonAsync("/api/responses", new { token, answers });
-        Assert.That((int)response.StatusCode, Is.EqualTo(202), await response.Content.ReadAsStringAsync());
     }
 }

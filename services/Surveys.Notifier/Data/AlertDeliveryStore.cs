@@ -113,10 +113,12 @@ public sealed class AlertDeliveryStore(Db db, IOptions<AlertingOptions> options,
     {
         var result = await db.WriteAsync(async (connection, transaction) =>
         {
+            // On PostgreSQL the row stays locked until the step is queued: another instance escalating the same alert,
+            // or a nurse acknowledging it, waits and then sees the new state (the step's unique key backs this up).
             var alert = await connection.QuerySingleOrDefaultAsync<EscalationRow>(
-                """
+                $"""
                 SELECT severity AS Severity, escalation_level AS EscalationLevel FROM alerts
-                WHERE id = @alertId AND status = 'open' AND escalate_at IS NOT NULL AND escalate_at <= @now
+                WHERE id = @alertId AND status = 'open' AND escalate_at IS NOT NULL AND escalate_at <= @now{db.Sql("", " FOR UPDATE")}
                 """,
                 new { alertId, now },
                 transaction);

@@ -56,8 +56,8 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
         return MigrateAsync(modules.SelectMany(m => FromAssembly(m.Assembly, m.Module, m.Prefix + folder)).ToList(), cancellationToken);
     }
 
-    // Any constant: the key of the advisory lock migrating instances take turns on.
-    private const string TakeTurns = "SELECT pg_advisory_xact_lock(1160011);";
+    // Instances starting together on one PostgreSQL database migrate one at a time.
+    private const string TurnKey = "surveys/migrations";
 
     public async Task MigrateAsync(IEnumerable<Script> scripts, CancellationToken cancellationToken = default)
     {
@@ -70,22 +70,22 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
         }
 
         await db.WriteAsync(
-            async (connection, transaction) => await connection.ExecuteAsync(
-                db.Sql(
-                    "CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (module, version))",
-                    TakeTurns + "CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL, version BIGINT NOT NULL, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (module, version))"),
-                transaction: transaction),
+            async (connection, transaction) =>
+            {
+                await db.TakeTurnsAsync(connection, transaction, TurnKey);
+                return await connection.ExecuteAsync(
+                    db.Sql(
+                        "CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (module, version))",
+                        "CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL, version BIGINT NOT NULL, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (module, version))"),
+                    transaction: transaction);
+            },
             cancellationToken);
 
         foreach (var script in scripts)
         {
             var applied = await db.WriteAsync(async (connection, transaction) =>
             {
-                if (db.Engine == StorageEngine.Postgres)
-                {
-                    await connection.ExecuteAsync(TakeTurns, transaction: transaction);
-                }
-
+                await db.TakeTurnsAsync(connection, transaction, TurnKey);
                 var exists = await connection.ExecuteScalarAsync<long>(
                     "SELECT COUNT(*) FROM schema_migrations WHERE module = @Module AND version = @Version", new { script.Module, script.Version }, transaction);
                 if (exists > 0)

@@ -140,11 +140,17 @@ public sealed partial class OutboxRelay(Db db, MessageOutbox outbox, IBus bus, T
 
         if (confirmed.Count > 0)
         {
-            await MarkAsync(claimed, transaction, $"UPDATE outbox SET sent_at = @SentAt, attempts = attempts + 1 WHERE {db.Sql("id IN @Ids", "id = ANY(@Ids)")}", new { Ids = confirmed.ToArray(), SentAt = time.GetUtcNow() }, cancellationToken);
+            await MarkAsync(claimed, transaction, $"UPDATE outbox SET sent_at = @SentAt, attempts = attempts + 1 WHERE {db.Sql("id IN @Ids", "id = ANY(@Ids)")}", SentParameters(confirmed), cancellationToken);
         }
 
         return rows.Count;
     }
+
+    // The ids as a list parameter: Dapper expands it for SQLite, without the Guid handler, so as the ids' text; for
+    // PostgreSQL it passes a uuid[] whole.
+    private object SentParameters(List<Guid> ids) => db.Engine == StorageEngine.Postgres
+        ? new { Ids = ids.ToArray(), SentAt = time.GetUtcNow() }
+        : new { Ids = ids.Select(id => id.ToString("D")).ToArray(), SentAt = time.GetUtcNow() };
 
     private async Task MarkAsync(DbConnection? claimed, DbTransaction? transaction, string sql, object parameters, CancellationToken cancellationToken)
     {

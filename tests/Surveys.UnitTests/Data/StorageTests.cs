@@ -1,4 +1,6 @@
 using Dapper;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Surveys.Intake.Data;
 using Surveys.Notifier.Data;
@@ -75,6 +77,33 @@ public class StorageTests(StorageEngine engine)
         Assert.That(rows.Select(r => r.Id), Is.EqualTo(new[] { id }));
         Assert.That(rows[0].CreatedAt, Is.EqualTo(DateTimeOffset.UtcNow).Within(TimeSpan.FromMinutes(1)));
         Assert.That(rows[0].CreatedAt.Offset, Is.EqualTo(TimeSpan.Zero));
+    }
+
+    [Test]
+    public async Task The_relay_publishes_every_outbox_row_once_and_marks_it_sent()
+    {
+        await using var host = await HarnessHost.StartAsync(
+            "Surveys.Scoring",
+            builder => builder.AddStore("scoring.db", typeof(ScoreStore).Assembly).AddOutbox(),
+            _ => { },
+            engine);
+        var db = host.Services.GetRequiredService<Db>();
+        var outbox = host.Services.GetRequiredService<MessageOutbox>();
+        const int Messages = 50;
+        for (var i = 0; i < Messages; i++)
+        {
+            await db.WriteAsync((connection, transaction) => outbox.EnqueueAsync(connection, transaction, Expired()));
+        }
+
+        outbox.Notify();
+        Assert.That(await host.CountPublishedAsync<Surveys.Contracts.InvitationExpired>(Messages), Is.EqualTo(Messages));
+        for (var wait = 0; wait < 500 && await host.CountAsync("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL") > 0; wait++)
+        {
+            await Task.Delay(20);
+        }
+
+        Assert.That(await host.CountAsync("SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL AND attempts = 1"), Is.EqualTo(Messages));
+        Assert.That(host.Harness.Published.Select<Surveys.Contracts.InvitationExpired>().Count(), Is.EqualTo(Messages));
     }
 
     internal static Task Migrate(Db db, IEnumerable<MigrationModule> modules) =>
