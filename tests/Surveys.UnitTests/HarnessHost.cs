@@ -4,6 +4,7 @@ using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Surveys.ServiceDefaults.Data;
+using Surveys.ServiceDefaults.Outbox;
 using Surveys.UnitTests.Data;
 
 namespace Surveys.UnitTests;
@@ -42,6 +43,25 @@ internal sealed class HarnessHost : IAsyncDisposable
         var host = builder.Build();
         await host.StartAsync();
         return new HarnessHost(host, storage);
+    }
+
+    /// <summary>A store with an outbox and its relay and no consumers (scoring's store): for outbox tests.</summary>
+    public static Task<HarnessHost> StartOutboxAsync(StorageEngine engine) => StartAsync(
+        "Surveys.Scoring",
+        builder => builder.AddStore("scoring.db", typeof(Surveys.Scoring.Data.ScoreStore).Assembly).AddOutbox(),
+        _ => { },
+        engine);
+
+    /// <summary>Waits (up to 10 s) until no outbox row waits to be marked sent; returns how many still wait.</summary>
+    public async Task<long> UnsentAfterWaitingAsync()
+    {
+        const string Unsent = "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL";
+        for (var wait = 0; wait < 500 && await CountAsync(Unsent) > 0; wait++)
+        {
+            await Task.Delay(20);
+        }
+
+        return await CountAsync(Unsent);
     }
 
     /// <summary>Waits (up to the harness's timeout) until <paramref name="expected"/> messages were consumed; returns how many were.</summary>

@@ -82,11 +82,7 @@ public class StorageTests(StorageEngine engine)
     [Test]
     public async Task The_relay_publishes_every_outbox_row_once_and_marks_it_sent()
     {
-        await using var host = await HarnessHost.StartAsync(
-            "Surveys.Scoring",
-            builder => builder.AddStore("scoring.db", typeof(ScoreStore).Assembly).AddOutbox(),
-            _ => { },
-            engine);
+        await using var host = await HarnessHost.StartOutboxAsync(engine);
         var db = host.Services.GetRequiredService<Db>();
         var outbox = host.Services.GetRequiredService<MessageOutbox>();
         const int Messages = 50;
@@ -97,11 +93,7 @@ public class StorageTests(StorageEngine engine)
 
         outbox.Notify();
         Assert.That(await host.CountPublishedAsync<Surveys.Contracts.InvitationExpired>(Messages), Is.EqualTo(Messages));
-        for (var wait = 0; wait < 500 && await host.CountAsync("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL") > 0; wait++)
-        {
-            await Task.Delay(20);
-        }
-
+        Assert.That(await host.UnsentAfterWaitingAsync(), Is.Zero);
         Assert.That(await host.CountAsync("SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL AND attempts = 1"), Is.EqualTo(Messages));
         Assert.That(host.Harness.Published.Select<Surveys.Contracts.InvitationExpired>().Count(), Is.EqualTo(Messages));
     }
