@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs every test project. Starts (and installs with apt-get, when missing) a RabbitMQ
-# node of its own unless a broker already answers on the test port. Its last line is
+# node of its own unless a broker already answers on the test port, and likewise a PostgreSQL cluster
+# (the storage, outbox, scheduler and alert tests run on SQLite and on PostgreSQL). Its last line is
 #   Tests: N passed, N failed, N skipped
 # over all projects; it exits non-zero on any failure.
 set -uo pipefail
@@ -10,6 +11,7 @@ ROOT=$PWD
 
 export SURVEYS_TEST_RABBITMQ_PORT=${SURVEYS_TEST_RABBITMQ_PORT:-5673}
 export SURVEYS_TEST_RABBITMQ_MANAGEMENT_PORT=${SURVEYS_TEST_RABBITMQ_MANAGEMENT_PORT:-15673}
+SURVEYS_TEST_POSTGRES_PORT=${SURVEYS_TEST_POSTGRES_PORT:-5434}
 CONFIGURATION=Release
 WORK=$(mktemp -d -t surveys-test.XXXXXX)
 RESULTS="$ROOT/TestResults"
@@ -17,6 +19,7 @@ rm -rf "$RESULTS"; mkdir -p "$RESULTS"
 
 finish() {
   stop_rabbitmq
+  stop_postgres
   rm -rf "$WORK"
 }
 trap finish EXIT
@@ -30,6 +33,8 @@ if [ -n "$RABBIT_STARTED_NODE" ]; then
   # The fault-injection tests stop and start this node's broker to simulate an outage.
   export SURVEYS_TEST_RABBITMQ_NODE="$RABBIT_STARTED_NODE" SURVEYS_TEST_RABBITMQ_HOME="$WORK/rabbitmq"
 fi
+
+ensure_postgres "$SURVEYS_TEST_POSTGRES_PORT" || exit 1
 
 log "building (Release)"
 if ! dotnet build Surveys.sln -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOnly; then

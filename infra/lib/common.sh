@@ -84,3 +84,50 @@ stop_rabbitmq() {
   env "${RABBIT_ENV[@]}" "$RABBIT_BIN/rabbitmqctl" -n "$RABBIT_STARTED_NODE" stop >/dev/null 2>&1 || true
   RABBIT_STARTED_NODE=""
 }
+
+# pg_bin_dir : the newest installed PostgreSQL's programs (Debian keeps them out of PATH).
+pg_bin_dir() {
+  local dir
+  dir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+  [ -n "$dir" ] && [ -x "$dir/initdb" ] && printf '%s' "$dir"
+}
+
+# ensure_postgres PORT
+# Uses a PostgreSQL server that already answers on PORT; otherwise installs Debian's postgresql when missing and
+# starts a throw-away cluster of our own there (127.0.0.1 only, trust authentication, fsync off: test data), in a
+# fresh temporary folder. PostgreSQL refuses to run as root, so as root the cluster runs as the postgres user, in
+# a folder it owns. Exports SURVEYS_TEST_POSTGRES (the server's connection string, user postgres) and sets
+# PG_STARTED_DIR when it started one (stop it with stop_postgres).
+ensure_postgres() {
+  local port=$1 bin run=()
+  PG_STARTED_DIR=""
+  export SURVEYS_TEST_POSTGRES="Host=127.0.0.1;Port=$port;Username=postgres"
+  if port_answers 127.0.0.1 "$port"; then
+    log "using the PostgreSQL server already answering on 127.0.0.1:$port"
+    return 0
+  fi
+  bin=$(pg_bin_dir) || { apt_install postgresql; bin=$(pg_bin_dir) || die "PostgreSQL's initdb not found after installing postgresql"; }
+  PG_BASE=$(mktemp -d -t surveys-pg.XXXXXX)
+  chmod 755 "$PG_BASE"
+  if [ "$(id -u)" -eq 0 ]; then
+    id postgres >/dev/null 2>&1 || die "the postgres user is missing (Debian's postgresql package creates it)"
+    chown postgres: "$PG_BASE"
+    run=(runuser -u postgres --)
+  fi
+  log "starting PostgreSQL ($bin) on 127.0.0.1:$port, data in $PG_BASE"
+  "${run[@]}" "$bin/initdb" -D "$PG_BASE/data" -U postgres -A trust -E UTF8 --no-locale --no-sync >"$PG_BASE/initdb.out" 2>&1 \
+    || { cat "$PG_BASE/initdb.out" >&2; die "initdb failed"; }
+  "${run[@]}" "$bin/pg_ctl" -D "$PG_BASE/data" -l "$PG_BASE/server.log" -w -t 60 \
+    -o "-p $port -k $PG_BASE -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null \
+    || { tail -n 30 "$PG_BASE/server.log" >&2; die "PostgreSQL did not start; see $PG_BASE/server.log"; }
+  PG_STARTED_DIR=$PG_BASE
+  PG_RUN=("${run[@]}") PG_BIN=$bin
+}
+
+stop_postgres() {
+  [ -n "${PG_STARTED_DIR:-}" ] || return 0
+  log "stopping PostgreSQL ($PG_STARTED_DIR)"
+  "${PG_RUN[@]}" "$PG_BIN/pg_ctl" -D "$PG_STARTED_DIR/data" -m fast -w stop >/dev/null 2>&1 || true
+  rm -rf "$PG_STARTED_DIR"
+  PG_STARTED_DIR=""
+}

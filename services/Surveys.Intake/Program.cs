@@ -18,7 +18,7 @@ using Surveys.ServiceDefaults.Pages;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddSqliteStore("intake.db", typeof(IntakeStore).Assembly);
+builder.AddStore("intake.db", typeof(IntakeStore).Assembly);
 builder.AddOutbox();
 builder.AddSurveysBus("intake", bus => bus.AddConsumer<SurveyScoredConsumer>());
 builder.AddInstruments();

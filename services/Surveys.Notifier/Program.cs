@@ -15,7 +15,7 @@ using Surveys.ServiceDefaults.Pages;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddSqliteStore("notifier.db", typeof(NotifierStore).Assembly);
+builder.AddStore("notifier.db", typeof(NotifierStore).Assembly);
 builder.AddOutbox();
 builder.AddSurveysBus("notifier", bus =>
 {

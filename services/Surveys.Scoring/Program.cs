@@ -9,7 +9,7 @@ using Surveys.ServiceDefaults.Outbox;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddSqliteStore("scoring.db", typeof(ScoreStore).Assembly);
+builder.AddStore("scoring.db", typeof(ScoreStore).Assembly);
 builder.AddOutbox();
 builder.AddSurveysBus("scoring", bus => bus.AddConsumer<ScoreSubmissionConsumer>());
 builder.AddInstruments();

@@ -7,11 +7,19 @@ namespace Surveys.IntegrationTests;
 
 /// <summary>
 /// Intake, scoring and notifier as real processes on a real RabbitMQ (a virtual host of their own)
-/// with real SQLite files in a temporary folder: the system as infra/run.sh runs it.
+/// with real SQLite files in a temporary folder: the system as infra/run.sh runs it. Or, given a PostgreSQL
+/// server, on a fresh database per service there, with several instances of each service.
 /// </summary>
 public sealed class RunningSystem : IAsyncDisposable
 {
     private readonly List<ServiceProcess> _services = [];
+
+    // Instances after the first of each service (PostgreSQL only).
+    private readonly List<ServiceProcess> _replicas = [];
+
+    // Each service's own PostgreSQL database, by lower-case service name; empty on SQLite.
+    private readonly Dictionary<string, string> _databases = new(StringComparer.Ordinal);
+    private string? _postgresServer;
 
     private readonly Dictionary<string, string> _settings;
 
@@ -54,18 +62,28 @@ public sealed class RunningSystem : IAsyncDisposable
 
     public IReadOnlyList<ServiceProcess> Services => _services;
 
+    /// <summary>Every running instance of a service, the first one first.</summary>
+    public IReadOnlyList<ServiceProcess> Instances(string name) => [Service(name), .. _replicas.Where(r => r.Name == name)];
+
     public HttpClient IntakeClient { get; private set; } = null!;
 
     public HttpClient NotifierClient { get; private set; } = null!;
 
     /// <param name="settings">Extra configuration for every service (environment variables, Section__Key).</param>
-    public static async Task<RunningSystem> StartAsync(IDictionary<string, string>? settings = null)
+    /// <param name="postgresServer">A PostgreSQL server (a connection string with no database): each service gets a fresh database there.</param>
+    /// <param name="instances">How many instances of each service run (more than one needs PostgreSQL).</param>
+    public static async Task<RunningSystem> StartAsync(IDictionary<string, string>? settings = null, string? postgresServer = null, int instances = 1)
     {
         var broker = new Broker();
         await broker.CreateVirtualHostAsync();
         var system = new RunningSystem(broker, Directory.CreateTempSubdirectory("surveys-e2e-").FullName, settings);
         try
         {
+            if (postgresServer is not null)
+            {
+                await system.CreateDatabasesAsync(postgresServer);
+            }
+
             // Intake's address first: the notifier signs nurses in through it.
             // Addresses first: the notifier signs nurses in through intake, and intake's operator page reads the others.
             var (intakePort, scoringPort, notifierPort) = (ServiceProcess.FreePort(), ServiceProcess.FreePort(), ServiceProcess.FreePort());
@@ -73,11 +91,23 @@ public sealed class RunningSystem : IAsyncDisposable
             system._settings["Operations__ScoringUrl"] = $"http://127.0.0.1:{scoringPort}";
             system._settings["Operations__NotifierUrl"] = $"http://127.0.0.1:{notifierPort}";
             system._settings["RabbitMq__ManagementUrl"] = broker.ManagementUrl.ToString();
-            system._services.Add(ServiceProcess.Start("Intake", system.DataDirectory, system.Environment(), intakePort));
-            system._services.Add(ServiceProcess.Start("Scoring", system.DataDirectory, system.Environment(), scoringPort));
-            system._services.Add(ServiceProcess.Start("Notifier", system.DataDirectory, system.Environment(), notifierPort));
-
+            system._services.Add(ServiceProcess.Start("Intake", system.DataDirectory, system.Environment("Intake"), intakePort));
+            system._services.Add(ServiceProcess.Start("Scoring", system.DataDirectory, system.Environment("Scoring"), scoringPort));
+            system._services.Add(ServiceProcess.Start("Notifier", system.DataDirectory, system.Environment("Notifier"), notifierPort));
             await Task.WhenAll(system._services.Select(s => s.WaitUntilReadyAsync(TimeSpan.FromSeconds(60))));
+
+            // More instances once the first have migrated their databases; they share the data folder (intake's
+            // Data Protection keys) and write their logs to a folder each.
+            for (var instance = 2; instance <= instances; instance++)
+            {
+                var logs = Directory.CreateDirectory(Path.Combine(system.DataDirectory, $"instance{instance}")).FullName;
+                foreach (var name in new[] { "Intake", "Scoring", "Notifier" })
+                {
+                    system._replicas.Add(ServiceProcess.Start(name, logs, system.Environment(name), ServiceProcess.FreePort()));
+                }
+            }
+
+            await Task.WhenAll(system._replicas.Select(s => s.WaitUntilReadyAsync(TimeSpan.FromSeconds(60))));
             system.PatientClient = new HttpClient { BaseAddress = system.Intake.BaseAddress };
             system.IntakeClient = new HttpClient { BaseAddress = system.Intake.BaseAddress };
             system.NotifierClient = new HttpClient { BaseAddress = system.Notifier.BaseAddress };
@@ -123,14 +153,21 @@ public sealed class RunningSystem : IAsyncDisposable
     {
         var old = Service(name);
         await old.DisposeAsync();
-        var fresh = ServiceProcess.Start(name, DataDirectory, Environment(), old.BaseAddress.Port);
+        var fresh = ServiceProcess.Start(name, DataDirectory, Environment(name), old.BaseAddress.Port);
         _services[_services.IndexOf(old)] = fresh;
         await fresh.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
     }
 
-    /// <summary>Runs a query against a service's own SQLite file, as the service sees it.</summary>
+    /// <summary>Runs a query against a service's own database (its SQLite file, or its PostgreSQL database), as the service sees it.</summary>
     public async Task<long> CountAsync(string database, string sql)
     {
+        if (_databases.TryGetValue(database, out var postgres))
+        {
+            await using var npgsql = new Npgsql.NpgsqlConnection(postgres);
+            await npgsql.OpenAsync();
+            return await npgsql.ExecuteScalarAsync<long>(sql);
+        }
+
         await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = Path.Combine(DataDirectory, $"{database}.db"),
@@ -164,6 +201,37 @@ public sealed class RunningSystem : IAsyncDisposable
         return token;
     }
 
+    private async Task CreateDatabasesAsync(string server)
+    {
+        _postgresServer = server;
+        var prefix = $"surveys_e2e_{Guid.NewGuid():N}";
+        foreach (var service in new[] { "intake", "scoring", "notifier" })
+        {
+            var name = $"{prefix}_{service}";
+            await AdminAsync($"CREATE DATABASE {name}");
+            _databases[service] = new Npgsql.NpgsqlConnectionStringBuilder(server) { Database = name }.ToString();
+        }
+    }
+
+    private async Task AdminAsync(string sql)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(_postgresServer);
+        await connection.OpenAsync();
+        await connection.ExecuteAsync(sql);
+    }
+
+    private Dictionary<string, string> Environment(string service)
+    {
+        var environment = Environment();
+        if (_databases.TryGetValue(service.ToLowerInvariant(), out var database))
+        {
+            environment["Storage__Engine"] = "Postgres";
+            environment["Storage__ConnectionString"] = database;
+        }
+
+        return environment;
+    }
+
     private Dictionary<string, string> Environment() => new(_settings)
     {
         ["Auth__SigningKey"] = SigningKey,
@@ -178,9 +246,10 @@ public sealed class RunningSystem : IAsyncDisposable
         ["RabbitMq__Password"] = "guest",
     };
 
-    public async Task<Guid> CreatePatientAsync()
+    /// <param name="intake">An instance's staff client; the first intake instance's by default.</param>
+    public async Task<Guid> CreatePatientAsync(HttpClient? intake = null)
     {
-        var response = await IntakeClient.PostAsync(new Uri("/api/patients", UriKind.Relative), null);
+        var response = await (intake ?? IntakeClient).PostAsync(new Uri("/api/patients", UriKind.Relative), null);
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
     }
@@ -188,16 +257,16 @@ public sealed class RunningSystem : IAsyncDisposable
     /// <summary>A fresh patient with one invitation; returns the token.</summary>
     public async Task<string> NewInvitationAsync(string instrument) => await InviteAsync(await CreatePatientAsync(), instrument);
 
-    public async Task<string> InviteAsync(Guid patientId, string instrument)
+    public async Task<string> InviteAsync(Guid patientId, string instrument, HttpClient? intake = null)
     {
-        var response = await IntakeClient.PostAsJsonAsync($"/api/patients/{patientId}/invitations", new { instrument });
+        var response = await (intake ?? IntakeClient).PostAsJsonAsync($"/api/patients/{patientId}/invitations", new { instrument });
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["token"]!.GetValue<string>();
     }
 
-    public async Task<Guid> SubmitAsync(string token, IDictionary<string, int> answers)
+    public async Task<Guid> SubmitAsync(string token, IDictionary<string, int> answers, HttpClient? intake = null)
     {
-        var response = await PatientClient.PostAsJsonAsync("/api/responses", new { token, answers });
+        var response = await (intake ?? PatientClient).PostAsJsonAsync("/api/responses", new { token, answers });
         Assert.That((int)response.StatusCode, Is.EqualTo(202), await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["submissionId"]!.GetValue<Guid>();
     }
@@ -218,9 +287,15 @@ public sealed class RunningSystem : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var service in _services)
+        foreach (var service in _services.Concat(_replicas))
         {
             await service.DisposeAsync();
+        }
+
+        Npgsql.NpgsqlConnection.ClearAllPools();
+        foreach (var database in _databases.Values)
+        {
+            await AdminAsync($"DROP DATABASE IF EXISTS {new Npgsql.NpgsqlConnectionStringBuilder(database).Database} WITH (FORCE)");
         }
 
         IntakeClient?.Dispose();

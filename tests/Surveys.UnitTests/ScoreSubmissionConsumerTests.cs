@@ -21,7 +21,7 @@ public class ScoreSubmissionConsumerTests
             "Surveys.Scoring",
             builder =>
             {
-                builder.AddSqliteStore("scoring.db", typeof(ScoreStore).Assembly);
+                builder.AddStore("scoring.db", typeof(ScoreStore).Assembly);
                 builder.AddOutbox();
                 builder.AddInstruments();
                 builder.Services.AddSingleton<ScoreStore>();

@@ -11,7 +11,9 @@ using Surveys.ServiceDefaults.Outbox;
 
 namespace Surveys.UnitTests;
 
-public class SurveyScoredConsumerTests
+[TestFixture(StorageEngine.Sqlite)]
+[TestFixture(StorageEngine.Postgres)]
+public class SurveyScoredConsumerTests(StorageEngine engine)
 {
     private HarnessHost _host = null!;
 
@@ -22,7 +24,7 @@ public class SurveyScoredConsumerTests
             "Surveys.Notifier",
             builder =>
             {
-                builder.AddSqliteStore("notifier.db", typeof(NotifierStore).Assembly);
+                builder.AddStore("notifier.db", typeof(NotifierStore).Assembly);
                 builder.AddOutbox();
                 builder.AddInstruments();
                 builder.Services.AddSingleton<NotifierStore>();
@@ -32,7 +34,8 @@ public class SurveyScoredConsumerTests
             {
                 bus.AddConsumer<SurveyScoredConsumer>();
                 bus.AddConsumer<InvitationExpiredConsumer>();
-            });
+            },
+            engine);
     }
 
     [TearDown]

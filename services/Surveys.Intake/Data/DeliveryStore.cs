@@ -10,7 +10,7 @@ public sealed record ClaimedDelivery(Guid Id, Guid InvitationId, string Kind, st
 public sealed record DevOutboxEntry(Guid DeliveryId, string ContactChannel, string Recipient, string Subject, string ProtectedText, DateTimeOffset CreatedAt);
 
 /// <summary>The durable queue of messages to patients and the development outbox.</summary>
-public sealed class DeliveryStore(SqliteDb db)
+public sealed class DeliveryStore(Db db)
 {
     private readonly DeliveryLeases _queue = new(db, "deliveries");
 
@@ -83,10 +83,10 @@ public sealed class DeliveryStore(SqliteDb db)
     {
         await using var connection = await db.OpenAsync(ct);
         var rows = await connection.QueryAsync<OutboxRow>(new CommandDefinition(
-            """
+            $"""
             SELECT delivery_id AS DeliveryId, contact_channel AS ContactChannel, recipient AS Recipient, subject AS Subject,
                    protected_text AS ProtectedText, created_at AS CreatedAt
-            FROM dev_outbox ORDER BY created_at DESC, rowid DESC LIMIT @limit
+            FROM dev_outbox ORDER BY created_at DESC, {db.InsertionOrder} DESC LIMIT @limit
             """,
             new { limit },
             cancellationToken: ct));

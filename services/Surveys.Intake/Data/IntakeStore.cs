@@ -31,7 +31,7 @@ public enum AcceptOutcome
 }
 
 /// <summary>All of intake's SQL: the one data-access layer a second database engine would implement.</summary>
-public sealed class IntakeStore(SqliteDb db, MessageOutbox outbox)
+public sealed class IntakeStore(Db db, MessageOutbox outbox)
 {
     private sealed class InvitationRow
     {
@@ -112,7 +112,7 @@ public sealed class IntakeStore(SqliteDb db, MessageOutbox outbox)
                 transaction);
             if (claimed == 0)
             {
-                var usedAt = await connection.ExecuteScalarAsync<string?>(
+                var usedAt = await connection.ExecuteScalarAsync<DateTimeOffset?>(
                     "SELECT used_at FROM invitations WHERE id = @InvitationId", new { submitted.InvitationId }, transaction);
                 return usedAt is null ? AcceptOutcome.Expired : AcceptOutcome.AlreadyUsed;
             }
@@ -147,7 +147,7 @@ public sealed class IntakeStore(SqliteDb db, MessageOutbox outbox)
         var row = await connection.QuerySingleOrDefaultAsync<SubmissionStatusRow>(new CommandDefinition(
             """
             SELECT s.id AS Id, s.instrument AS Instrument, s.definition_version AS DefinitionVersion, s.submitted_at AS SubmittedAt,
-                   (o.sent_at IS NOT NULL) AS Published, s.score_status AS ScoreStatus, s.scored_at AS ScoredAt
+                   CAST(CASE WHEN o.sent_at IS NOT NULL THEN 1 ELSE 0 END AS BIGINT) AS Published, s.score_status AS ScoreStatus, s.scored_at AS ScoredAt
             FROM submissions s LEFT JOIN outbox o ON o.id = s.outbox_message_id
             WHERE s.id = @id
             """,
@@ -169,7 +169,7 @@ public sealed class IntakeStore(SqliteDb db, MessageOutbox outbox)
             new
             {
                 scored.SubmissionId, scored.Status, scored.ScoredAt, Total = scored.Total?.ToString(CultureInfo.InvariantCulture), scored.Band,
-                scored.Prorated, Subscores = JsonSerializer.Serialize(scored.Subscores), Flags = JsonSerializer.Serialize(scored.Flags),
+                Prorated = scored.Prorated ? 1L : 0L, Subscores = JsonSerializer.Serialize(scored.Subscores), Flags = JsonSerializer.Serialize(scored.Flags),
             }, ct);
     }
 }

@@ -1,7 +1,6 @@
 using System.Data;
 using System.Globalization;
 using Dapper;
-using Microsoft.Data.Sqlite;
 using Surveys.Contracts;
 using Surveys.ServiceDefaults.Data;
 using Surveys.ServiceDefaults.Outbox;
@@ -48,7 +47,7 @@ public enum ResendOutcome
 /// deliveries (one per patient contact) in the same transaction; every expiry writes its
 /// <see cref="InvitationExpired"/> message into the outbox in the same transaction.
 /// </summary>
-public sealed class ScheduleStore(SqliteDb db, MessageOutbox outbox, TimeProvider time)
+public sealed class ScheduleStore(Db db, MessageOutbox outbox, TimeProvider time)
 {
     private const string OpenClause = "used_at IS NULL AND expired_at IS NULL AND superseded_at IS NULL";
 
@@ -209,7 +208,7 @@ public sealed class ScheduleStore(SqliteDb db, MessageOutbox outbox, TimeProvide
         ArgumentNullException.ThrowIfNull(invitation);
         return await db.WriteAsync(async (connection, transaction) =>
         {
-            var inserted = (await connection.QueryAsync<string>(
+            var inserted = (await connection.QueryAsync<Guid>(
                 """
                 INSERT INTO invitations (id, patient_id, instrument, definition_version, token_hash, created_at, expires_at,
                                          schedule_key, due_at, reminder_hours, protected_token)
@@ -380,7 +379,7 @@ public sealed class ScheduleStore(SqliteDb db, MessageOutbox outbox, TimeProvide
         }, ct);
     }
 
-    private static async Task EnqueueDeliveriesAsync(SqliteConnection connection, IDbTransaction transaction, Guid invitationId, Guid patientId, string kind, DateTimeOffset now)
+    private static async Task EnqueueDeliveriesAsync(System.Data.Common.DbConnection connection, IDbTransaction transaction, Guid invitationId, Guid patientId, string kind, DateTimeOffset now)
     {
         var channels = await connection.QueryAsync<string>(
             "SELECT channel FROM patient_contacts WHERE patient_id = @patientId ORDER BY channel", new { patientId }, transaction);

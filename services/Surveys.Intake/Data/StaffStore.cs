@@ -9,7 +9,7 @@ public sealed record StaffUser(string UserName, string PasswordHash, string Role
 }
 
 /// <summary>The SQL behind staff accounts.</summary>
-public sealed class StaffStore(SqliteDb db)
+public sealed class StaffStore(Db db)
 {
     private const string Columns =
         "user_name AS UserName, password_hash AS PasswordHash, roles AS Roles, failed_attempts AS FailedAttempts, locked_until AS LockedUntil, created_at AS CreatedAt, disabled_at AS DisabledAt";

@@ -5,7 +5,7 @@ using Surveys.ServiceDefaults.Data;
 namespace Surveys.Intake.Data;
 
 /// <summary>The answers a patient has given so far on the survey pages, kept until they send them.</summary>
-public sealed class SurveyStore(SqliteDb db, TimeProvider time)
+public sealed class SurveyStore(Db db, TimeProvider time)
 {
     public async Task<Dictionary<string, decimal?>> LoadDraftAsync(Guid invitationId, CancellationToken ct)
     {

@@ -8,7 +8,7 @@ namespace Surveys.Intake.Delivery;
 /// Development delivery: keeps what would have been sent (text protected like the token) in <c>dev_outbox</c>,
 /// shown to admins at /dev/outbox. The default for every contact channel no sender is configured for.
 /// </summary>
-public sealed class DevOutboxSender(SqliteDb db, LinkProtector protector, TimeProvider time) : IInvitationSender
+public sealed class DevOutboxSender(Db db, LinkProtector protector, TimeProvider time) : IInvitationSender
 {
     public const string SenderName = "outbox";
 

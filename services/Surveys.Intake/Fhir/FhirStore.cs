@@ -6,7 +6,7 @@ using Surveys.ServiceDefaults.Data;
 namespace Surveys.Intake.Fhir;
 
 /// <summary>Reads submissions and their scores (written by IntakeStore) for the FHIR endpoints. Read only.</summary>
-public sealed class FhirStore(SqliteDb db)
+public sealed class FhirStore(Db db)
 {
     private const string Columns =
         """

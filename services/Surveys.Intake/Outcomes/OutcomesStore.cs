@@ -18,7 +18,7 @@ public sealed class CohortSubmission
 }
 
 /// <summary>The outcomes report's SQL: the cohort's scored totals and its diaries.</summary>
-public sealed class OutcomesStore(SqliteDb db)
+public sealed class OutcomesStore(Db db)
 {
     private const string Columns = """
         s.patient_id AS PatientId, s.instrument AS Instrument, s.submitted_at AS SubmittedAt, s.score_status AS ScoreStatus, s.total AS Total,

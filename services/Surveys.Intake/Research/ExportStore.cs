@@ -20,7 +20,7 @@ public sealed class ExportRow
 }
 
 /// <summary>The export's SQL: read unbuffered, so rows flow from SQLite to the response one at a time.</summary>
-public sealed class ExportStore(SqliteDb db)
+public sealed class ExportStore(Db db)
 {
     /// <summary>
     /// Every submission of <paramref name="instrument"/> that scoring has answered for (scored or incomplete), by

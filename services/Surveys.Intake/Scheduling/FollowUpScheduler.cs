@@ -175,7 +175,7 @@ public sealed partial class SchedulerLoop(FollowUpScheduler scheduler, IOptions<
             {
                 return;
             }
-            catch (Microsoft.Data.Sqlite.SqliteException ex)
+            catch (System.Data.Common.DbException ex)
             {
                 LogFailure(logger, ex);
             }

@@ -29,14 +29,14 @@ public static class AlertSummary
 
     public static IEndpointRouteBuilder MapAlertSummary(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/alerts/summary", async (DateTimeOffset? since, SqliteDb db, CancellationToken ct) => TypedResults.Ok(await ReadAsync(db, since, ct)))
+        app.MapGet("/api/alerts/summary", async (DateTimeOffset? since, Db db, CancellationToken ct) => TypedResults.Ok(await ReadAsync(db, since, ct)))
             .RequireAuthorization(policy => policy.RequireRole(Roles.Admin, Roles.Nurse))
             .WithTags("Alerts")
             .WithSummary("Alert counts by rule and how fast they were acknowledged (median, 90th percentile); no patient data.");
         return app;
     }
 
-    public static async Task<AlertSummaryResponse> ReadAsync(SqliteDb db, DateTimeOffset? since, CancellationToken ct)
+    public static async Task<AlertSummaryResponse> ReadAsync(Db db, DateTimeOffset? since, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(db);
         await using var connection = await db.OpenAsync(ct);

@@ -28,7 +28,7 @@ public sealed class AlertDeliverySignal : WakeSignal;
 /// escalation state on each alert (<c>escalation_level</c>, <c>escalate_at</c>), daily digests and the development
 /// outbox. Every step is written in one transaction with its precondition, so it happens once.
 /// </summary>
-public sealed class AlertDeliveryStore(SqliteDb db, IOptions<AlertingOptions> options, AlertDeliverySignal signal)
+public sealed class AlertDeliveryStore(Db db, IOptions<AlertingOptions> options, AlertDeliverySignal signal)
 {
     private readonly DeliveryLeases _queue = new(db, "alert_deliveries");
 
@@ -113,10 +113,12 @@ public sealed class AlertDeliveryStore(SqliteDb db, IOptions<AlertingOptions> op
     {
         var result = await db.WriteAsync(async (connection, transaction) =>
         {
+            // On PostgreSQL the row stays locked until the step is queued: another instance escalating the same alert,
+            // or a nurse acknowledging it, waits and then sees the new state (the step's unique key backs this up).
             var alert = await connection.QuerySingleOrDefaultAsync<EscalationRow>(
-                """
+                $"""
                 SELECT severity AS Severity, escalation_level AS EscalationLevel FROM alerts
-                WHERE id = @alertId AND status = 'open' AND escalate_at IS NOT NULL AND escalate_at <= @now
+                WHERE id = @alertId AND status = 'open' AND escalate_at IS NOT NULL AND escalate_at <= @now{db.Sql("", " FOR UPDATE")}
                 """,
                 new { alertId, now },
                 transaction);
@@ -252,9 +254,9 @@ public sealed class AlertDeliveryStore(SqliteDb db, IOptions<AlertingOptions> op
     {
         await using var connection = await db.OpenAsync(ct);
         var rows = await connection.QueryAsync<OutboxRow>(new CommandDefinition(
-            """
+            $"""
             SELECT delivery_id AS DeliveryId, contact AS Contact, channel AS Channel, subject AS Subject, text AS Text, created_at AS CreatedAt
-            FROM alert_dev_outbox ORDER BY created_at DESC, rowid DESC LIMIT @limit
+            FROM alert_dev_outbox ORDER BY created_at DESC, {db.InsertionOrder} DESC LIMIT @limit
             """,
             new { limit },
             cancellationToken: ct));

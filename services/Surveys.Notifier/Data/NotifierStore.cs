@@ -39,7 +39,7 @@ public enum AlertChange
 
 /// <summary>All of the notifier's SQL.</summary>
 /// <param name="deliveries">Alert delivery (Delivery/AlertDeliveryFeature); without it, alerts are only announced on the bus.</param>
-public sealed class NotifierStore(SqliteDb db, MessageOutbox outbox, TimeProvider time, AlertDeliveryStore? deliveries = null)
+public sealed class NotifierStore(Db db, MessageOutbox outbox, TimeProvider time, AlertDeliveryStore? deliveries = null)
 {
     private const string AlertColumns = """
         id AS Id, patient_id AS PatientId, instrument AS Instrument, rule AS Rule, severity AS Severity, status AS Status, reason AS Reason,
@@ -88,12 +88,20 @@ public sealed class NotifierStore(SqliteDb db, MessageOutbox outbox, TimeProvide
         public string Value { get; set; } = "";
     }
 
+    private sealed class ResolvedRow
+    {
+        public Guid Id { get; set; }
+        public DateTimeOffset ResolvedAt { get; set; }
+    }
+
     private sealed class MissedRow
     {
         public Guid InvitationId { get; set; }
         public string Instrument { get; set; } = "";
         public DateTimeOffset IssuedAt { get; set; }
     }
+
+    private static string PatientKey(Guid patientId) => "notifier/patient/" + patientId.ToString("D");
 
     private sealed record EvidenceRow(string SourceId, string Severity, string Reason, string Details, DateTimeOffset At);
 
@@ -108,7 +116,10 @@ public sealed class NotifierStore(SqliteDb db, MessageOutbox outbox, TimeProvide
         ArgumentNullException.ThrowIfNull(rules);
         var recorded = await db.WriteAsync(async (connection, transaction) =>
         {
-            var rows = await connection.QueryAsync<string>(
+            // One patient's scores and missed surveys are judged one at a time, across instances too: the
+            // rules read the patient's history, which another instance may be adding to.
+            await db.TakeTurnsAsync(connection, transaction, PatientKey(scored.PatientId));
+            var rows = await connection.QueryAsync<Guid>(
                 """
                 INSERT INTO scores (submission_id, patient_id, instrument, definition_version, status, total, band, prorated, flags, submitted_at, scored_at, received_at, answers, item_grades)
                 VALUES (@SubmissionId, @PatientId, @Instrument, @DefinitionVersion, @Status, @Total, @Band, @Prorated, @Flags, @SubmittedAt, @ScoredAt, @receivedAt, @Answers, @ItemGrades)
@@ -118,7 +129,7 @@ public sealed class NotifierStore(SqliteDb db, MessageOutbox outbox, TimeProvide
                 new
                 {
                     scored.SubmissionId, scored.PatientId, scored.Instrument, scored.DefinitionVersion, scored.Status,
-                    Total = scored.Total?.ToString(CultureInfo.InvariantCulture), scored.Band, scored.Prorated,
+                    Total = scored.Total?.ToString(CultureInfo.InvariantCulture), scored.Band, Prorated = scored.Prorated ? 1L : 0L,
                     Flags = JsonSerializer.Serialize(scored.Flags), scored.SubmittedAt, scored.ScoredAt, receivedAt = time.GetUtcNow(),
                     Answers = scored.Answers is null ? null : JsonSerializer.Serialize(scored.Answers),
                     ItemGrades = scored.ItemGrades.Count == 0 ? null : JsonSerializer.Serialize(scored.ItemGrades),
@@ -149,7 +160,8 @@ public sealed class NotifierStore(SqliteDb db, MessageOutbox outbox, TimeProvide
         ArgumentNullException.ThrowIfNull(expired);
         var recorded = await db.WriteAsync(async (connection, transaction) =>
         {
-            var rows = await connection.QueryAsync<string>(
+            await db.TakeTurnsAsync(connection, transaction, PatientKey(expired.PatientId));
+            var rows = await connection.QueryAsync<Guid>(
                 """
                 INSERT INTO missed_invitations (invitation_id, patient_id, instrument, issued_at, expired_at)
                 VALUES (@InvitationId, @PatientId, @Instrument, @IssuedAt, @ExpiredAt)
@@ -166,9 +178,9 @@ public sealed class NotifierStore(SqliteDb db, MessageOutbox outbox, TimeProvide
             var lastTwo = (await connection.QueryAsync<MissedRow>(
                 "SELECT invitation_id AS InvitationId, instrument AS Instrument, issued_at AS IssuedAt FROM missed_invitations WHERE patient_id = @PatientId ORDER BY issued_at DESC LIMIT 2",
                 new { expired.PatientId }, transaction)).Select(m => new MissedSurvey(m.InvitationId, m.Instrument, m.IssuedAt)).ToList();
-            var lastSubmitted = await connection.ExecuteScalarAsync<string?>(
+            var lastSubmitted = await connection.ExecuteScalarAsync<DateTimeOffset?>(
                 "SELECT MAX(submitted_at) FROM scores WHERE patient_id = @PatientId", new { expired.PatientId }, transaction);
-            var candidate = AlertRules.EvaluateMissed(lastTwo, lastSubmitted is null ? null : DateTimeOffset.Parse(lastSubmitted, CultureInfo.InvariantCulture));
+            var candidate = AlertRules.EvaluateMissed(lastTwo, lastSubmitted);
             if (candidate is not null)
             {
                 await RaiseAsync(connection, transaction, expired.PatientId, "all", null, expired.InvitationId, expired.ExpiredAt, candidate);
@@ -207,10 +219,10 @@ public sealed class NotifierStore(SqliteDb db, MessageOutbox outbox, TimeProvide
         }
         else
         {
-            var lastResolved = await connection.QueryFirstOrDefaultAsync<KeyRow>(
-                "SELECT id AS Id, resolved_at AS Value FROM alerts WHERE patient_id = @patientId AND instrument = @instrument AND rule = @Rule AND status = 'resolved' ORDER BY resolved_at DESC LIMIT 1",
+            var lastResolved = await connection.QueryFirstOrDefaultAsync<ResolvedRow>(
+                "SELECT id AS Id, resolved_at AS ResolvedAt FROM alerts WHERE patient_id = @patientId AND instrument = @instrument AND rule = @Rule AND status = 'resolved' ORDER BY resolved_at DESC LIMIT 1",
                 new { patientId, instrument, candidate.Rule }, transaction);
-            if (lastResolved is { } resolved && DateTimeOffset.Parse(resolved.Value, CultureInfo.InvariantCulture) >= evidenceAt)
+            if (lastResolved is { } resolved && resolved.ResolvedAt >= evidenceAt)
             {
                 return; // the nurse's resolution came after this evidence: it has been dealt with
             }
@@ -308,7 +320,8 @@ public sealed class NotifierStore(SqliteDb db, MessageOutbox outbox, TimeProvide
     public async Task<string> LatestChangeAsync(CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT MAX(updated_at) FROM alerts", cancellationToken: ct)) ?? string.Empty;
+        var latest = await connection.ExecuteScalarAsync<DateTimeOffset?>(new CommandDefinition("SELECT MAX(updated_at) FROM alerts", cancellationToken: ct));
+        return latest is { } at ? DapperSetup.Format(at) : string.Empty;
     }
 
     public async Task<(Alert Alert, IReadOnlyList<Evidence> Evidence)?> GetAlertAsync(Guid id, CancellationToken ct)

@@ -8,7 +8,7 @@ using Surveys.ServiceDefaults.Outbox;
 namespace Surveys.Scoring.Data;
 
 /// <summary>All of the scoring worker's SQL.</summary>
-public sealed class ScoreStore(SqliteDb db, MessageOutbox outbox)
+public sealed class ScoreStore(Db db, MessageOutbox outbox)
 {
     /// <summary>
     /// Stores the score and its <see cref="SurveyScored"/> message in one transaction. A second
@@ -20,7 +20,7 @@ public sealed class ScoreStore(SqliteDb db, MessageOutbox outbox)
         ArgumentNullException.ThrowIfNull(scored);
         var inserted = await db.WriteAsync(async (connection, transaction) =>
         {
-            var rows = await connection.QueryAsync<string>(
+            var rows = await connection.QueryAsync<Guid>(
                 """
                 INSERT INTO scores (submission_id, patient_id, instrument, definition_version, status, total, band, prorated, flags, result, submitted_at, scored_at)
                 VALUES (@SubmissionId, @PatientId, @Instrument, @DefinitionVersion, @Status, @Total, @Band, @Prorated, @Flags, @Result, @SubmittedAt, @ScoredAt)
@@ -30,7 +30,7 @@ public sealed class ScoreStore(SqliteDb db, MessageOutbox outbox)
                 new
                 {
                     scored.SubmissionId, scored.PatientId, scored.Instrument, scored.DefinitionVersion, scored.Status,
-                    Total = scored.Total?.ToString(CultureInfo.InvariantCulture), scored.Band, scored.Prorated,
+                    Total = scored.Total?.ToString(CultureInfo.InvariantCulture), scored.Band, Prorated = scored.Prorated ? 1L : 0L,
                     Flags = JsonSerializer.Serialize(scored.Flags), Result = JsonSerializer.Serialize(fullResult), scored.SubmittedAt, scored.ScoredAt,
                 },
                 transaction);

@@ -16,7 +16,7 @@ public sealed record AuditEvent(long Id, DateTimeOffset At, string Actor, string
 /// The append-only trail of staff actions in the service's own database: who, what, when, from where.
 /// Targets are ids (a patient's pseudonymous id, an alert id, a user name), never names or answers.
 /// </summary>
-public sealed class AuditLog(SqliteDb db, TimeProvider time)
+public sealed class AuditLog(Db db, TimeProvider time)
 {
     public async Task RecordAsync(HttpContext context, string action, string? target, string outcome = "ok", string? actor = null)
     {

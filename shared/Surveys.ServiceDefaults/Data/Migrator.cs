@@ -7,9 +7,11 @@ namespace Surveys.ServiceDefaults.Data;
 /// <summary>
 /// Applies versioned SQL scripts embedded as resources named <c>migrations/NNNN_name.sql</c>.
 /// Scripts belong to a module (the service, or shared pieces such as the outbox); each is applied
-/// once, in order, in its own transaction, and recorded in <c>schema_migrations</c>.
+/// once, in order, in its own transaction, and recorded in <c>schema_migrations</c>. Each engine has its own
+/// scripts (PostgreSQL's in the module's <c>postgres/</c> subfolder: a fresh equivalent of SQLite's final schema,
+/// numbered on their own). On PostgreSQL, instances starting together take turns (an advisory lock).
 /// </summary>
-public sealed partial class Migrator(SqliteDb db, ILogger<Migrator> logger)
+public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
 {
     public sealed record Script(string Module, int Version, string Name, string Sql);
 
@@ -46,20 +48,44 @@ public sealed partial class Migrator(SqliteDb db, ILogger<Migrator> logger)
         return scripts.OrderBy(s => s.Version).ToList();
     }
 
+    /// <summary>This engine's scripts of the modules.</summary>
+    public Task MigrateAsync(IEnumerable<MigrationModule> modules, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(modules);
+        var folder = db.Engine == StorageEngine.Postgres ? "postgres/" : "";
+        return MigrateAsync(modules.SelectMany(m => FromAssembly(m.Assembly, m.Module, m.Prefix + folder)).ToList(), cancellationToken);
+    }
+
+    // Instances starting together on one PostgreSQL database migrate one at a time.
+    private const string TurnKey = "surveys/migrations";
+
     public async Task MigrateAsync(IEnumerable<Script> scripts, CancellationToken cancellationToken = default)
     {
-        await using (var connection = await db.OpenAsync(cancellationToken))
+        if (db.Engine == StorageEngine.Sqlite)
         {
+            await using var connection = await db.OpenAsync(cancellationToken);
+
             // WAL lets readers run beside the single writer; the mode is stored in the file.
             await connection.ExecuteAsync("PRAGMA journal_mode=WAL;");
-            await connection.ExecuteAsync(
-                "CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (module, version))");
         }
+
+        await db.WriteAsync(
+            async (connection, transaction) =>
+            {
+                await db.TakeTurnsAsync(connection, transaction, TurnKey);
+                return await connection.ExecuteAsync(
+                    db.Sql(
+                        "CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (module, version))",
+                        "CREATE TABLE IF NOT EXISTS schema_migrations (module TEXT NOT NULL, version BIGINT NOT NULL, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL, PRIMARY KEY (module, version))"),
+                    transaction: transaction);
+            },
+            cancellationToken);
 
         foreach (var script in scripts)
         {
             var applied = await db.WriteAsync(async (connection, transaction) =>
             {
+                await db.TakeTurnsAsync(connection, transaction, TurnKey);
                 var exists = await connection.ExecuteScalarAsync<long>(
                     "SELECT COUNT(*) FROM schema_migrations WHERE module = @Module AND version = @Version", new { script.Module, script.Version }, transaction);
                 if (exists > 0)

@@ -1,15 +1,13 @@
-using System.Data;
+using System.Data.Common;
 using System.Threading.Channels;
-using Dapper;
 using Microsoft.Data.Sqlite;
 
 namespace Surveys.ServiceDefaults.Data;
 
 /// <summary>
-/// The one way services reach their SQLite file: open a configured connection, or run work in a
-/// write transaction. Each service owns exactly one database file (WAL mode).
+/// A service's SQLite file (WAL mode), the embedded default: one file per service, one process at a time.
 /// </summary>
-public sealed class SqliteDb : IAsyncDisposable
+public sealed class SqliteDb : Db
 {
     private static readonly HashSet<string> SynchronousModes = new(StringComparer.OrdinalIgnoreCase) { "OFF", "NORMAL", "FULL", "EXTRA" };
     private readonly string _writerPragmas;
@@ -45,7 +43,11 @@ public sealed class SqliteDb : IAsyncDisposable
     /// retries a busy reader until its 30 s timeout). The writer's connection also sets Storage:Synchronous and
     /// Storage:BusyTimeoutMilliseconds.
     /// </summary>
-    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken = default)
+    public override StorageEngine Engine => StorageEngine.Sqlite;
+
+    public override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken = default) => await OpenSqliteAsync(cancellationToken);
+
+    private async Task<SqliteConnection> OpenSqliteAsync(CancellationToken cancellationToken = default)
     {
         var connection = new SqliteConnection(ConnectionString);
         try
@@ -62,7 +64,7 @@ public sealed class SqliteDb : IAsyncDisposable
 
     private async Task<SqliteConnection> OpenWriterAsync()
     {
-        var connection = await OpenAsync();
+        var connection = await OpenSqliteAsync();
         using var command = connection.CreateCommand();
         command.CommandText = _writerPragmas;
         await command.ExecuteNonQueryAsync();
@@ -82,7 +84,7 @@ public sealed class SqliteDb : IAsyncDisposable
     /// take thousands of durable writes a second. Work must use only the connection and transaction it is given
     /// (a nested WriteAsync would wait for itself).
     /// </remarks>
-    public Task<T> WriteAsync<T>(Func<SqliteConnection, IDbTransaction, Task<T>> work, CancellationToken cancellationToken = default)
+    public override Task<T> WriteAsync<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
         cancellationToken.ThrowIfCancellationRequested();
@@ -95,10 +97,6 @@ public sealed class SqliteDb : IAsyncDisposable
 
         return pending.Task;
     }
-
-    /// <summary>One statement as a write of its own (through the group-committing writer); returns the rows changed.</summary>
-    public Task<int> ExecuteAsync(string sql, object? parameters, CancellationToken cancellationToken = default) =>
-        WriteAsync((connection, transaction) => connection.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken)), cancellationToken);
 
     /// <summary>The most pieces of work one transaction takes.</summary>
     public const int MaxBatch = 256;
@@ -178,7 +176,7 @@ public sealed class SqliteDb : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         _writes.Writer.TryComplete();
         if (_writer is not null)
@@ -196,7 +194,7 @@ public sealed class SqliteDb : IAsyncDisposable
         public abstract void Abort(Exception exception);
     }
 
-    private sealed class PendingWrite<T>(Func<SqliteConnection, IDbTransaction, Task<T>> work, CancellationToken cancellationToken) : PendingWrite
+    private sealed class PendingWrite<T>(Func<DbConnection, DbTransaction, Task<T>> work, CancellationToken cancellationToken) : PendingWrite
     {
         private const string Savepoint = "pending_write";
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);

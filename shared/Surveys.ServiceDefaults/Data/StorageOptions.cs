@@ -1,9 +1,18 @@
 namespace Surveys.ServiceDefaults.Data;
 
-/// <summary>Where a service keeps its SQLite file. Configuration section <c>Storage</c>.</summary>
+/// <summary>Where a service keeps its data. Configuration section <c>Storage</c>.</summary>
 public sealed class StorageOptions
 {
     public const string Section = "Storage";
+
+    /// <summary>Sqlite (the default: one file per service) or Postgres (Storage__Engine).</summary>
+    public StorageEngine Engine { get; set; } = StorageEngine.Sqlite;
+
+    /// <summary>
+    /// The service's own PostgreSQL database when <see cref="Engine"/> is Postgres (Storage__ConnectionString),
+    /// e.g. <c>Host=db;Database=surveys_intake;Username=intake;Password=...</c>. Each service owns one database.
+    /// </summary>
+    public string? ConnectionString { get; set; }
 
     /// <summary>Folder for the service's database file (Storage__DataDirectory). Created when missing.</summary>
     public string DataDirectory { get; set; } = "data";

@@ -10,7 +10,7 @@ namespace Surveys.ServiceDefaults.Delivery;
 /// cancelled, or due again later (given up after the last attempt). The table has the columns id,
 /// created_at, next_attempt_at, lease_until, attempts, sent_at, sent_via, cancelled_at, failed_at and last_error.
 /// </summary>
-public sealed class DeliveryLeases(SqliteDb db, string table)
+public sealed class DeliveryLeases(Db db, string table)
 {
     public static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
 

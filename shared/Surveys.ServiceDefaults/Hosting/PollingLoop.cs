@@ -27,7 +27,7 @@ public abstract partial class PollingLoop(WakeSignal signal, TimeProvider time, 
             {
                 return;
             }
-            catch (Microsoft.Data.Sqlite.SqliteException ex)
+            catch (System.Data.Common.DbException ex)
             {
                 LogStoreFailure(logger, GetType().Name, ex);
                 await Task.Delay(PollInterval, time, stoppingToken);

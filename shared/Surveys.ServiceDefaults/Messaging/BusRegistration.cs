@@ -53,6 +53,16 @@ public static class BusRegistration
                     host.Username(options.Username);
                     host.Password(options.Password);
                     host.PublisherConfirmation = true;
+                    if (options.ClusterNodes.Length > 0)
+                    {
+                        host.UseCluster(cluster =>
+                        {
+                            foreach (var node in options.ClusterNodes)
+                            {
+                                cluster.Node(node);
+                            }
+                        });
+                    }
                 });
                 rabbit.SendTopology.ConfigureErrorSettings = settings => AsPlainQuorumQueue(settings);
                 rabbit.SendTopology.ConfigureDeadLetterSettings = settings => AsPlainQuorumQueue(settings);

@@ -15,12 +15,18 @@ public sealed class RabbitMqOptions
 
     public string Password { get; set; } = "guest";
 
+    /// <summary>
+    /// The nodes of a RabbitMQ cluster (RabbitMq__ClusterNodes__0=rabbit1, ...), "host" or "host:port": the bus
+    /// connects to one and moves to another when it goes away. Empty for a single broker at <see cref="Host"/>.
+    /// </summary>
+    public string[] ClusterNodes { get; set; } = [];
+
     /// <summary>The broker's management HTTP API, for the operator page (RabbitMq__ManagementUrl).</summary>
     public Uri ManagementUrl { get; set; } = new("http://127.0.0.1:15672/");
 
     /// <summary>
     /// Messages handled at once per queue. SQLite has one writer, but it commits everything waiting in one
-    /// transaction (group commit, see SqliteDb.WriteAsync): the more consumers wait on it, the fewer disk syncs
+    /// transaction (group commit, see Db.WriteAsync): the more consumers wait on it, the fewer disk syncs
     /// each message costs. docs/benchmarks.md has the figures behind the default.
     /// </summary>
     public int ConcurrentMessageLimit { get; set; } = 64;

@@ -12,22 +12,20 @@ public sealed record OutboxBacklog(long Pending, TimeSpan? OldestAge, long Stuck
 /// Reports the backlog in readiness. Degraded when the oldest pending message is older than
 /// <see cref="StaleAfter"/> (the broker has been away, or the relay is stuck) or a row cannot be published.
 /// </summary>
-public sealed class OutboxHealthCheck(SqliteDb db, TimeProvider time) : IHealthCheck
+public sealed class OutboxHealthCheck(Db db, TimeProvider time) : IHealthCheck
 {
     public static readonly TimeSpan StaleAfter = TimeSpan.FromMinutes(5);
 
     public async Task<OutboxBacklog> ReadAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await db.OpenAsync(cancellationToken);
-        var row = await connection.QuerySingleAsync<(long Pending, string? Oldest, long Stuck)>(new CommandDefinition(
+        var row = await connection.QuerySingleAsync<(long Pending, DateTimeOffset? Oldest, long Stuck)>(new CommandDefinition(
             """
             SELECT COUNT(*) FILTER (WHERE last_error IS NULL), MIN(created_at) FILTER (WHERE last_error IS NULL), COUNT(*) FILTER (WHERE last_error IS NOT NULL)
             FROM outbox WHERE sent_at IS NULL
             """,
             cancellationToken: cancellationToken));
-        TimeSpan? age = row.Oldest is null
-            ? null
-            : time.GetUtcNow() - DateTimeOffset.Parse(row.Oldest, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+        TimeSpan? age = time.GetUtcNow() - row.Oldest;
         return new OutboxBacklog(row.Pending, age, row.Stuck);
     }
 

@@ -46,7 +46,7 @@ public sealed class OutboxMetrics : IHostedService
                     _last = _outbox.ReadAsync().GetAwaiter().GetResult();
                     _readAt = now;
                 }
-                catch (Microsoft.Data.Sqlite.SqliteException)
+                catch (System.Data.Common.DbException)
                 {
                     // Keep the last value; readiness reports the store.
                 }

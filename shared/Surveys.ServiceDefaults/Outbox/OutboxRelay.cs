@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Text.Json;
 using Dapper;
 using MassTransit;
@@ -15,9 +16,10 @@ namespace Surveys.ServiceDefaults.Outbox;
 /// Publishes committed outbox rows in the order they were written, with the row id as message id,
 /// and marks each sent once the broker has confirmed it. While the broker is away it backs off and
 /// tries again; nothing is dropped. A row may be published twice (a crash between the confirm and
-/// the mark), so consumers are idempotent on the message's own key.
+/// the mark), so consumers are idempotent on the message's own key; but two relays (two instances on one
+/// PostgreSQL database) never publish the same row at the same time.
 /// </summary>
-public sealed partial class OutboxRelay(SqliteDb db, MessageOutbox outbox, IBus bus, TimeProvider time, ILogger<OutboxRelay> logger) : BackgroundService
+public sealed partial class OutboxRelay(Db db, MessageOutbox outbox, IBus bus, TimeProvider time, ILogger<OutboxRelay> logger) : BackgroundService
 {
     private const int BatchSize = 100;
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
@@ -57,7 +59,7 @@ public sealed partial class OutboxRelay(SqliteDb db, MessageOutbox outbox, IBus 
             {
                 return;
             }
-            catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException)
+            catch (Exception ex) when (ex is System.Data.Common.DbException)
             {
                 LogStoreFailure(logger, ex);
                 await Task.Delay(IdlePoll, time, stoppingToken);
@@ -65,30 +67,47 @@ public sealed partial class OutboxRelay(SqliteDb db, MessageOutbox outbox, IBus 
         }
     }
 
-    /// <summary>Publishes one batch of pending rows; returns how many were handled.</summary>
-    public async Task<int> PublishPendingAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Publishes one batch of pending rows; returns how many were handled. On PostgreSQL, where several instances
+    /// relay one outbox, the batch is claimed with FOR UPDATE SKIP LOCKED and stays locked, in one transaction,
+    /// until its rows are marked sent: another relay skips them, and a relay that dies lets go of them with its
+    /// connection. On SQLite there is one process, and the batch is read without holding the single writer.
+    /// </summary>
+    public Task<int> PublishPendingAsync(CancellationToken cancellationToken) =>
+        db.Engine == StorageEngine.Postgres
+            ? db.WriteAsync((connection, transaction) => PublishAsync(connection, transaction, cancellationToken), cancellationToken)
+            : PublishAsync(null, null, cancellationToken);
+
+    private async Task<int> PublishAsync(DbConnection? claimed, DbTransaction? transaction, CancellationToken cancellationToken)
     {
+        var select = $"SELECT id AS Id, message_type AS MessageType, payload AS Payload, trace_parent AS TraceParent FROM outbox WHERE sent_at IS NULL AND last_error IS NULL ORDER BY created_at, {db.InsertionOrder} LIMIT @BatchSize";
         List<Row> rows;
-        await using (var connection = await db.OpenAsync(cancellationToken))
+        if (claimed is null)
         {
-            rows = (await connection.QueryAsync<Row>(
-                "SELECT id AS Id, message_type AS MessageType, payload AS Payload, trace_parent AS TraceParent FROM outbox WHERE sent_at IS NULL AND last_error IS NULL ORDER BY created_at, rowid LIMIT @BatchSize",
-                new { BatchSize })).AsList();
+            await using var connection = await db.OpenAsync(cancellationToken);
+            rows = (await connection.QueryAsync<Row>(new CommandDefinition(select, new { BatchSize }, cancellationToken: cancellationToken))).AsList();
+        }
+        else
+        {
+            rows = (await claimed.QueryAsync<Row>(new CommandDefinition(select + " FOR UPDATE SKIP LOCKED", new { BatchSize }, transaction, cancellationToken: cancellationToken))).AsList();
         }
 
         // Publish the batch concurrently (each waits for its broker confirm), then mark every confirmed row
         // sent in one transaction: one disk sync per batch instead of one per message. Rows of one batch
         // may arrive out of order; consumers never depend on order.
-        var confirmed = new List<string>(rows.Count);
+        var confirmed = new List<Guid>(rows.Count);
+        var unknown = new List<Row>();
         await Task.WhenAll(rows.Select(async row =>
         {
             var type = OutboxMessageTypes.Find(row.MessageType);
             var message = type is null ? null : JsonSerializer.Deserialize(row.Payload, type, OutboxMessageTypes.Json);
             if (type is null || message is null)
             {
-                // Cannot be published by this build: keep the row for an operator, stop retrying it.
-                await MarkAsync("UPDATE outbox SET last_error = @Error, attempts = attempts + 1 WHERE id = @Id", new { row.Id, Error = $"unknown message type '{row.MessageType}'" }, cancellationToken);
-                LogUnknownType(logger, row.Id, row.MessageType);
+                lock (unknown)
+                {
+                    unknown.Add(row);
+                }
+
                 return;
             }
 
@@ -108,21 +127,41 @@ public sealed partial class OutboxRelay(SqliteDb db, MessageOutbox outbox, IBus 
 
             lock (confirmed)
             {
-                confirmed.Add(row.Id.ToString("D"));
+                confirmed.Add(row.Id);
             }
         }));
 
+        foreach (var row in unknown)
+        {
+            // Cannot be published by this build: keep the row for an operator, stop retrying it.
+            await MarkAsync(claimed, transaction, "UPDATE outbox SET last_error = @Error, attempts = attempts + 1 WHERE id = @Id", new { row.Id, Error = $"unknown message type '{row.MessageType}'" }, cancellationToken);
+            LogUnknownType(logger, row.Id, row.MessageType);
+        }
+
         if (confirmed.Count > 0)
         {
-            await MarkAsync("UPDATE outbox SET sent_at = @SentAt, attempts = attempts + 1 WHERE id IN @Ids", new { Ids = confirmed, SentAt = time.GetUtcNow() }, cancellationToken);
+            await MarkAsync(claimed, transaction, $"UPDATE outbox SET sent_at = @SentAt, attempts = attempts + 1 WHERE {db.Sql("id IN @Ids", "id = ANY(@Ids)")}", SentParameters(confirmed), cancellationToken);
         }
 
         return rows.Count;
     }
 
-    private async Task MarkAsync(string sql, object parameters, CancellationToken cancellationToken)
+    // The ids as a list parameter: Dapper expands it for SQLite, without the Guid handler, so as the ids' text; for
+    // PostgreSQL it passes a uuid[] whole.
+    private object SentParameters(List<Guid> ids) => db.Engine == StorageEngine.Postgres
+        ? new { Ids = ids.ToArray(), SentAt = time.GetUtcNow() }
+        : new { Ids = ids.Select(id => id.ToString("D")).ToArray(), SentAt = time.GetUtcNow() };
+
+    private async Task MarkAsync(DbConnection? claimed, DbTransaction? transaction, string sql, object parameters, CancellationToken cancellationToken)
     {
-        await db.ExecuteAsync(sql, parameters, cancellationToken);
+        if (claimed is null)
+        {
+            await db.ExecuteAsync(sql, parameters, cancellationToken);
+        }
+        else
+        {
+            await claimed.ExecuteAsync(new CommandDefinition(sql, parameters, transaction, cancellationToken: cancellationToken));
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox publish failed ({ExceptionType}); attempt {Attempt} in {DelayMs} ms")]

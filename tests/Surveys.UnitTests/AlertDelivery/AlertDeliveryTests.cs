@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Surveys.Notifier.Delivery;
+using Surveys.ServiceDefaults.Data;
 
 namespace Surveys.UnitTests.AlertDelivery;
 
@@ -10,7 +11,9 @@ namespace Surveys.UnitTests.AlertDelivery;
 /// Delivery and escalation of alerts through a real SMTP server and a real HTTP receiver in this process, on a fake
 /// clock moved through the acknowledgement times and the daily digest.
 /// </summary>
-public class AlertDeliveryTests
+[TestFixture(StorageEngine.Sqlite)]
+[TestFixture(StorageEngine.Postgres)]
+public class AlertDeliveryTests(StorageEngine engine)
 {
     private const string Secret = "an-alert-webhook-secret-for-tests";
     private static readonly DateTimeOffset Start = new(2026, 3, 2, 16, 30, 0, TimeSpan.Zero); // 22:00 in Asia/Kolkata: the next digest is 10 hours away
@@ -74,7 +77,7 @@ public class AlertDeliveryTests
     [Test]
     public async Task An_urgent_alert_reaches_level_one_at_once_and_level_two_exactly_once_when_nobody_acknowledges()
     {
-        await using var world = await new AlertWorld(Start, Configuration()).StartAsync();
+        await using var world = await new AlertWorld(Start, Configuration(), engine).StartAsync();
         var (patient, alert) = await world.RaiseUrgentAsync();
 
         var first = await _smtp.WaitForAsync(1);
@@ -91,7 +94,7 @@ public class AlertDeliveryTests
         var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes(request.Body)));
         Assert.That(request.Signature, Is.EqualTo(expected));
         Assert.That(request.ContentType, Does.StartWith("application/json"));
-        var rowId = (await world.QueryAsync<string>("SELECT id FROM alert_deliveries WHERE channel = 'webhook'")).Single();
+        var rowId = (await world.QueryAsync<Guid>("SELECT id FROM alert_deliveries WHERE channel = 'webhook'")).Single().ToString("D");
         Assert.That(request.IdempotencyKey, Is.EqualTo(rowId));
         using (var json = JsonDocument.Parse(request.Body))
         {
@@ -130,7 +133,7 @@ public class AlertDeliveryTests
     [Test]
     public async Task Acknowledging_stops_escalation()
     {
-        await using var world = await new AlertWorld(Start, Configuration(webhook: false)).StartAsync();
+        await using var world = await new AlertWorld(Start, Configuration(webhook: false), engine).StartAsync();
         var (_, alert) = await world.RaiseUrgentAsync();
         await _smtp.WaitForAsync(1);
         await world.WaitForSentAsync(1);
@@ -148,7 +151,7 @@ public class AlertDeliveryTests
     public async Task A_message_not_yet_sent_when_the_alert_is_acknowledged_is_cancelled()
     {
         _smtp.Dispose(); // the mail server is down: level 1's message waits in the table
-        await using var world = await new AlertWorld(Start, Configuration(webhook: false)).StartAsync();
+        await using var world = await new AlertWorld(Start, Configuration(webhook: false), engine).StartAsync();
         var (_, alert) = await world.RaiseUrgentAsync();
         // Wait for the failed attempt to be recorded (not only leased): otherwise the clock may move before the
         // retry time is written, and the retry lands after the minute this test waits.
@@ -165,7 +168,7 @@ public class AlertDeliveryTests
     [Test]
     public async Task A_high_alert_escalates_after_four_hours()
     {
-        await using var world = await new AlertWorld(Start, Configuration(webhook: false)).StartAsync();
+        await using var world = await new AlertWorld(Start, Configuration(webhook: false), engine).StartAsync();
         var (patient, _) = await world.RaiseHighAsync();
         var first = await _smtp.WaitForAsync(1);
         await world.WaitForSentAsync(1);
@@ -186,7 +189,7 @@ public class AlertDeliveryTests
     [Test]
     public async Task A_restart_between_the_alert_and_its_escalation_still_escalates_once()
     {
-        await using var world = await new AlertWorld(Start, Configuration(webhook: false)).StartAsync();
+        await using var world = await new AlertWorld(Start, Configuration(webhook: false), engine).StartAsync();
         await world.RaiseUrgentAsync();
         await _smtp.WaitForAsync(1);
         await world.WaitForSentAsync(1);
@@ -206,7 +209,7 @@ public class AlertDeliveryTests
     public async Task A_routine_alert_waits_for_the_daily_digest_and_is_counted_in_one_digest_only()
     {
         // 06:00 in Kolkata: yesterday's digest is long past, today's is at 08:00.
-        await using var world = await new AlertWorld(new DateTimeOffset(2026, 3, 2, 0, 30, 0, TimeSpan.Zero), Configuration(webhook: false)).StartAsync();
+        await using var world = await new AlertWorld(new DateTimeOffset(2026, 3, 2, 0, 30, 0, TimeSpan.Zero), Configuration(webhook: false), engine).StartAsync();
         var (patient, _) = await world.RaiseRoutineAsync();
         await world.SettleAsync();
         Assert.That(_smtp.Snapshot(), Is.Empty, "routine alerts are not sent at once");
@@ -244,7 +247,7 @@ public class AlertDeliveryTests
         var configuration = Configuration();
         configuration["Alerting:Contacts:0:Email"] = null; // the pager only
         _hook.Status = 500;
-        await using var world = await new AlertWorld(Start, configuration).StartAsync();
+        await using var world = await new AlertWorld(Start, configuration, engine).StartAsync();
         await world.RaiseUrgentAsync();
 
         // One attempt from the table: the first request and two Polly retries, all 500. The breaker opens.
@@ -272,7 +275,7 @@ public class AlertDeliveryTests
     [Test]
     public async Task With_nothing_configured_messages_go_to_the_development_outbox()
     {
-        await using var world = await new AlertWorld(Start, new Dictionary<string, string?>(StringComparer.Ordinal)).StartAsync();
+        await using var world = await new AlertWorld(Start, new Dictionary<string, string?>(StringComparer.Ordinal), engine).StartAsync();
         const string AlertMessages = "SELECT COUNT(*) FROM alert_dev_outbox o JOIN alert_deliveries d ON d.id = o.delivery_id WHERE d.kind <> 'digest'";
         var (patient, alert) = await world.RaiseUrgentAsync();
         Assert.That(await world.WaitForCountAsync(AlertMessages, 1), Is.EqualTo(1));

@@ -11,25 +11,31 @@ using Surveys.Notifier.Delivery;
 using Surveys.ServiceDefaults.Data;
 using Surveys.ServiceDefaults.Instruments;
 using Surveys.ServiceDefaults.Outbox;
+using Surveys.UnitTests.Data;
 
 namespace Surveys.UnitTests.AlertDelivery;
 
 /// <summary>
-/// The notifier's alert pieces in a real host (its SQLite file in a temporary folder, migrations, the delivery loop)
-/// on a fake clock. <see cref="RestartAsync"/> stops the host and starts a new one on the same file, like a new process.
+/// The notifier's alert pieces in a real host (its SQLite file in a temporary folder or a fresh PostgreSQL database,
+/// migrations, the delivery loop) on a fake clock. <see cref="RestartAsync"/> stops the host and starts a new one on
+/// the same database, like a new process.
 /// </summary>
 internal sealed class AlertWorld : IAsyncDisposable
 {
     private readonly Dictionary<string, string?> _configuration;
+    private readonly TestStorage _storage;
     private IHost? _host;
 
-    public AlertWorld(DateTimeOffset start, Dictionary<string, string?> configuration)
+    public AlertWorld(DateTimeOffset start, Dictionary<string, string?> configuration, StorageEngine engine = StorageEngine.Sqlite)
     {
-        Directory = System.IO.Directory.CreateTempSubdirectory("surveys-alerts-").FullName;
+        _storage = TestStorage.Create(engine);
+        Directory = _storage.Directory;
         Time = new FakeTimeProvider(start);
         _configuration = new Dictionary<string, string?>(configuration, StringComparer.Ordinal)
         {
             ["Storage:DataDirectory"] = Directory,
+            ["Storage:Engine"] = engine.ToString(),
+            ["Storage:ConnectionString"] = _storage.ConnectionString,
             ["Storage:Synchronous"] = "OFF",
             ["Alerting:PollInterval"] = "00:00:00.050",
             ["Notifier:PublicBaseUrl"] = "https://notifier.clinic.example/",
@@ -51,7 +57,7 @@ internal sealed class AlertWorld : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "Surveys.Notifier", EnvironmentName = "Development" });
         builder.Configuration.AddInMemoryCollection(_configuration);
         builder.Services.AddSingleton<TimeProvider>(Time);
-        builder.AddSqliteStore("notifier.db", typeof(NotifierStore).Assembly);
+        builder.AddStore("notifier.db", typeof(NotifierStore).Assembly);
         builder.AddOutbox();
         builder.AddInstruments();
         builder.Services.AddSingleton<NotifierStore>();
@@ -102,13 +108,13 @@ internal sealed class AlertWorld : IAsyncDisposable
 
     public async Task<long> CountAsync(string sql, object? parameters = null)
     {
-        await using var connection = await Services.GetRequiredService<SqliteDb>().OpenAsync();
+        await using var connection = await Services.GetRequiredService<Db>().OpenAsync();
         return await connection.ExecuteScalarAsync<long>(sql, parameters);
     }
 
     public async Task<List<T>> QueryAsync<T>(string sql, object? parameters = null)
     {
-        await using var connection = await Services.GetRequiredService<SqliteDb>().OpenAsync();
+        await using var connection = await Services.GetRequiredService<Db>().OpenAsync();
         return (await connection.QueryAsync<T>(sql, parameters)).AsList();
     }
 
@@ -153,7 +159,6 @@ internal sealed class AlertWorld : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        System.IO.Directory.Delete(Directory, recursive: true);
+        _storage.Dispose();
     }
 }

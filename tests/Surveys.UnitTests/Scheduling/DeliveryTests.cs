@@ -6,11 +6,14 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Surveys.Intake.Data;
 using Surveys.Intake.Delivery;
+using Surveys.ServiceDefaults.Data;
 
 namespace Surveys.UnitTests.Scheduling;
 
 /// <summary>The delivery adapters against real local servers, and the durable queue around them.</summary>
-public class DeliveryTests
+[TestFixture(StorageEngine.Sqlite)]
+[TestFixture(StorageEngine.Postgres)]
+public class DeliveryTests(StorageEngine engine)
 {
     private const string Secret = "a-webhook-secret-of-some-length";
     private static readonly string[] InstrumentWords = ["phq", "gad", "who-5", "who5", "paid", "gold", "diary", "diabetes", "depress", "anxiety", "hypo"];
@@ -106,7 +109,7 @@ public class DeliveryTests
     public async Task A_scheduled_invitation_reaches_an_smtp_server_with_the_link_the_clinic_and_nothing_clinical()
     {
         using var smtp = new FakeSmtpServer();
-        using var world = new FollowUpWorld(new DateTimeOffset(2026, 3, 2, 4, 0, 0, TimeSpan.Zero));
+        using var world = new FollowUpWorld(new DateTimeOffset(2026, 3, 2, 4, 0, 0, TimeSpan.Zero), engine);
         world.DeliveryOptions.Channels["email"] = "smtp";
         world.DeliveryOptions.Smtp = new Surveys.ServiceDefaults.Delivery.SmtpTransportOptions { Host = "127.0.0.1", Port = smtp.Port, Security = "None", From = "clinic@example.org" };
         var patient = await world.EnrolAsync("2026-03-02", contacts: new PatientContact("email", "patient@example.org"));
@@ -142,7 +145,7 @@ public class DeliveryTests
     [Test]
     public async Task A_failed_delivery_stays_queued_and_is_sent_later_and_a_closed_link_is_never_sent()
     {
-        using var world = new FollowUpWorld(new DateTimeOffset(2026, 3, 2, 4, 0, 0, TimeSpan.Zero));
+        using var world = new FollowUpWorld(new DateTimeOffset(2026, 3, 2, 4, 0, 0, TimeSpan.Zero), engine);
         var patient = await world.EnrolAsync("2026-03-02");
         await world.Main.Scheduler.RunOnceAsync(CancellationToken.None);
         var phq9 = (await world.QueryAsync<Guid>("SELECT id FROM invitations WHERE instrument = 'phq9'")).Single();

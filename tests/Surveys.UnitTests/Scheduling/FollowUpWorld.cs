@@ -12,26 +12,30 @@ using Surveys.Intake.Invitations;
 using Surveys.Intake.Scheduling;
 using Surveys.ServiceDefaults.Data;
 using Surveys.ServiceDefaults.Outbox;
+using Surveys.UnitTests.Data;
 
 namespace Surveys.UnitTests.Scheduling;
 
 /// <summary>
-/// Intake's follow-up pieces on a real SQLite file and a fake clock, built the way the host builds them.
-/// Each <see cref="Instance"/> is one intake process: its own SqliteDb, outbox, scheduler and protector.
+/// Intake's follow-up pieces on a real database (a SQLite file, or a PostgreSQL database) and a fake clock, built
+/// the way the host builds them. Each <see cref="Instance"/> is one intake process: its own Db, outbox, scheduler
+/// and protector.
 /// </summary>
 internal sealed class FollowUpWorld : IDisposable
 {
     public static readonly InstrumentCatalog Instruments = InstrumentCatalog.LoadEmbedded();
 
-    public FollowUpWorld(DateTimeOffset start)
+    private readonly TestStorage _storage;
+
+    public FollowUpWorld(DateTimeOffset start, StorageEngine engine = StorageEngine.Sqlite)
     {
-        Directory = System.IO.Directory.CreateTempSubdirectory("surveys-followup-").FullName;
+        _storage = TestStorage.Create(engine);
+        Directory = _storage.Directory;
         Time = new FakeTimeProvider(start);
         Protocols = ProtocolCatalog.LoadEmbedded(Instruments);
         var first = NewInstance();
-        var scripts = Migrator.FromAssembly(typeof(IntakeStore).Assembly, "Surveys.Intake")
-            .Concat(Migrator.FromAssembly(typeof(MessageOutbox).Assembly, "outbox", "migrations/outbox/"));
-        new Migrator(first.Db, NullLogger<Migrator>.Instance).MigrateAsync(scripts).GetAwaiter().GetResult();
+        MigrationModule[] modules = [new("Surveys.Intake", typeof(IntakeStore).Assembly), new("outbox", typeof(MessageOutbox).Assembly, "migrations/outbox/")];
+        new Migrator(first.Db, NullLogger<Migrator>.Instance).MigrateAsync(modules).GetAwaiter().GetResult();
         Main = first;
     }
 
@@ -58,6 +62,9 @@ internal sealed class FollowUpWorld : IDisposable
         return id;
     }
 
+    /// <summary>The test's SQL for this engine, where the two differ.</summary>
+    public string Sql(string sqlite, string postgres) => Main.Db.Sql(sqlite, postgres);
+
     public async Task<long> CountAsync(string sql, object? parameters = null)
     {
         await using var connection = await Main.Db.OpenAsync();
@@ -81,15 +88,14 @@ internal sealed class FollowUpWorld : IDisposable
 
     public void Dispose()
     {
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        System.IO.Directory.Delete(Directory, recursive: true);
+        _storage.Dispose();
     }
 
     internal sealed class Instance
     {
         public Instance(FollowUpWorld world)
         {
-            Db = new SqliteDb(Path.Combine(world.Directory, "intake.db"), new StorageOptions { Synchronous = "OFF" });
+            Db = world._storage.Open("intake.db", synchronous: "OFF");
             Outbox = new MessageOutbox(world.Time);
             Schedule = new ScheduleStore(Db, Outbox, world.Time);
             Deliveries = new DeliveryStore(Db);
@@ -103,7 +109,7 @@ internal sealed class FollowUpWorld : IDisposable
 
         public FollowUpWorld World { get; }
 
-        public SqliteDb Db { get; }
+        public Db Db { get; }
 
         public MessageOutbox Outbox { get; }
 

@@ -1,10 +1,13 @@
 using System.Globalization;
 using Surveys.Intake.Data;
+using Surveys.ServiceDefaults.Data;
 
 namespace Surveys.UnitTests.Scheduling;
 
-/// <summary>The follow-up scheduler on a fake clock and a real SQLite file.</summary>
-public class SchedulerTests
+/// <summary>The follow-up scheduler on a fake clock and a real database (SQLite, and PostgreSQL shared by instances).</summary>
+[TestFixture(StorageEngine.Sqlite)]
+[TestFixture(StorageEngine.Postgres)]
+public class SchedulerTests(StorageEngine engine)
 {
 #pragma warning disable CA1812 // Dapper instantiates the row class
     private sealed class Row
@@ -22,7 +25,7 @@ public class SchedulerTests
     [Test]
     public async Task A_whole_protocol_issues_reminds_and_expires_exactly_as_planned_with_two_instances_and_a_restart()
     {
-        using var world = new FollowUpWorld(Start);
+        using var world = new FollowUpWorld(Start, engine);
         var patient = await world.EnrolAsync("2026-03-02");
         var a = world.NewInstance();
         var b = world.NewInstance();
@@ -95,7 +98,7 @@ public class SchedulerTests
             Assert.That(await world.CountAsync("SELECT COUNT(*) FROM invitations WHERE expired_at IS NOT NULL"), Is.EqualTo(26));
             Assert.That(await world.CountAsync("SELECT COUNT(*) FROM outbox WHERE message_type = 'InvitationExpired'"), Is.EqualTo(26));
             Assert.That(await world.CountAsync(
-                "SELECT COUNT(DISTINCT json_extract(payload, '$.invitationId')) FROM outbox WHERE message_type = 'InvitationExpired'"), Is.EqualTo(26));
+                $"SELECT COUNT(DISTINCT {world.Sql("json_extract(payload, '$.invitationId')", "payload::jsonb ->> 'invitationId'")}) FROM outbox WHERE message_type = 'InvitationExpired'"), Is.EqualTo(26));
 
             // One message per invitation and per reminder to the patient's one contact.
             Assert.That(await world.CountAsync("SELECT COUNT(*) FROM deliveries WHERE kind = 'invitation'"), Is.EqualTo(51));
@@ -109,16 +112,16 @@ public class SchedulerTests
     [Test]
     public async Task Invitations_go_out_at_nine_in_the_patients_time_zone_with_reminders_24_and_48_hours_later()
     {
-        using var world = new FollowUpWorld(new DateTimeOffset(2026, 6, 1, 7, 0, 0, TimeSpan.Zero));
+        using var world = new FollowUpWorld(new DateTimeOffset(2026, 6, 1, 7, 0, 0, TimeSpan.Zero), engine);
         var patient = await world.EnrolAsync("2026-06-01", "Europe/London");
 
         Assert.That((await world.Main.Scheduler.RunOnceAsync(CancellationToken.None)).Issued, Is.Zero, "07:00 UTC is 08:00 in London (summer time): not yet");
         world.Time.Advance(TimeSpan.FromHours(1));
         Assert.That((await world.Main.Scheduler.RunOnceAsync(CancellationToken.None)).Issued, Is.EqualTo(6), "baseline: PHQ-9, GAD-7, WHO-5, PAID-20, Gold, diary");
 
-        var phq9 = (await world.QueryAsync<(string, string)>("SELECT due_at, expires_at FROM invitations WHERE instrument = 'phq9'")).Single();
-        Assert.That(phq9.Item1, Is.EqualTo("2026-06-01T08:00:00.0000000+00:00"));
-        Assert.That(phq9.Item2, Is.EqualTo("2026-06-08T08:00:00.0000000+00:00"));
+        var phq9 = (await world.QueryAsync<(DateTimeOffset, DateTimeOffset)>("SELECT due_at, expires_at FROM invitations WHERE instrument = 'phq9'")).Single();
+        Assert.That(phq9.Item1, Is.EqualTo(new DateTimeOffset(2026, 6, 1, 8, 0, 0, TimeSpan.Zero)));
+        Assert.That(phq9.Item2, Is.EqualTo(new DateTimeOffset(2026, 6, 8, 8, 0, 0, TimeSpan.Zero)));
 
         world.Time.Advance(TimeSpan.FromHours(23).Add(TimeSpan.FromMinutes(59)));
         await world.Main.Scheduler.RunOnceAsync(CancellationToken.None);
@@ -140,7 +143,7 @@ public class SchedulerTests
     public async Task An_index_date_in_the_past_issues_only_the_surveys_whose_window_is_still_open()
     {
         // Day 30 of a protocol that started 2026-03-02, at 12:00 IST.
-        using var world = new FollowUpWorld(new DateTimeOffset(2026, 4, 1, 6, 30, 0, TimeSpan.Zero));
+        using var world = new FollowUpWorld(new DateTimeOffset(2026, 4, 1, 6, 30, 0, TimeSpan.Zero), engine);
         var patient = await world.EnrolAsync("2026-03-02");
 
         Assert.That(await world.Main.Scheduler.IssueDueAsync(patient, CancellationToken.None), Is.EqualTo(3));
@@ -155,7 +158,7 @@ public class SchedulerTests
     [Test]
     public async Task Resend_replaces_the_link_takes_over_the_schedule_key_and_the_old_token_is_forgotten()
     {
-        using var world = new FollowUpWorld(new DateTimeOffset(2026, 3, 2, 4, 0, 0, TimeSpan.Zero));
+        using var world = new FollowUpWorld(new DateTimeOffset(2026, 3, 2, 4, 0, 0, TimeSpan.Zero), engine);
         var patient = await world.EnrolAsync("2026-03-02");
         await world.Main.Scheduler.RunOnceAsync(CancellationToken.None);
         var old = (await world.QueryAsync<(Guid, string)>("SELECT id, schedule_key FROM invitations WHERE instrument = 'phq9'")).Single();
@@ -186,7 +189,7 @@ public class SchedulerTests
     [Test]
     public void The_shipped_protocol_plans_what_the_issue_asks_for()
     {
-        using var world = new FollowUpWorld(Start);
+        using var world = new FollowUpWorld(Start, engine);
         var protocol = world.Protocols.Find("t1d-followup")!;
         var keys = protocol.Occurrences.Select(o => o.Key).ToList();
         Assert.Multiple(() =>
@@ -203,7 +206,7 @@ public class SchedulerTests
     [Test]
     public async Task Two_instances_that_decided_on_the_same_stale_state_still_write_each_step_once()
     {
-        using var world = new FollowUpWorld(new DateTimeOffset(2026, 3, 2, 4, 0, 0, TimeSpan.Zero));
+        using var world = new FollowUpWorld(new DateTimeOffset(2026, 3, 2, 4, 0, 0, TimeSpan.Zero), engine);
         var patient = await world.EnrolAsync("2026-03-02");
         var a = world.NewInstance();
         var b = world.NewInstance();
