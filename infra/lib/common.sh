@@ -94,7 +94,8 @@ pg_bin_dir() {
 
 # ensure_postgres PORT
 # Uses a PostgreSQL server that already answers on PORT; otherwise installs Debian's postgresql when missing and
-# starts a throw-away cluster of our own there (127.0.0.1 only, trust authentication, fsync off: test data), in a
+# starts a throw-away cluster of our own there (127.0.0.1 only, trust authentication, fsync off for test data unless
+# SURVEYS_POSTGRES_FSYNC=on, as the load harness sets it), in a
 # fresh temporary folder. PostgreSQL refuses to run as root, so as root the cluster runs as the postgres user, in
 # a folder it owns. Exports SURVEYS_TEST_POSTGRES (the server's connection string, user postgres) and sets
 # PG_STARTED_DIR when it started one (stop it with stop_postgres).
@@ -118,7 +119,7 @@ ensure_postgres() {
   "${run[@]}" "$bin/initdb" -D "$PG_BASE/data" -U postgres -A trust -E UTF8 --no-locale --no-sync >"$PG_BASE/initdb.out" 2>&1 \
     || { cat "$PG_BASE/initdb.out" >&2; die "initdb failed"; }
   "${run[@]}" "$bin/pg_ctl" -D "$PG_BASE/data" -l "$PG_BASE/server.log" -w -t 60 \
-    -o "-p $port -k $PG_BASE -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null \
+    -o "-p $port -k $PG_BASE -c listen_addresses=127.0.0.1 -c fsync=${SURVEYS_POSTGRES_FSYNC:-off} -c max_connections=300" start >/dev/null \
     || { tail -n 30 "$PG_BASE/server.log" >&2; die "PostgreSQL did not start; see $PG_BASE/server.log"; }
   PG_STARTED_DIR=$PG_BASE
   PG_RUN=("${run[@]}") PG_BIN=$bin
