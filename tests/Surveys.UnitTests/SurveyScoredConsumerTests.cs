@@ -39,7 +39,13 @@ public class SurveyScoredConsumerTests(StorageEngine engine)
     }
 
     [TearDown]
-    public async Task StopAsync() => await _host.DisposeAsync();
+    public async Task StopAsync()
+    {
+        if (_host is not null) // null when SetUp ignored the test (no PostgreSQL server)
+        {
+            await _host.DisposeAsync();
+        }
+    }
 
     private static SurveyScored Phq9(decimal total, params string[] flags) => new(
         Guid.NewGuid(), Guid.NewGuid(), "phq9", "1.0.0", "scored", total, "minimal", false, flags,
