@@ -22,7 +22,11 @@ MGMT="http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT/api"
 PIDS=()
 
 finish() {
+  local status=$?
   trap - EXIT INT TERM
+  if [ "$status" -ne 0 ] && [ -d "$WORK/logs" ]; then
+    cp -r "$WORK/logs" "$WORK.logs" && log "the services' logs are kept in $WORK.logs"
+  fi
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
   curl -s -u guest:guest -X DELETE "$MGMT/vhosts/$VHOST" >/dev/null 2>&1 || true
@@ -52,7 +56,8 @@ start_instance() {
   (
     cd "$ROOT/services/Surveys.$name/bin/Release/net10.0"
     export ASPNETCORE_ENVIRONMENT=Production Urls="http://127.0.0.1:$port"
-    export Storage__Engine=Postgres Storage__ConnectionString="$PG;Database=surveys_${name,,}"
+    # Each instance keeps at most 40 connections: six instances stay under the server's max_connections (300).
+    export Storage__Engine=Postgres Storage__ConnectionString="$PG;Database=surveys_${name,,};Maximum Pool Size=40"
     # One data folder for every instance: intake's Data Protection keys (protected link tokens) must be shared.
     export Storage__DataDirectory="$WORK/data"
     export RabbitMq__Port="$RABBITMQ_PORT" RabbitMq__VirtualHost="$VHOST" RabbitMq__ManagementUrl="http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT/"

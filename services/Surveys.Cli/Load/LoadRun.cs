@@ -69,6 +69,10 @@ public static class LoadRun
         var ids = accepted.Select(s => s.SubmissionId).ToList();
         var expectedAlerts = accepted.Where(s => plan[s.Index].ExpectedRule is not null).ToDictionary(s => s.SubmissionId, s => plan[s.Index].ExpectedRule!);
         await progress.WriteLineAsync($"{accepted.Count} accepted in {httpSeconds:F1} s; waiting for the pipeline");
+        foreach (var refused in submitted.Where(s => s.Status != HttpStatusCode.Accepted).GroupBy(s => (int)s.Status).OrderBy(g => g.Key))
+        {
+            await progress.WriteLineAsync($"  {refused.Count()} answered {refused.Key}");
+        }
         await WaitForPipelineAsync(records, ids, expectedAlerts.Count, settings.DrainTimeout, ct);
         await sampling.CancelAsync();
         var samples = await backlog;
