@@ -29,7 +29,7 @@ finish() {
   fi
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  curl -s -u guest:guest -X DELETE "$MGMT/vhosts/$VHOST" >/dev/null 2>&1 || true
+  delete_vhost "$MGMT" "$VHOST"
   stop_postgres
   stop_rabbitmq
   rm -rf "$WORK"
@@ -37,9 +37,7 @@ finish() {
 trap finish EXIT INT TERM
 
 ensure_rabbitmq surveys-scaled@localhost "$RABBITMQ_PORT" "$RABBITMQ_MANAGEMENT_PORT" "$WORK/rabbitmq"
-curl -sf -u guest:guest -X PUT "$MGMT/vhosts/$VHOST" >/dev/null
-curl -sf -u guest:guest -X PUT -H 'content-type: application/json' \
-  -d '{"configure":".*","write":".*","read":".*"}' "$MGMT/permissions/$VHOST/guest" >/dev/null
+guest_vhost "$MGMT" "$VHOST"
 
 SURVEYS_POSTGRES_FSYNC=on ensure_postgres "$POSTGRES_PORT"
 PG="Host=127.0.0.1;Port=$POSTGRES_PORT;Username=postgres"

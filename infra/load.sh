@@ -21,7 +21,7 @@ RUN_PID=""
 finish() {
   trap - EXIT INT TERM
   if [ -n "$RUN_PID" ]; then kill "$RUN_PID" 2>/dev/null || true; wait "$RUN_PID" 2>/dev/null || true; fi
-  curl -s -u guest:guest -X DELETE "$MGMT/vhosts/$VHOST" >/dev/null 2>&1 || true
+  delete_vhost "$MGMT" "$VHOST"
   stop_rabbitmq
   rm -rf "$WORK"
 }
@@ -30,9 +30,7 @@ trap finish EXIT INT TERM
 # A broker: the one answering on the port, or a node of our own that run.sh would start anyway. The vhost needs
 # the management API, so start the node first when none answers.
 ensure_rabbitmq surveys-load@localhost "$RABBITMQ_PORT" "$RABBITMQ_MANAGEMENT_PORT" "$WORK/rabbitmq"
-curl -sf -u guest:guest -X PUT "$MGMT/vhosts/$VHOST" >/dev/null
-curl -sf -u guest:guest -X PUT -H 'content-type: application/json' \
-  -d '{"configure":".*","write":".*","read":".*"}' "$MGMT/permissions/$VHOST/guest" >/dev/null
+guest_vhost "$MGMT" "$VHOST"
 
 log "starting the system in $WORK/data on vhost $VHOST"
 SURVEYS_DATA_DIR="$WORK/data" SURVEYS_ADMIN_PASSWORD="$PASSWORD" RABBITMQ_VHOST="$VHOST" \

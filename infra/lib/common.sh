@@ -132,3 +132,13 @@ stop_postgres() {
   rm -rf "$PG_STARTED_DIR"
   PG_STARTED_DIR=""
 }
+
+# guest_vhost MANAGEMENT_API_URL VHOST : creates a virtual host with full rights for guest (the load harness's own).
+guest_vhost() {
+  curl -sf -u guest:guest -X PUT "$1/vhosts/$2" >/dev/null
+  curl -sf -u guest:guest -X PUT -H 'content-type: application/json' \
+    -d '{"configure":".*","write":".*","read":".*"}' "$1/permissions/$2/guest" >/dev/null
+}
+
+# delete_vhost MANAGEMENT_API_URL VHOST : removes it with its queues (no error when it is gone).
+delete_vhost() { curl -s -u guest:guest -X DELETE "$1/vhosts/$2" >/dev/null 2>&1 || true; }
