@@ -30,4 +30,27 @@ public class OutcomesPageTests : BrowserTest
         await ShotAsync(page, "30-outcomes");
         await AssertAccessibleAsync(page, "outcomes");
     }
+
+    [Test]
+    public async Task An_admin_downloads_the_research_export_and_its_dictionary_from_a_page()
+    {
+        await using var desk = await Browser.DesktopAsync(Platform.Intake.BaseAddress);
+        var page = await desk.NewPageAsync();
+        await SignInThroughAsync(page, "/staff/research", "admin", Platform.AdminPassword, "/staff/research");
+
+        var link = page.GetByRole(AriaRole.Link, new() { Name = "phq9-export.csv" });
+        Assert.That(await link.CountAsync(), Is.EqualTo(1), await page.ContentAsync());
+        var export = await page.Context.APIRequest.GetAsync(await link.GetAttributeAsync("href") ?? "");
+        var dictionary = await page.Context.APIRequest.GetAsync(
+            await page.GetByRole(AriaRole.Link, new() { Name = "phq9-dictionary.csv" }).GetAttributeAsync("href") ?? "");
+        Assert.Multiple(async () =>
+        {
+            Assert.That(export.Status, Is.EqualTo(200));
+            Assert.That(export.Headers["content-type"], Does.StartWith("text/csv"));
+            Assert.That(await export.TextAsync(), Does.StartWith("patient_id,"), "the page's link streams the same CSV as the API");
+            Assert.That(dictionary.Status, Is.EqualTo(200));
+            Assert.That(await dictionary.TextAsync(), Does.Contain("days_since_index"));
+        });
+        await AssertAccessibleAsync(page, "research");
+    }
 }
