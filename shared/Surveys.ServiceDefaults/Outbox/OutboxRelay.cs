@@ -73,10 +73,21 @@ public sealed partial class OutboxRelay(Db db, MessageOutbox outbox, IBus bus, T
     /// until its rows are marked sent: another relay skips them, and a relay that dies lets go of them with its
     /// connection. On SQLite there is one process, and the batch is read without holding the single writer.
     /// </summary>
-    public Task<int> PublishPendingAsync(CancellationToken cancellationToken) =>
-        db.Engine == StorageEngine.Postgres
-            ? db.WriteAsync((connection, transaction) => PublishAsync(connection, transaction, cancellationToken), cancellationToken)
-            : PublishAsync(null, null, cancellationToken);
+    public async Task<int> PublishPendingAsync(CancellationToken cancellationToken)
+    {
+        if (db.Engine != StorageEngine.Postgres)
+        {
+            return await PublishAsync(null, null, cancellationToken);
+        }
+
+        // One plain transaction, not Db.WriteAsync: that runs its work again after a lost race, and this work
+        // publishes to the broker, which no rollback takes back.
+        await using var connection = await db.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var handled = await PublishAsync(connection, transaction, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return handled;
+    }
 
     private async Task<int> PublishAsync(DbConnection? claimed, DbTransaction? transaction, CancellationToken cancellationToken)
     {
