@@ -13,7 +13,9 @@ public static class StaffFeature
         builder.Services.AddSingleton<StaffStore>();
         builder.Services.AddSingleton<StaffAccounts>();
         builder.Services.AddSingleton<IStaffSignIn, StaffAccounts.LocalSignIn>();
-        builder.Services.AddHostedService<BootstrapAdmin>();
+        builder.Services.AddSingleton<BootstrapAdmin>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<BootstrapAdmin>());
+        builder.Services.AddHealthChecks().AddCheck<BootstrapAdmin>("first-account", tags: ["ready"]);
         return builder;
     }
 
