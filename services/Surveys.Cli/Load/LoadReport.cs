@@ -55,6 +55,12 @@ public sealed record LoadResult(
 {
     public double? RatioToCeiling => Ceiling is null ? null : EndToEndThroughput / Ceiling.MessagesPerSecond;
 
+    /// <summary>
+    /// CPU milliseconds the measured processes (the services and the broker) spent per accepted submission, from the
+    /// first submission until the pipeline drained: the figure that says how far a machine's cores go.
+    /// </summary>
+    public double CpuMsPerSubmission => Checks.Accepted == 0 ? double.NaN : Processes.Sum(p => p.CpuSeconds) * 1000 / Checks.Accepted;
+
     /// <summary>The run as a Markdown table, the form docs/benchmarks.md keeps.</summary>
     public string ToMarkdown()
     {
@@ -86,8 +92,11 @@ public sealed record LoadResult(
 
         foreach (var process in Processes)
         {
-            text.AppendLine(inv, $"| {process.Name}: peak working set, CPU time | {F(process.PeakWorkingSetMb, "F0")} MB, {F(process.CpuSeconds)} s |");
+            var perSubmission = Checks.Accepted == 0 ? double.NaN : process.CpuSeconds * 1000 / Checks.Accepted;
+            text.AppendLine(inv, $"| {process.Name}: peak working set, CPU time | {F(process.PeakWorkingSetMb, "F0")} MB, {F(process.CpuSeconds)} s ({F(perSubmission, "F2")} ms per submission) |");
         }
+
+        text.AppendLine(inv, $"| CPU of these processes per submission | {F(CpuMsPerSubmission, "F2")} ms |");
 
         return text.ToString();
     }

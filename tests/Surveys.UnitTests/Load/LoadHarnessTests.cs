@@ -65,4 +65,27 @@ public sealed class LoadHarnessTests
             Assert.That(Latency.Of([]).Count, Is.Zero);
         });
     }
+
+    [Test]
+    public void The_report_gives_cpu_per_submission_for_each_process_and_in_all()
+    {
+        var none = Latency.Of([]);
+        var checks = new LoadChecks(2000, 2000, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+        var result = new LoadResult(
+            DateTimeOffset.UnixEpoch, new MachineInfo(2, 24, "Debian", ".NET 10", "3.10.8"),
+            new LoadSettings([new Uri("http://127.0.0.1:5101")], "/tmp", 2000, 0, 0, 64, 0.1, false, TimeSpan.FromMinutes(1)),
+            1, 1000, none, 1000, 0, none, none, none, none, 0, 0,
+            [new ProcessUsage("intake", 1, 180, 1.2), new ProcessUsage("scoring", 2, 160, 0.6), new ProcessUsage("rabbitmq", 3, 300, 0.2)],
+            null, checks, []);
+
+        var markdown = result.ToMarkdown();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.CpuMsPerSubmission, Is.EqualTo(1.0).Within(1e-9), "2 CPU seconds over 2,000 submissions");
+            Assert.That(markdown, Does.Contain("| intake: peak working set, CPU time | 180 MB, 1.2 s (0.60 ms per submission) |"));
+            Assert.That(markdown, Does.Contain("| CPU of these processes per submission | 1.00 ms |"));
+            Assert.That((result with { Checks = checks with { Accepted = 0 } }).CpuMsPerSubmission, Is.NaN, "no submission, no figure");
+        });
+    }
 }
