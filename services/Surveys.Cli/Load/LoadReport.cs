@@ -59,7 +59,9 @@ public sealed record LoadResult(
     /// CPU milliseconds the measured processes (the services and the broker) spent per accepted submission, from the
     /// first submission until the pipeline drained: the figure that says how far a machine's cores go.
     /// </summary>
-    public double CpuMsPerSubmission => Checks.Accepted == 0 ? double.NaN : Processes.Sum(p => p.CpuSeconds) * 1000 / Checks.Accepted;
+    public double CpuMsPerSubmission => MsPerSubmission(Processes.Sum(p => p.CpuSeconds));
+
+    private double MsPerSubmission(double cpuSeconds) => Checks.Accepted == 0 ? double.NaN : cpuSeconds * 1000 / Checks.Accepted;
 
     /// <summary>The run as a Markdown table, the form docs/benchmarks.md keeps.</summary>
     public string ToMarkdown()
@@ -92,8 +94,7 @@ public sealed record LoadResult(
 
         foreach (var process in Processes)
         {
-            var perSubmission = Checks.Accepted == 0 ? double.NaN : process.CpuSeconds * 1000 / Checks.Accepted;
-            text.AppendLine(inv, $"| {process.Name}: peak working set, CPU time | {F(process.PeakWorkingSetMb, "F0")} MB, {F(process.CpuSeconds)} s ({F(perSubmission, "F2")} ms per submission) |");
+            text.AppendLine(inv, $"| {process.Name}: peak working set, CPU time | {F(process.PeakWorkingSetMb, "F0")} MB, {F(process.CpuSeconds)} s ({F(MsPerSubmission(process.CpuSeconds), "F2")} ms per submission) |");
         }
 
         text.AppendLine(inv, $"| CPU of these processes per submission | {F(CpuMsPerSubmission, "F2")} ms |");
