@@ -22,6 +22,10 @@ namespace Surveys.ServiceDefaults.Outbox;
 public sealed partial class OutboxRelay(Db db, MessageOutbox outbox, IBus bus, TimeProvider time, ILogger<OutboxRelay> logger) : BackgroundService
 {
     private const int BatchSize = 100;
+
+    // At most this many published rows wait for their mark before the relay waits for the marks in flight.
+    private const int MaxMarking = 4 * BatchSize;
+    private static readonly TimeSpan MarkWaitOnStop = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
 
     private readonly ResiliencePipeline _publishPipeline = new ResiliencePipelineBuilder()
@@ -43,6 +47,10 @@ public sealed partial class OutboxRelay(Db db, MessageOutbox outbox, IBus bus, T
 
     private sealed record Row(Guid Id, string MessageType, string Payload, string? TraceParent);
 
+    // SQLite only: rows published and confirmed whose "sent" mark is not committed yet, and the marks themselves.
+    private readonly HashSet<Guid> _marking = [];
+    private readonly List<Task> _marks = [];
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -57,7 +65,7 @@ public sealed partial class OutboxRelay(Db db, MessageOutbox outbox, IBus bus, T
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
-                return;
+                break;
             }
             catch (Exception ex) when (ex is System.Data.Common.DbException)
             {
@@ -65,6 +73,10 @@ public sealed partial class OutboxRelay(Db db, MessageOutbox outbox, IBus bus, T
                 await Task.Delay(IdlePoll, time, stoppingToken);
             }
         }
+
+        // A clean stop leaves nothing published and unmarked, unless the store is stuck: then those rows are published
+        // again after the restart, as after a crash.
+        await WhenMarkedAsync(0).WaitAsync(MarkWaitOnStop, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
     /// <summary>
@@ -95,8 +107,22 @@ public sealed partial class OutboxRelay(Db db, MessageOutbox outbox, IBus bus, T
         List<Row> rows;
         if (claimed is null)
         {
+            // The oldest unsent rows come first, and those published whose mark is in flight are among them: read
+            // past them and skip them. The set is copied before the read, so a mark committed in between cannot let
+            // its rows through again.
+            await WhenMarkedAsync(MaxMarking - BatchSize);
+            HashSet<Guid> marking;
+            lock (_marking)
+            {
+                marking = [.. _marking];
+            }
+
             await using var connection = await db.OpenAsync(cancellationToken);
-            rows = (await connection.QueryAsync<Row>(new CommandDefinition(select, new { BatchSize }, cancellationToken: cancellationToken))).AsList();
+            rows = (await connection.QueryAsync<Row>(new CommandDefinition(select, new { BatchSize = BatchSize + marking.Count }, cancellationToken: cancellationToken))).AsList();
+            if (marking.Count > 0)
+            {
+                rows = rows.Where(row => !marking.Contains(row.Id)).Take(BatchSize).ToList();
+            }
         }
         else
         {
@@ -149,13 +175,86 @@ public sealed partial class OutboxRelay(Db db, MessageOutbox outbox, IBus bus, T
             LogUnknownType(logger, row.Id, row.MessageType);
         }
 
-        if (confirmed.Count > 0)
+        if (confirmed.Count > 0 && claimed is null)
         {
-            await MarkAsync(claimed, transaction, $"UPDATE outbox SET sent_at = @SentAt, attempts = attempts + 1 WHERE {db.Sql("id IN @Ids", "id = ANY(@Ids)")}", SentParameters(confirmed), cancellationToken);
+            MarkSentSoon(confirmed);
+        }
+        else if (confirmed.Count > 0)
+        {
+            await MarkAsync(claimed, transaction, MarkSentSql, SentParameters(confirmed), cancellationToken);
         }
 
         return rows.Count;
     }
+
+    /// <summary>
+    /// Marks the rows sent in the writer's next commit without waiting for it. Until then the rows are skipped; if the
+    /// mark fails they are published again (consumers are idempotent), as after a crash between confirm and mark.
+    /// </summary>
+    private void MarkSentSoon(List<Guid> ids)
+    {
+        lock (_marking)
+        {
+            _marking.UnionWith(ids);
+        }
+
+        var mark = MarkSentAsync(ids);
+        lock (_marks)
+        {
+            _marks.RemoveAll(m => m.IsCompleted);
+            _marks.Add(mark);
+        }
+    }
+
+    private async Task MarkSentAsync(List<Guid> ids)
+    {
+        try
+        {
+            await db.ExecuteAsync(MarkSentSql, SentParameters(ids), CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is DbException or ObjectDisposedException)
+        {
+            LogStoreFailure(logger, ex);
+            outbox.Notify();
+        }
+        finally
+        {
+            lock (_marking)
+            {
+                _marking.ExceptWith(ids);
+            }
+        }
+    }
+
+    /// <summary>Waits until no more than <paramref name="most"/> published rows wait for their mark.</summary>
+    private async Task WhenMarkedAsync(int most)
+    {
+        while (true)
+        {
+            Task[] marks;
+            lock (_marking)
+            {
+                if (_marking.Count <= most)
+                {
+                    return;
+                }
+            }
+
+            lock (_marks)
+            {
+                marks = _marks.Where(m => !m.IsCompleted).ToArray();
+            }
+
+            if (marks.Length == 0)
+            {
+                return;
+            }
+
+            await Task.WhenAny(marks);
+        }
+    }
+
+    private string MarkSentSql => $"UPDATE outbox SET sent_at = @SentAt, attempts = attempts + 1 WHERE {db.Sql("id IN @Ids", "id = ANY(@Ids)")}";
 
     // The ids as a list parameter: Dapper expands it for SQLite, without the Guid handler, so as the ids' text; for
     // PostgreSQL it passes a uuid[] whole.
