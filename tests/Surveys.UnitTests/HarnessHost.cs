@@ -72,6 +72,20 @@ internal sealed class HarnessHost : IAsyncDisposable
     public async Task<int> CountPublishedAsync<T>(int expected) where T : class =>
         await AsyncEnumerable.CountAsync(AsyncEnumerable.Take(Harness.Published.SelectAsync<T>(), expected));
 
+    /// <summary>
+    /// Polls (up to 10 s) until at least <paramref name="expected"/> messages were published; returns how many were. Unlike
+    /// <see cref="CountPublishedAsync{T}"/> it does not stop early once the harness has seen no activity for a while.
+    /// </summary>
+    public async Task<int> WaitForPublishedAsync<T>(int expected) where T : class
+    {
+        for (var wait = 0; wait < 500 && Harness.Published.Select<T>().Count() < expected; wait++)
+        {
+            await Task.Delay(20);
+        }
+
+        return Harness.Published.Select<T>().Count();
+    }
+
     public async Task<long> CountAsync(string sql, object? parameters = null)
     {
         await using var connection = await _host.Services.GetRequiredService<Db>().OpenAsync();

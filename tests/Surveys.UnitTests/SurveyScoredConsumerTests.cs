@@ -47,6 +47,23 @@ public class SurveyScoredConsumerTests(StorageEngine engine)
         }
     }
 
+    [Test]
+    public async Task Only_a_score_that_tells_someone_wakes_the_outbox_relay()
+    {
+        using var storage = Data.TestStorage.Create(engine);
+        await using var db = storage.Open("notifier-alone.db");
+        await Data.StorageTests.Migrate(db, Data.StorageTests.Modules(typeof(NotifierStore).Assembly));
+        var outbox = new MessageOutbox(TimeProvider.System);
+        var store = new NotifierStore(db, outbox, TimeProvider.System);
+        var rules = new AlertRules(Surveys.Instruments.InstrumentCatalog.LoadEmbedded());
+
+        Assert.That(await store.RecordScoreAsync(Phq9(4), rules, CancellationToken.None), Is.True);
+        Assert.That(await outbox.WaitAsync(TimeSpan.Zero, CancellationToken.None), Is.False, "a score that raises nothing wakes no one");
+
+        Assert.That(await store.RecordScoreAsync(Phq9(4, "self_harm_risk"), rules, CancellationToken.None), Is.True);
+        Assert.That(await outbox.WaitAsync(TimeSpan.Zero, CancellationToken.None), Is.True, "a raised alert wakes the relay");
+    }
+
     private static SurveyScored Phq9(decimal total, params string[] flags) => new(
         Guid.NewGuid(), Guid.NewGuid(), "phq9", "1.0.0", "scored", total, "minimal", false, flags,
         new Dictionary<string, decimal>(), new Dictionary<string, decimal>(), DateTimeOffset.UtcNow, DateTimeOffset.UtcNow);

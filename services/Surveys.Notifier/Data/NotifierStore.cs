@@ -114,7 +114,7 @@ public sealed class NotifierStore(Db db, MessageOutbox outbox, TimeProvider time
     {
         ArgumentNullException.ThrowIfNull(scored);
         ArgumentNullException.ThrowIfNull(rules);
-        var recorded = await db.WriteAsync(async (connection, transaction) =>
+        var (recorded, announced) = await db.WriteAsync(async (connection, transaction) =>
         {
             // One patient's scores and missed surveys are judged one at a time, across instances too: the
             // rules read the patient's history, which another instance may be adding to.
@@ -137,20 +137,20 @@ public sealed class NotifierStore(Db db, MessageOutbox outbox, TimeProvider time
                 transaction);
             if (!rows.Any())
             {
-                return false;
+                return (false, false);
             }
 
             var baseline = await BaselineAsync(connection, transaction, scored);
+            var announced = false;
             foreach (var candidate in rules.Evaluate(scored, baseline))
             {
-                await RaiseAsync(connection, transaction, scored.PatientId, scored.Instrument, scored.DefinitionVersion, scored.SubmissionId, scored.SubmittedAt, candidate);
+                announced |= await RaiseAsync(connection, transaction, scored.PatientId, scored.Instrument, scored.DefinitionVersion, scored.SubmissionId, scored.SubmittedAt, candidate);
             }
 
-            return true;
+            return (true, announced);
         }, ct);
 
-        outbox.Notify();
-        deliveries?.Notify();
+        WakeAnnouncers(announced);
         return recorded;
     }
 
@@ -158,7 +158,7 @@ public sealed class NotifierStore(Db db, MessageOutbox outbox, TimeProvider time
     public async Task<bool> RecordMissedAsync(InvitationExpired expired, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(expired);
-        var recorded = await db.WriteAsync(async (connection, transaction) =>
+        var (recorded, announced) = await db.WriteAsync(async (connection, transaction) =>
         {
             await db.TakeTurnsAsync(connection, transaction, PatientKey(expired.PatientId));
             var rows = await connection.QueryAsync<Guid>(
@@ -172,7 +172,7 @@ public sealed class NotifierStore(Db db, MessageOutbox outbox, TimeProvider time
                 transaction);
             if (!rows.Any())
             {
-                return false;
+                return (false, false);
             }
 
             var lastTwo = (await connection.QueryAsync<MissedRow>(
@@ -181,25 +181,34 @@ public sealed class NotifierStore(Db db, MessageOutbox outbox, TimeProvider time
             var lastSubmitted = await connection.ExecuteScalarAsync<DateTimeOffset?>(
                 "SELECT MAX(submitted_at) FROM scores WHERE patient_id = @PatientId", new { expired.PatientId }, transaction);
             var candidate = AlertRules.EvaluateMissed(lastTwo, lastSubmitted);
-            if (candidate is not null)
-            {
-                await RaiseAsync(connection, transaction, expired.PatientId, "all", null, expired.InvitationId, expired.ExpiredAt, candidate);
-            }
-
-            return true;
+            var announced = candidate is not null
+                && await RaiseAsync(connection, transaction, expired.PatientId, "all", null, expired.InvitationId, expired.ExpiredAt, candidate);
+            return (true, announced);
         }, ct);
 
-        outbox.Notify();
-        deliveries?.Notify();
+        WakeAnnouncers(announced);
         return recorded;
+    }
+
+    /// <summary>
+    /// Wakes the outbox relay and alert delivery when the committed write gave them something: most scores raise
+    /// nothing, and waking both for each would cost two wake-ups and two empty reads per score.
+    /// </summary>
+    private void WakeAnnouncers(bool announced)
+    {
+        if (announced)
+        {
+            outbox.Notify();
+            deliveries?.Notify();
+        }
     }
 
     /// <summary>
     /// At most one unresolved alert per patient, instrument and rule: new evidence attaches to it and raises
     /// its severity when higher (only then are people told again). After a resolution, only evidence from
-    /// after the resolution opens a new alert.
+    /// after the resolution opens a new alert. Returns whether people are to be told (a message and deliveries queued).
     /// </summary>
-    private async Task RaiseAsync(
+    private async Task<bool> RaiseAsync(
         IDbConnection connection, IDbTransaction transaction, Guid patientId, string instrument, string? version, Guid sourceId, DateTimeOffset evidenceAt, AlertCandidate candidate)
     {
         var now = time.GetUtcNow();
@@ -224,7 +233,7 @@ public sealed class NotifierStore(Db db, MessageOutbox outbox, TimeProvider time
                 new { patientId, instrument, candidate.Rule }, transaction);
             if (lastResolved is { } resolved && resolved.ResolvedAt >= evidenceAt)
             {
-                return; // the nurse's resolution came after this evidence: it has been dealt with
+                return false; // the nurse's resolution came after this evidence: it has been dealt with
             }
 
             alertId = Guid.NewGuid();
@@ -260,6 +269,8 @@ public sealed class NotifierStore(Db db, MessageOutbox outbox, TimeProvider time
                 await deliveries.QueueRaisedAsync(connection, transaction, alertId, candidate.Severity, now);
             }
         }
+
+        return notify;
     }
 
     private static async Task<Baseline?> BaselineAsync(IDbConnection connection, IDbTransaction transaction, SurveyScored scored)

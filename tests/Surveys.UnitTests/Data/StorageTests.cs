@@ -98,50 +98,6 @@ public class StorageTests(StorageEngine engine)
         Assert.That(host.Harness.Published.Select<Surveys.Contracts.InvitationExpired>().Count(), Is.EqualTo(Messages));
     }
 
-    [Test]
-    public async Task On_sqlite_the_relay_goes_on_while_its_marks_wait_for_the_writer_and_publishes_no_row_twice()
-    {
-        if (engine != StorageEngine.Sqlite)
-        {
-            Assert.Ignore("PostgreSQL relays hold their batch until its rows are marked sent (SeveralInstancesTests).");
-        }
-
-        await using var host = await HarnessHost.StartOutboxAsync(engine);
-        var db = host.Services.GetRequiredService<Db>();
-        var outbox = host.Services.GetRequiredService<MessageOutbox>();
-        const int Messages = 500;
-        for (var i = 0; i < Messages; i++)
-        {
-            await db.WriteAsync((connection, transaction) => outbox.EnqueueAsync(connection, transaction, Expired()));
-        }
-
-        // Hold the single writer: every "sent" mark queues behind this write until the gate opens.
-        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var holding = db.WriteAsync(async (_, _) => { await gate.Task; return 0; });
-        outbox.Notify();
-
-        try
-        {
-            // The relay publishes batch after batch without its marks, up to 400 rows waiting for theirs, and then waits.
-            Assert.That(await host.CountPublishedAsync<Surveys.Contracts.InvitationExpired>(400), Is.EqualTo(400));
-            await Task.Delay(TimeSpan.FromSeconds(1.5)); // longer than the relay's idle poll: it looks again meanwhile
-            Assert.That(host.Harness.Published.Select<Surveys.Contracts.InvitationExpired>().Count(), Is.EqualTo(400), "at most 400 rows wait for their mark");
-            Assert.That(await host.CountAsync("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL"), Is.EqualTo(Messages), "no mark is committed while the writer is held");
-        }
-        finally
-        {
-            gate.TrySetResult();
-        }
-
-        await holding;
-        Assert.That(await host.CountPublishedAsync<Surveys.Contracts.InvitationExpired>(Messages), Is.EqualTo(Messages));
-        Assert.That(await host.UnsentAfterWaitingAsync(), Is.Zero);
-        var published = host.Harness.Published.Select<Surveys.Contracts.InvitationExpired>().Select(m => m.Context.MessageId!.Value).ToList();
-        Assert.That(published, Has.Count.EqualTo(Messages), "no row was published twice");
-        Assert.That(published, Is.Unique);
-        Assert.That(await host.CountAsync("SELECT COUNT(*) FROM outbox WHERE attempts = 1"), Is.EqualTo(Messages));
-    }
-
     internal static Task Migrate(Db db, IEnumerable<MigrationModule> modules) =>
         new Migrator(db, NullLogger<Migrator>.Instance).MigrateAsync(modules);
 
