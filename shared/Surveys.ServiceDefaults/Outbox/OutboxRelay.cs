@@ -53,9 +53,10 @@ public sealed partial class OutboxRelay(Db db, MessageOutbox outbox, IBus bus, T
 
     private sealed record Row(Guid Id, string MessageType, string Payload, string? TraceParent);
 
-    // SQLite only: rows published and confirmed whose "sent" mark is not committed yet, and the marks themselves.
-    private readonly HashSet<Guid> _marking = [];
-    private readonly List<Task> _marks = [];
+    // SQLite only: the "sent" marks not yet committed, each with the ids (as stored) of the rows it marks.
+    private sealed record PendingMark(Task Done, string[] Ids);
+
+    private readonly List<PendingMark> _pendingMarks = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -113,22 +114,17 @@ public sealed partial class OutboxRelay(Db db, MessageOutbox outbox, IBus bus, T
         List<Row> rows;
         if (claimed is null)
         {
-            // The oldest unsent rows come first, and those published whose mark is in flight are among them: read
-            // past them and skip them. The set is copied before the read, so a mark committed in between cannot let
-            // its rows through again.
+            // Rows published whose mark is not committed yet are still unsent: the read leaves them out. The ids are
+            // taken before the read, so a mark committed in between cannot let its rows through again.
             await WhenMarkedAsync(MaxMarking - BatchSize);
-            HashSet<Guid> marking;
-            lock (_marking)
+            var marking = PendingMarks().SelectMany(mark => mark.Ids).ToArray();
+            if (marking.Length > 0)
             {
-                marking = [.. _marking];
+                select = select.Replace("WHERE sent_at IS NULL", "WHERE id NOT IN @Marking AND sent_at IS NULL", StringComparison.Ordinal);
             }
 
             await using var connection = await db.OpenAsync(cancellationToken);
-            rows = (await connection.QueryAsync<Row>(new CommandDefinition(select, new { BatchSize = BatchSize + marking.Count }, cancellationToken: cancellationToken))).AsList();
-            if (marking.Count > 0)
-            {
-                rows = rows.Where(row => !marking.Contains(row.Id)).Take(BatchSize).ToList();
-            }
+            rows = (await connection.QueryAsync<Row>(new CommandDefinition(select, new { BatchSize, Marking = marking }, cancellationToken: cancellationToken))).AsList();
         }
         else
         {
@@ -194,21 +190,16 @@ public sealed partial class OutboxRelay(Db db, MessageOutbox outbox, IBus bus, T
     }
 
     /// <summary>
-    /// Marks the rows sent in the writer's next commit without waiting for it. Until then the rows are skipped; if the
-    /// mark fails they are published again (consumers are idempotent), as after a crash between confirm and mark.
+    /// Marks the rows sent in the writer's next commit without waiting for it. Until then the rows are left out of the
+    /// relay's reads; if the mark fails they are published again (consumers are idempotent), as after a crash between
+    /// confirm and mark.
     /// </summary>
     private void MarkSentSoon(List<Guid> ids)
     {
-        lock (_marking)
+        var mark = new PendingMark(MarkSentAsync(ids), ids.Select(id => id.ToString("D")).ToArray());
+        lock (_pendingMarks)
         {
-            _marking.UnionWith(ids);
-        }
-
-        var mark = MarkSentAsync(ids);
-        lock (_marks)
-        {
-            _marks.RemoveAll(m => m.IsCompleted);
-            _marks.Add(mark);
+            _pendingMarks.Add(mark);
         }
     }
 
@@ -216,47 +207,31 @@ public sealed partial class OutboxRelay(Db db, MessageOutbox outbox, IBus bus, T
     {
         try
         {
-            await db.ExecuteAsync(MarkSentSql, SentParameters(ids), CancellationToken.None);
+            await MarkAsync(null, null, MarkSentSql, SentParameters(ids), CancellationToken.None);
         }
         catch (Exception ex) when (ex is DbException or ObjectDisposedException)
         {
             LogStoreFailure(logger, ex);
             outbox.Notify();
         }
-        finally
+    }
+
+    /// <summary>The marks not committed yet (a finished one has committed, or failed and leaves its rows to the relay).</summary>
+    private PendingMark[] PendingMarks()
+    {
+        lock (_pendingMarks)
         {
-            lock (_marking)
-            {
-                _marking.ExceptWith(ids);
-            }
+            _pendingMarks.RemoveAll(mark => mark.Done.IsCompleted);
+            return [.. _pendingMarks];
         }
     }
 
     /// <summary>Waits until no more than <paramref name="most"/> published rows wait for their mark.</summary>
     private async Task WhenMarkedAsync(int most)
     {
-        while (true)
+        for (var pending = PendingMarks(); pending.Sum(mark => mark.Ids.Length) > most; pending = PendingMarks())
         {
-            Task[] marks;
-            lock (_marking)
-            {
-                if (_marking.Count <= most)
-                {
-                    return;
-                }
-            }
-
-            lock (_marks)
-            {
-                marks = _marks.Where(m => !m.IsCompleted).ToArray();
-            }
-
-            if (marks.Length == 0)
-            {
-                return;
-            }
-
-            await Task.WhenAny(marks);
+            await Task.WhenAny(pending.Select(mark => mark.Done));
         }
     }
 
