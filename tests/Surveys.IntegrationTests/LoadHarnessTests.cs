@@ -36,7 +36,7 @@ public sealed class LoadHarnessTests
     {
         var results = Path.Combine(_configHome, "results.json");
         var run = await Cli.RunAsync(_system.CliEnvironment(_configHome), null,
-            "load", "--count", "60", "--warmup", "5", "--concurrency", "8", "--alert-share", "0.2", "--out", results);
+            "load", "--count", "60", "--warmup", "5", "--concurrency", "8", "--alert-share", "0.2", "--http-floor", "1", "--out", results);
 
         Assert.That(run.ExitCode, Is.Zero, run.Output);
         var json = JsonNode.Parse(await File.ReadAllTextAsync(results))!;
@@ -50,7 +50,10 @@ public sealed class LoadHarnessTests
             Assert.That(checks["warmupIncomplete"]!.GetValue<int>(), Is.Zero, "the five warm-up forms went through too");
             Assert.That(json["acceptedToRecorded"]!["count"]!.GetValue<int>(), Is.EqualTo(60), "a latency for every form, read from the stores");
             Assert.That(json["ceiling"]!["messages"]!.GetValue<int>(), Is.EqualTo(60), "the broker's ceiling was measured with as many messages");
-            Assert.That(json["processes"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()), Is.SupersetOf(new[] { "intake", "notifier", "scoring" }));
+            Assert.That(json["processes"]!.AsArray().Select(p => p!["name"]!.GetValue<string>()), Is.SupersetOf(new[] { "intake", "notifier", "scoring", "load generator" }));
+            Assert.That(json["httpFloor"]!["requests"]!.GetValue<int>(), Is.Positive, "the HTTP floor was measured");
+            Assert.That(json["httpFloor"]!["unexpected"]!.GetValue<int>(), Is.Zero, "every floor request was answered 404: unknown token");
+            Assert.That(json["httpFloor"]!["intakeCpuMsPerRequest"]!.GetValue<double>(), Is.Positive);
         });
         Assert.That(await _system.CountAsync("intake", "SELECT COUNT(*) FROM submissions"), Is.EqualTo(65), "60 measured and 5 warm-up forms");
 

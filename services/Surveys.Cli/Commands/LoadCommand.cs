@@ -37,11 +37,16 @@ public static class LoadCommand
             AllowMultipleArgumentsPerToken = false,
         };
         var noCeiling = new Option<bool>("--no-ceiling") { Description = "Skip measuring the broker's raw two-hop ceiling." };
+        var httpFloor = new Option<int>("--http-floor")
+        {
+            Description = "Seconds to measure the HTTP floor first (forms posted with an unknown token, answered 404); 0 skips it.",
+            DefaultValueFactory = _ => 0,
+        };
         var drain = new Option<int>("--drain-timeout") { Description = "Seconds to wait for the pipeline to finish after the last submission.", DefaultValueFactory = _ => 300 };
         var output = new Option<string?>("--out") { Description = "Also write the results as JSON to this file." };
         var command = new Command("load", "Load harness: submit many forms and measure the pipeline against the broker's ceiling (see docs/benchmarks.md).")
         {
-            count, warmup, rate, concurrency, alertShare, dataDir, intakes, noCeiling, drain, output,
+            count, warmup, rate, concurrency, alertShare, dataDir, intakes, noCeiling, httpFloor, drain, output,
         };
         foreach (var option in BrokerSettings.Options)
         {
@@ -51,9 +56,9 @@ public static class LoadCommand
         command.SetAction(async (parse, ct) =>
         {
             if (parse.GetValue(count) < 1 || parse.GetValue(rate) < 0 || parse.GetValue(concurrency) < 1
-                || parse.GetValue(alertShare) is < 0 or > LoadPlan.MaxAlertShare || parse.GetValue(drain) < 1 || parse.GetValue(warmup) < 0)
+                || parse.GetValue(alertShare) is < 0 or > LoadPlan.MaxAlertShare || parse.GetValue(drain) < 1 || parse.GetValue(warmup) < 0 || parse.GetValue(httpFloor) < 0)
             {
-                await Console.Error.WriteLineAsync($"--count, --concurrency and --drain-timeout must be at least 1, --rate and --warmup at least 0, and --alert-share between 0 and {LoadPlan.MaxAlertShare}.");
+                await Console.Error.WriteLineAsync($"--count, --concurrency and --drain-timeout must be at least 1, --rate, --warmup and --http-floor at least 0, and --alert-share between 0 and {LoadPlan.MaxAlertShare}.");
                 return 2;
             }
 
@@ -84,7 +89,8 @@ public static class LoadCommand
             var settings = new LoadSettings(
                 urls.Count > 0 ? urls : [credentials.Url], Path.GetFullPath(parse.GetValue(dataDir)!), parse.GetValue(count),
                 parse.GetValue(warmup) ?? Math.Min(2_000, parse.GetValue(count) / 10), parse.GetValue(rate), parse.GetValue(concurrency),
-                parse.GetValue(alertShare), !parse.GetValue(noCeiling), TimeSpan.FromSeconds(parse.GetValue(drain)));
+                parse.GetValue(alertShare), !parse.GetValue(noCeiling), TimeSpan.FromSeconds(parse.GetValue(drain)),
+                TimeSpan.FromSeconds(parse.GetValue(httpFloor)));
             var result = await LoadRun.RunAsync(settings, broker, credentials.AccessToken, Console.Error, ct);
             await Console.Out.WriteLineAsync(result.ToMarkdown());
             if (parse.GetValue(output) is { } path)

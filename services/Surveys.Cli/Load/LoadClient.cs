@@ -95,15 +95,42 @@ public sealed class LoadClient(HttpClient[] staff, HttpClient[] patients) : IDis
         return results;
     }
 
+    /// <summary>
+    /// For the HTTP floor: posts <paramref name="form"/>'s answers with a token no invitation has, from
+    /// <paramref name="concurrency"/> loops until <paramref name="duration"/> is over; each answer's status and latency.
+    /// </summary>
+    public async Task<List<(HttpStatusCode Status, double LatencyMs)>> SubmitUnknownTokenAsync(PlannedForm form, int concurrency, TimeSpan duration, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(form);
+        var token = new string('x', form.Token.Length); // the same size as a real token; no invitation has it
+        var clock = Stopwatch.StartNew();
+        var loops = await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async loop =>
+        {
+            var answers = new List<(HttpStatusCode, double)>();
+            while (clock.Elapsed < duration)
+            {
+                var started = Stopwatch.GetTimestamp();
+                using var response = await PostAsync(patients[loop % patients.Length], token, form.Answers, ct);
+                answers.Add((response.StatusCode, Stopwatch.GetElapsedTime(started).TotalMilliseconds));
+            }
+
+            return answers;
+        }));
+        return loops.SelectMany(l => l).ToList();
+    }
+
     private async Task<SubmitResult> SubmitAsync(PlannedForm form, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
-        using var response = await patients[form.Index % patients.Length].PostAsJsonAsync("/api/responses", new { token = form.Token, answers = form.Answers }, Json, ct);
+        using var response = await PostAsync(patients[form.Index % patients.Length], form.Token, form.Answers, ct);
         var body = response.StatusCode == HttpStatusCode.Accepted ? await response.Content.ReadFromJsonAsync<JsonObject>(Json, ct) : null;
         var latency = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         var id = body?["submissionId"]?.GetValue<Guid>() ?? Guid.Empty;
         return new SubmitResult(form.Index, id, response.StatusCode, latency, DateTimeOffset.UtcNow);
     }
+
+    private static Task<HttpResponseMessage> PostAsync(HttpClient intake, string token, IReadOnlyDictionary<string, decimal?> answers, CancellationToken ct) =>
+        intake.PostAsJsonAsync("/api/responses", new { token, answers }, Json, ct);
 
     private static async Task<JsonObject> ReadAsync(HttpResponseMessage response, CancellationToken ct)
     {

@@ -4,6 +4,7 @@ namespace Surveys.Cli.Load;
 
 /// <summary>What the load run does: how many forms, how fast, and which of them are made to raise an alert.</summary>
 /// <param name="IntakeUrls">Intake instances; forms are spread over them in turn.</param>
+/// <param name="HttpFloor">How long to measure the HTTP floor (<see cref="Load.HttpFloor"/>); zero skips it.</param>
 public sealed record LoadSettings(
     IReadOnlyList<Uri> IntakeUrls,
     string DataDirectory,
@@ -13,7 +14,8 @@ public sealed record LoadSettings(
     int Concurrency,
     double AlertShare,
     bool MeasureCeiling,
-    TimeSpan DrainTimeout);
+    TimeSpan DrainTimeout,
+    TimeSpan HttpFloor = default);
 
 /// <summary>One form the run will submit: its invitation token, instrument, answers and whether it must raise an alert.</summary>
 public sealed record PlannedForm(int Index, int PatientIndex, string Instrument, IReadOnlyDictionary<string, decimal?> Answers, string? ExpectedRule)

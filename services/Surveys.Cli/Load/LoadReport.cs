@@ -50,16 +50,17 @@ public sealed record LoadResult(
     long MaxOutboxPending,
     IReadOnlyList<ProcessUsage> Processes,
     CeilingResult? Ceiling,
+    HttpFloorResult? HttpFloor,
     LoadChecks Checks,
     IReadOnlyList<BacklogSample> Backlog)
 {
     public double? RatioToCeiling => Ceiling is null ? null : EndToEndThroughput / Ceiling.MessagesPerSecond;
 
     /// <summary>
-    /// CPU milliseconds the measured processes (the services and the broker) spent per accepted submission, from the
-    /// first submission until the pipeline drained: the figure that says how far a machine's cores go.
+    /// CPU milliseconds the services and the broker spent per accepted submission, from the first submission until the
+    /// pipeline drained: the figure that says how far a machine's cores go. The load generator is reported beside it.
     /// </summary>
-    public double CpuMsPerSubmission => MsPerSubmission(Processes.Sum(p => p.CpuSeconds));
+    public double CpuMsPerSubmission => MsPerSubmission(Processes.Where(p => p.Name != ProcessMonitor.LoadGenerator).Sum(p => p.CpuSeconds));
 
     private double MsPerSubmission(double cpuSeconds) => Checks.Accepted == 0 ? double.NaN : cpuSeconds * 1000 / Checks.Accepted;
 
@@ -92,12 +93,17 @@ public sealed record LoadResult(
             text.AppendLine(inv, $"| Pipeline / ceiling | {F(RatioToCeiling!.Value * 100, "F0")}% |");
         }
 
+        if (HttpFloor is { } floor)
+        {
+            text.AppendLine(inv, $"| HTTP floor (unknown token, answered 404; {floor.Requests} requests in {F(floor.Seconds)} s{(floor.Unexpected > 0 ? $", {floor.Unexpected} NOT 404" : "")}) | {F(floor.RequestsPerSecond, "F0")} requests/s; p50 / p99 {F(floor.Latency.P50)} / {F(floor.Latency.P99)} ms; CPU per request: intake {F(floor.IntakeCpuMsPerRequest, "F3")} ms, load generator {F(floor.LoadGeneratorCpuMsPerRequest, "F3")} ms |");
+        }
+
         foreach (var process in Processes)
         {
             text.AppendLine(inv, $"| {process.Name}: peak working set, CPU time | {F(process.PeakWorkingSetMb, "F0")} MB, {F(process.CpuSeconds)} s ({F(MsPerSubmission(process.CpuSeconds), "F2")} ms per submission) |");
         }
 
-        text.AppendLine(inv, $"| CPU of these processes per submission | {F(CpuMsPerSubmission, "F2")} ms |");
+        text.AppendLine(inv, $"| CPU of the services and the broker per submission | {F(CpuMsPerSubmission, "F2")} ms |");
 
         return text.ToString();
     }

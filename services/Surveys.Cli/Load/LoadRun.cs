@@ -56,6 +56,13 @@ public static class LoadRun
             warmupIncomplete = warmup.Count - (int)counts.Recorded;
         }
 
+        HttpFloorResult? httpFloor = null;
+        if (settings.HttpFloor > TimeSpan.Zero && forms.Count > 0)
+        {
+            await progress.WriteLineAsync($"measuring the HTTP floor for {settings.HttpFloor.TotalSeconds:F0} s");
+            httpFloor = await HttpFloor.MeasureAsync(client, forms[0], settings.Concurrency, settings.HttpFloor, ct);
+        }
+
         await progress.WriteLineAsync($"submitting {forms.Count} forms");
         var monitor = new ProcessMonitor();
         monitor.Start();
@@ -118,6 +125,7 @@ public static class LoadRun
             samples.Count == 0 ? 0 : samples.Max(s => s.OutboxPending),
             processes,
             ceiling,
+            httpFloor,
             checks,
             samples);
     }

@@ -6,8 +6,8 @@ namespace Surveys.Cli.Load;
 public sealed record ProcessUsage(string Name, int Pid, double PeakWorkingSetMb, double CpuSeconds);
 
 /// <summary>
-/// Finds the services' processes on this machine (and the broker's) through /proc and reads their memory and CPU
-/// time: peak resident set (VmHWM, the kernel's own high-water mark) and user + system time used between
+/// Finds the services' processes on this machine (and the broker's, and this load generator's own) through /proc and
+/// reads their memory and CPU time: peak resident set (VmHWM, the kernel's own high-water mark) and user + system time used between
 /// <see cref="Start"/> and <see cref="Stop"/>. Linux only; elsewhere it reports nothing.
 /// </summary>
 public sealed class ProcessMonitor
@@ -20,6 +20,9 @@ public sealed class ProcessMonitor
         ("rabbitmq", "beam.smp"),
     ];
 
+    /// <summary>The name this process (the load generator) is reported under.</summary>
+    public const string LoadGenerator = "load generator";
+
     private readonly Dictionary<int, (string Name, double CpuAtStart)> _processes = [];
 
     public void Start()
@@ -28,6 +31,11 @@ public sealed class ProcessMonitor
         if (!Directory.Exists("/proc"))
         {
             return;
+        }
+
+        if (CpuSeconds(Environment.ProcessId) is { } own)
+        {
+            _processes[Environment.ProcessId] = (LoadGenerator, own);
         }
 
         foreach (var dir in Directory.EnumerateDirectories("/proc"))

@@ -67,7 +67,7 @@ public sealed class LoadHarnessTests
     }
 
     [Test]
-    public void The_report_gives_cpu_per_submission_for_each_process_and_in_all()
+    public void The_report_gives_cpu_per_submission_for_each_process_and_for_the_system_without_the_load_generator()
     {
         var none = Latency.Of([]);
         var checks = new LoadChecks(2000, 2000, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
@@ -75,17 +75,41 @@ public sealed class LoadHarnessTests
             DateTimeOffset.UnixEpoch, new MachineInfo(2, 24, "Debian", ".NET 10", "3.10.8"),
             new LoadSettings([new Uri("http://127.0.0.1:5101")], "/tmp", 2000, 0, 0, 64, 0.1, false, TimeSpan.FromMinutes(1)),
             1, 1000, none, 1000, 0, none, none, none, none, 0, 0,
-            [new ProcessUsage("intake", 1, 180, 1.2), new ProcessUsage("scoring", 2, 160, 0.6), new ProcessUsage("rabbitmq", 3, 300, 0.2)],
-            null, checks, []);
+            [
+                new ProcessUsage("intake", 1, 180, 1.2), new ProcessUsage("scoring", 2, 160, 0.6), new ProcessUsage("rabbitmq", 3, 300, 0.2),
+                new ProcessUsage(ProcessMonitor.LoadGenerator, 4, 90, 0.3),
+            ],
+            null, null, checks, []);
 
         var markdown = result.ToMarkdown();
 
         Assert.Multiple(() =>
         {
-            Assert.That(result.CpuMsPerSubmission, Is.EqualTo(1.0).Within(1e-9), "2 CPU seconds over 2,000 submissions");
+            Assert.That(result.CpuMsPerSubmission, Is.EqualTo(1.0).Within(1e-9), "2 CPU seconds of the system over 2,000 submissions");
             Assert.That(markdown, Does.Contain("| intake: peak working set, CPU time | 180 MB, 1.2 s (0.60 ms per submission) |"));
-            Assert.That(markdown, Does.Contain("| CPU of these processes per submission | 1.00 ms |"));
+            Assert.That(markdown, Does.Contain("| load generator: peak working set, CPU time | 90 MB, 0.3 s (0.15 ms per submission) |"));
+            Assert.That(markdown, Does.Contain("| CPU of the services and the broker per submission | 1.00 ms |"));
+            Assert.That(markdown, Does.Not.Contain("HTTP floor"), "no floor measured, no row");
             Assert.That((result with { Checks = checks with { Accepted = 0 } }).CpuMsPerSubmission, Is.NaN, "no submission, no figure");
+        });
+    }
+
+    [Test]
+    public void The_report_gives_the_http_floor_and_says_when_some_requests_were_not_answered_404()
+    {
+        var none = Latency.Of([]);
+        var floor = new HttpFloorResult(10, 50_000, 0, 5_000, Latency.Of([1, 2, 3, 4]), 0.125, 0.025);
+        var result = new LoadResult(
+            DateTimeOffset.UnixEpoch, new MachineInfo(2, 24, "Debian", ".NET 10", "3.10.8"),
+            new LoadSettings([new Uri("http://127.0.0.1:5101")], "/tmp", 10, 0, 0, 64, 0.1, false, TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(10)),
+            1, 1000, none, 1000, 0, none, none, none, none, 0, 0, [], null, floor, new LoadChecks(10, 10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), []);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(floor.CpuMsPerRequest, Is.EqualTo(0.15).Within(1e-9));
+            Assert.That(result.ToMarkdown(), Does.Contain(
+                "| HTTP floor (unknown token, answered 404; 50000 requests in 10.0 s) | 5000 requests/s; p50 / p99 2.0 / 4.0 ms; CPU per request: intake 0.125 ms, load generator 0.025 ms |"));
+            Assert.That((result with { HttpFloor = floor with { Unexpected = 7 } }).ToMarkdown(), Does.Contain("in 10.0 s, 7 NOT 404)"));
         });
     }
 }
