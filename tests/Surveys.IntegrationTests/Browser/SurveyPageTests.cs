@@ -171,10 +171,11 @@ public class SurveyPageTests : BrowserTest
             () => page.GetByRole(AriaRole.Button, new() { Name = "Continue" }).ClickAsync(), r => r.Request.Method == "POST");
         Assert.That(response.Status, Is.EqualTo(400));
         Assert.That(await page.TitleAsync(), Does.StartWith("Error: "));
-        Assert.That(await page.EvaluateAsync<string>("document.activeElement.className"), Is.EqualTo("error-summary"), "focus moves to the summary");
+        // The browser applies autofocus after the page is parsed, a moment after the response: wait for it.
+        await Assertions.Expect(page.Locator(".error-summary")).ToBeFocusedAsync(); // focus moves to the summary
         await ShotAsync(page, "03-question-error");
         await page.GetByRole(AriaRole.Link, new() { Name = "Select an answer" }).ClickAsync();
-        Assert.That(await page.EvaluateAsync<string>("document.activeElement.id"), Is.EqualTo("answer-0"), "the link leads to the question");
+        await Assertions.Expect(page.Locator("#answer-0")).ToBeFocusedAsync(); // the link leads to the question
 
         // Jumping to the end with questions unanswered: the summary lists each, linking to its page.
         await page.GotoAsync($"/s/{token}/check");
