@@ -44,7 +44,7 @@ public class InboxTests : BrowserTest
         await AssertAccessibleAsync(page, "inbox");
 
         var rows = page.Locator("#alerts tbody tr");
-        Assert.That(await rows.CountAsync(), Is.EqualTo(2));
+        await Assertions.Expect(rows).ToHaveCountAsync(2);
         Assert.That(await rows.Nth(0).InnerTextAsync(), Does.Contain("urgent").IgnoreCase.And.Contain("Critical answer"), "most severe first");
         Assert.That(await rows.Nth(1).InnerTextAsync(), Does.Contain("high").IgnoreCase.And.Contain("Worse than baseline"));
         Assert.That(await page.Locator("#count-urgent").InnerTextAsync(), Is.EqualTo("1 open"));
@@ -59,7 +59,7 @@ public class InboxTests : BrowserTest
 
         await page.RunAndWaitForResponseAsync(() => rows.Nth(1).GetByRole(AriaRole.Link).First.ClickAsync(), r => r.Url.Contains("/inbox/alerts/", StringComparison.Ordinal));
         Assert.That(await page.Locator("#reason").InnerTextAsync(), Does.StartWith("PHQ-9 rose from 4 at baseline to 11: +7, threshold +5"));
-        Assert.That(await page.Locator("svg circle.chart-point").CountAsync(), Is.EqualTo(2), "the history is charted");
+        await Assertions.Expect(page.Locator("svg circle.chart-point")).ToHaveCountAsync(2); // the history is charted
         Assert.That(await page.Locator("svg text").AllTextContentsAsync(), Does.Contain("moderately severe"), "band thresholds are drawn");
         await ShotAsync(page, "12-alert");
         await AssertAccessibleAsync(page, "alert");

@@ -181,7 +181,7 @@ public class SurveyPageTests : BrowserTest
         await page.GotoAsync($"/s/{token}/check");
         await PressAsync(page, "Send answers");
         var links = page.Locator(".error-summary a");
-        Assert.That(await links.CountAsync(), Is.EqualTo(9), "items 1–9 are required; item 10 is optional");
+        await Assertions.Expect(links).ToHaveCountAsync(9); // items 1–9 are required; item 10 is optional
         await ShotAsync(page, "05-check-error");
         await NavigateByAsync(page, () => links.Nth(3).ClickAsync());
         Assert.That(page.Url, Does.EndWith("/q/4"));
