@@ -114,6 +114,7 @@ internal sealed class AlertingDto
     public ThresholdDto? Relevant { get; set; }
     public WorseningDto? WorseThanBaseline { get; set; }
     public List<string>? Flags { get; set; }
+    public List<string>? HighFlags { get; set; }
     public List<ItemAlertDto>? Items { get; set; }
 }
 

@@ -552,6 +552,14 @@ internal static partial class DefinitionLoader
                 flags.Add(f);
             }
 
+            var highFlags = new List<string>();
+            foreach (var f in a.HighFlags ?? [])
+            {
+                if (!flags.Contains(f, StringComparer.Ordinal)) throw Fail($"alerting.highFlags lists '{f}', which is not in alerting.flags");
+                if (highFlags.Contains(f, StringComparer.Ordinal)) throw Fail($"alerting.highFlags lists '{f}' twice");
+                highFlags.Add(f);
+            }
+
             var itemRules = new List<ItemAlertRule>();
             var allItems = dto.Items!.Select(i => i.Id!).ToHashSet(StringComparer.Ordinal);
             foreach (var ir in a.Items ?? [])
@@ -584,6 +592,7 @@ internal static partial class DefinitionLoader
                 Relevant = relevant,
                 WorseThanBaseline = worse,
                 Flags = flags,
+                HighFlags = highFlags,
                 Items = itemRules,
             };
         }

@@ -185,7 +185,15 @@ public sealed record AlertingDefinition
     public WorseningRule? WorseThanBaseline { get; init; }
     /// <summary>Flags (from scoring.flags) that should raise an alert.</summary>
     public required IReadOnlyList<string> Flags { get; init; }
+    /// <summary>Flags whose alert is <see cref="HighSeverity"/> rather than <see cref="UrgentSeverity"/> (from alerting.highFlags).</summary>
+    public IReadOnlyList<string> HighFlags { get; init; } = [];
     public required IReadOnlyList<ItemAlertRule> Items { get; init; }
+
+    public const string UrgentSeverity = "urgent";
+    public const string HighSeverity = "high";
+
+    /// <summary>The severity of the alert a raised flag calls for: urgent, unless the definition lists it under alerting.highFlags.</summary>
+    public string SeverityOf(string flag) => HighFlags.Contains(flag, StringComparer.Ordinal) ? HighSeverity : UrgentSeverity;
 }
 
 public sealed record InstrumentDefinition
