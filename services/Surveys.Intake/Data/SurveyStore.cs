@@ -4,9 +4,18 @@ using Surveys.ServiceDefaults.Data;
 
 namespace Surveys.Intake.Data;
 
-/// <summary>The answers a patient has given so far on the survey pages, kept until they send them.</summary>
+/// <summary>The answers a patient has given so far on the survey pages, kept until they send them, and the answers sent.</summary>
 public sealed class SurveyStore(Db db, TimeProvider time)
 {
+    /// <summary>The answers stored with the invitation's submission (whichever route sent them); empty when there is none.</summary>
+    public async Task<Dictionary<string, decimal?>> LoadSubmittedAsync(Guid invitationId, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var json = await connection.QuerySingleOrDefaultAsync<string>(new CommandDefinition(
+            "SELECT answers FROM submissions WHERE invitation_id = @invitationId", new { invitationId }, cancellationToken: ct));
+        return json is null ? [] : JsonSerializer.Deserialize<Dictionary<string, decimal?>>(json) ?? [];
+    }
+
     public async Task<Dictionary<string, decimal?>> LoadDraftAsync(Guid invitationId, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);

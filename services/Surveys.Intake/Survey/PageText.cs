@@ -44,6 +44,21 @@ public sealed class PageText
     public required string IntroQuestions { get; init; }
     public required string IntroSaved { get; init; }
 
+    // How to reach people (PatientHelp): {0}, {1} stand for a number (a tel: link) or the generic phrase below.
+    public required string NotReadStraightAway { get; init; }
+    public required string ReadWithinOneDay { get; init; }
+    public required string ReadWithinDays { get; init; }
+    public required string ReadOnWorkingDays { get; init; }
+    public required string HelpSooner { get; init; }
+    public required string Warning { get; init; }
+    public required string HelpNow { get; init; }
+    public required string CallClinic { get; init; }
+    public required string CallOutOfHours { get; init; }
+    public required string CallEmergency { get; init; }
+    public required string AnyClinicPhone { get; init; }
+    public required string AnyOutOfHoursPhone { get; init; }
+    public required string AnyEmergencyNumber { get; init; }
+
     public string Question(int number, int total) => string.Format(CultureInfo.InvariantCulture, QuestionOf, number, total);
 
     public string WholeNumberHint(decimal min, decimal max) => string.Format(CultureInfo.InvariantCulture, WholeNumber, min, max);
@@ -86,6 +101,19 @@ public sealed class PageText
         SessionBody = "This page was open for too long or your browser did not keep our cookie. Your earlier answers are saved.",
         IntroQuestions = "There are {0} questions. It takes a few minutes.",
         IntroSaved = "Your answers are saved as you go, so you can stop and come back to this link later.",
+        NotReadStraightAway = "Your answers are not read straight away.",
+        ReadWithinOneDay = "Your care team reads them within 1 working day.",
+        ReadWithinDays = "Your care team reads them within {0} working days.",
+        ReadOnWorkingDays = "Your care team reads them on working days, so it may be a few days before anyone sees them.",
+        HelpSooner = "If you need help sooner, call your clinic on {0}. In an emergency, call {1}.",
+        Warning = "Warning",
+        HelpNow = "If you need help now, do not wait for your care team to contact you.",
+        CallClinic = "Call your clinic on {0}.",
+        CallOutOfHours = "When your clinic is closed, call {0}.",
+        CallEmergency = "In an emergency, call {0}.",
+        AnyClinicPhone = "the number on your clinic letter",
+        AnyOutOfHoursPhone = "the out-of-hours number on your clinic letter",
+        AnyEmergencyNumber = "your local emergency number (for example 999 in the UK, 112 in the EU, 911 in the US)",
     };
 
     public static readonly PageText Hindi = new()
@@ -124,6 +152,19 @@ public sealed class PageText
         SessionBody = "यह पेज बहुत देर तक खुला रहा या आपके ब्राउज़र ने हमारी कुकी नहीं रखी। आपके पिछले उत्तर सुरक्षित हैं।",
         IntroQuestions = "कुल {0} प्रश्न हैं। इसमें कुछ ही मिनट लगते हैं।",
         IntroSaved = "आपके उत्तर साथ-साथ सुरक्षित होते जाते हैं, इसलिए आप रुककर बाद में इसी लिंक पर लौट सकते हैं।",
+        NotReadStraightAway = "आपके उत्तर तुरंत नहीं पढ़े जाते।",
+        ReadWithinOneDay = "आपकी देखभाल टीम उन्हें 1 कार्य दिवस के भीतर पढ़ती है।",
+        ReadWithinDays = "आपकी देखभाल टीम उन्हें {0} कार्य दिवसों के भीतर पढ़ती है।",
+        ReadOnWorkingDays = "आपकी देखभाल टीम उन्हें कार्य दिवसों में पढ़ती है, इसलिए किसी के देखने में कुछ दिन लग सकते हैं।",
+        HelpSooner = "अगर आपको इससे पहले मदद चाहिए, तो अपने क्लिनिक को {0} पर फ़ोन करें। आपातकाल में {1} पर फ़ोन करें।",
+        Warning = "चेतावनी",
+        HelpNow = "अगर आपको अभी मदद चाहिए, तो अपनी देखभाल टीम के संपर्क करने का इंतज़ार न करें।",
+        CallClinic = "अपने क्लिनिक को {0} पर फ़ोन करें।",
+        CallOutOfHours = "जब आपका क्लिनिक बंद हो, तो {0} पर फ़ोन करें।",
+        CallEmergency = "आपातकाल में {0} पर फ़ोन करें।",
+        AnyClinicPhone = "अपने क्लिनिक के पत्र पर दिए गए नंबर",
+        AnyOutOfHoursPhone = "क्लिनिक के पत्र पर दिए गए, क्लिनिक बंद होने के समय के नंबर",
+        AnyEmergencyNumber = "अपने स्थानीय आपातकालीन नंबर (जैसे भारत में 112, ब्रिटेन में 999, अमेरिका में 911)",
     };
 
     public static PageText For(string? language) => language == "hi" ? Hindi : English;

@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Antiforgery;
 using Surveys.Instruments;
+using Microsoft.Extensions.Options;
 using Surveys.Intake.Data;
+using Surveys.Intake.Delivery;
 using Surveys.Intake.Invitations;
 using Surveys.Intake.Responses;
 using Surveys.ServiceDefaults.Security;
@@ -18,7 +20,7 @@ namespace Surveys.Intake.Survey;
 /// </summary>
 public static class SurveyPages
 {
-    private sealed record Survey(string Token, Invitation Invitation, InstrumentDefinition Definition, PageText Text)
+    private sealed record Survey(string Token, Invitation Invitation, InstrumentDefinition Definition, PageText Text, SurveyServices Services)
     {
         public string Base => $"/s/{Token}";
 
@@ -41,28 +43,28 @@ public static class SurveyPages
         return app;
     }
 
-    private static async Task<(Survey? Survey, IResult? Closed)> OpenAsync(string token, IntakeStore store, InstrumentCatalog catalog, TimeProvider time, CancellationToken ct)
+    private static async Task<(Survey? Survey, IResult? Closed)> OpenAsync(string token, SurveyServices services, CancellationToken ct)
     {
-        var invitation = token.Length is > 0 and <= 128 ? await store.FindInvitationAsync(InvitationToken.Hash(token), ct) : null;
-        var definition = invitation is null ? null : catalog.Find(invitation.Instrument, invitation.DefinitionVersion);
+        var invitation = token.Length is > 0 and <= 128 ? await services.Store.FindInvitationAsync(InvitationToken.Hash(token), ct) : null;
+        var definition = invitation is null ? null : services.Catalog.Find(invitation.Instrument, invitation.DefinitionVersion);
         if (invitation is null || definition is null)
         {
-            return (null, StatusPage(PageText.English, PageText.English.UnknownTitle, PageText.English.UnknownBody, StatusCodes.Status404NotFound));
+            return (null, StatusPage(services, PageText.English, PageText.English.UnknownTitle, PageText.English.UnknownBody, StatusCodes.Status404NotFound));
         }
 
         var text = PageText.For(invitation.Language);
-        return invitation.State(time.GetUtcNow()) switch
+        return invitation.State(services.Time.GetUtcNow()) switch
         {
-            LinkState.Open => (new Survey(token, invitation, definition, text), null),
-            LinkState.Answered => (null, StatusPage(text, text.AnsweredTitle, text.AnsweredBody, StatusCodes.Status409Conflict)),
-            LinkState.Replaced => (null, StatusPage(text, text.ReplacedTitle, text.ReplacedBody, StatusCodes.Status410Gone)),
-            _ => (null, StatusPage(text, text.ExpiredTitle, text.ExpiredBody, StatusCodes.Status410Gone)),
+            LinkState.Open => (new Survey(token, invitation, definition, text, services), null),
+            LinkState.Answered => (null, await AnsweredPageAsync(services, invitation, definition, text, $"<h1>{E(text.AnsweredTitle)}</h1>", text.AnsweredTitle, text.AnsweredBody, null, StatusCodes.Status409Conflict, ct)),
+            LinkState.Replaced => (null, StatusPage(services, text, text.ReplacedTitle, text.ReplacedBody, StatusCodes.Status410Gone)),
+            _ => (null, StatusPage(services, text, text.ExpiredTitle, text.ExpiredBody, StatusCodes.Status410Gone)),
         };
     }
 
-    private static async Task<IResult> Start(string token, IntakeStore store, InstrumentCatalog catalog, TimeProvider time, CancellationToken ct)
+    private static async Task<IResult> Start(string token, [AsParameters] SurveyServices services, CancellationToken ct)
     {
-        var (survey, closed) = await OpenAsync(token, store, catalog, time, ct);
+        var (survey, closed) = await OpenAsync(token, services, ct);
         if (survey is null)
         {
             return closed!;
@@ -74,14 +76,15 @@ public static class SurveyPages
             .Append(EnglishNotice(survey))
             .Append("<p>").Append(E(string.Format(CultureInfo.InvariantCulture, t.IntroQuestions, survey.Items.Count))).Append("</p>")
             .Append("<p>").Append(E(t.IntroSaved)).Append("</p>")
+            .Append(PatientHelp.Notice(t, services.Settings))
             .Append("<a class=\"button\" role=\"button\" href=\"").Append(E(survey.Base)).Append("/q/1\">").Append(E(t.StartNow)).Append("</a>");
         return Page(survey, survey.Definition.Title.En, body.ToString());
     }
 
     private static async Task<IResult> ShowQuestion(
-        string token, int number, IntakeStore store, SurveyStore drafts, InstrumentCatalog catalog, TimeProvider time, HttpContext context, IAntiforgery antiforgery, CancellationToken ct)
+        string token, int number, [AsParameters] SurveyServices services, HttpContext context, IAntiforgery antiforgery, CancellationToken ct)
     {
-        var (survey, closed) = await OpenAsync(token, store, catalog, time, ct);
+        var (survey, closed) = await OpenAsync(token, services, ct);
         if (survey is null)
         {
             return closed!;
@@ -92,16 +95,16 @@ public static class SurveyPages
             return Results.Redirect($"{survey.Base}/q/1");
         }
 
-        var answers = await drafts.LoadDraftAsync(survey.Invitation.Id, ct);
+        var answers = await services.Drafts.LoadDraftAsync(survey.Invitation.Id, ct);
         var item = survey.Items[number - 1];
         var current = answers.TryGetValue(item.Id, out var value) && value is { } v ? v.ToString(CultureInfo.InvariantCulture) : null;
         return QuestionPage(survey, number, current, null, context, antiforgery);
     }
 
     private static async Task<IResult> AnswerQuestion(
-        string token, int number, IntakeStore store, SurveyStore drafts, InstrumentCatalog catalog, TimeProvider time, HttpContext context, IAntiforgery antiforgery, CancellationToken ct)
+        string token, int number, [AsParameters] SurveyServices services, HttpContext context, IAntiforgery antiforgery, CancellationToken ct)
     {
-        var (survey, closed) = await OpenAsync(token, store, catalog, time, ct);
+        var (survey, closed) = await OpenAsync(token, services, ct);
         if (survey is null)
         {
             return closed!;
@@ -114,7 +117,7 @@ public static class SurveyPages
 
         if (!await antiforgery.IsRequestValidAsync(context))
         {
-            return StatusPage(survey.Text, survey.Text.SessionTitle, survey.Text.SessionBody, StatusCodes.Status400BadRequest, $"{survey.Base}/q/{number}");
+            return StatusPage(services, survey.Text, survey.Text.SessionTitle, survey.Text.SessionBody, StatusCodes.Status400BadRequest, $"{survey.Base}/q/{number}");
         }
 
         var form = await context.Request.ReadFormAsync(ct);
@@ -126,34 +129,33 @@ public static class SurveyPages
             return QuestionPage(survey, number, raw, error, context, antiforgery);
         }
 
-        await drafts.SaveAnswerAsync(survey.Invitation.Id, item.Id, answer, ct);
+        await services.Drafts.SaveAnswerAsync(survey.Invitation.Id, item.Id, answer, ct);
         var next = number < survey.Items.Count ? $"{survey.Base}/q/{number + 1}" : $"{survey.Base}/check";
         return Results.Redirect(next); // 302 after POST: the browser follows with GET
     }
 
     private static async Task<IResult> Check(
-        string token, IntakeStore store, SurveyStore drafts, InstrumentCatalog catalog, TimeProvider time, HttpContext context, IAntiforgery antiforgery, CancellationToken ct)
+        string token, [AsParameters] SurveyServices services, HttpContext context, IAntiforgery antiforgery, CancellationToken ct)
     {
-        var (survey, closed) = await OpenAsync(token, store, catalog, time, ct);
+        var (survey, closed) = await OpenAsync(token, services, ct);
         if (survey is null)
         {
             return closed!;
         }
 
-        return CheckPage(survey, await drafts.LoadDraftAsync(survey.Invitation.Id, ct), showErrors: false, context, antiforgery);
+        return CheckPage(survey, await services.Drafts.LoadDraftAsync(survey.Invitation.Id, ct), showErrors: false, context, antiforgery);
     }
 
     private static async Task<IResult> Send(
-        string token, IntakeStore store, SurveyStore drafts, InstrumentCatalog catalog, ScoringEngine engine, TimeProvider time,
-        HttpContext context, IAntiforgery antiforgery, CancellationToken ct)
+        string token, [AsParameters] SurveyServices services, HttpContext context, IAntiforgery antiforgery, CancellationToken ct)
     {
-        var invitation = await store.FindInvitationAsync(InvitationToken.Hash(token), ct);
-        if (invitation?.State(time.GetUtcNow()) == LinkState.Answered)
+        var invitation = await services.Store.FindInvitationAsync(InvitationToken.Hash(token), ct);
+        if (invitation?.State(services.Time.GetUtcNow()) == LinkState.Answered)
         {
             return Results.Redirect($"/s/{token}/sent"); // a double click or a refresh: already sent once
         }
 
-        var (survey, closed) = await OpenAsync(token, store, catalog, time, ct);
+        var (survey, closed) = await OpenAsync(token, services, ct);
         if (survey is null)
         {
             return closed!;
@@ -161,39 +163,58 @@ public static class SurveyPages
 
         if (!await antiforgery.IsRequestValidAsync(context))
         {
-            return StatusPage(survey.Text, survey.Text.SessionTitle, survey.Text.SessionBody, StatusCodes.Status400BadRequest, $"{survey.Base}/check");
+            return StatusPage(services, survey.Text, survey.Text.SessionTitle, survey.Text.SessionBody, StatusCodes.Status400BadRequest, $"{survey.Base}/check");
         }
 
-        var answers = await drafts.LoadDraftAsync(survey.Invitation.Id, ct);
+        var answers = await services.Drafts.LoadDraftAsync(survey.Invitation.Id, ct);
         if (survey.Items.Any(i => i.Required && !answers.ContainsKey(i.Id)))
         {
             return CheckPage(survey, answers, showErrors: true, context, antiforgery);
         }
 
         // The same validation and the same pipeline as POST /api/responses.
-        var result = await Submissions.AcceptAsync(store, engine, survey.Invitation, answers, time.GetUtcNow(), "page", ct);
+        var result = await Submissions.AcceptAsync(services.Store, services.Engine, survey.Invitation, answers, services.Time.GetUtcNow(), "page", ct);
         return result.Outcome switch
         {
             SubmitOutcome.Invalid => CheckPage(survey, answers, showErrors: true, context, antiforgery),
-            SubmitOutcome.Expired or SubmitOutcome.Replaced => StatusPage(survey.Text, survey.Text.ExpiredTitle, survey.Text.ExpiredBody, StatusCodes.Status410Gone),
+            SubmitOutcome.Expired or SubmitOutcome.Replaced => StatusPage(services, survey.Text, survey.Text.ExpiredTitle, survey.Text.ExpiredBody, StatusCodes.Status410Gone),
             _ => Results.Redirect($"{survey.Base}/sent"),
         };
     }
 
-    private static async Task<IResult> Sent(string token, IntakeStore store, TimeProvider time, CancellationToken ct)
+    /// <summary>
+    /// The confirmation. What it says about the answers is read from the stored submission (nothing travels in the
+    /// address), so a reload, or answers sent through the API, show the same page.
+    /// </summary>
+    private static async Task<IResult> Sent(string token, [AsParameters] SurveyServices services, CancellationToken ct)
     {
-        var invitation = await store.FindInvitationAsync(InvitationToken.Hash(token), ct);
-        if (invitation?.State(time.GetUtcNow()) != LinkState.Answered)
+        var invitation = await services.Store.FindInvitationAsync(InvitationToken.Hash(token), ct);
+        var definition = invitation is null ? null : services.Catalog.Find(invitation.Instrument, invitation.DefinitionVersion);
+        if (invitation?.State(services.Time.GetUtcNow()) != LinkState.Answered || definition is null)
         {
             return Results.Redirect($"/s/{token}");
         }
 
         var t = PageText.For(invitation.Language);
-        return Render(t.SentTitle, $"""
-            <div class="panel panel--confirmation"><h1>{E(t.SentTitle)}</h1></div>
-            <p>{E(t.SentBody)}</p>
-            <p>{E(t.SentClose)}</p>
-            """, StatusCodes.Status200OK, t.Language, t.SkipLink);
+        return await AnsweredPageAsync(
+            services, invitation, definition, t, $"<div class=\"panel panel--confirmation\"><h1>{E(t.SentTitle)}</h1></div>", t.SentTitle, t.SentBody, t.SentClose, StatusCodes.Status200OK, ct);
+    }
+
+    /// <summary>
+    /// A page for a link whose answers were sent: when they raise a finding the instrument alerts on, what to do now
+    /// (prominently, under the heading), then the text and when the care team reads the answers.
+    /// </summary>
+    private static async Task<IResult> AnsweredPageAsync(
+        SurveyServices services, Invitation invitation, InstrumentDefinition definition, PageText t, string heading, string title, string message, string? close, int status,
+        CancellationToken ct)
+    {
+        var helpNow = PatientHelp.NeedsHelpNow(services.Engine, definition, await services.Drafts.LoadSubmittedAsync(invitation.Id, ct));
+        var body = new StringBuilder(heading)
+            .Append(helpNow ? PatientHelp.Warning(t, services.Settings) : string.Empty)
+            .Append("<p>").Append(E(message)).Append("</p>")
+            .Append(PatientHelp.Notice(t, services.Settings, contacts: !helpNow))
+            .Append(close is null ? string.Empty : $"<p>{E(close)}</p>");
+        return Render(title, body.ToString(), status, t.Language, t.SkipLink, siteName: services.ClinicName);
     }
 
     /// <summary>Reads one answer: a choice among the item's options, or a number within its range.</summary>
@@ -319,14 +340,24 @@ public static class SurveyPages
         survey.Text.Language == "en" ? string.Empty : $"<p class=\"notice\">{E(survey.Text.EnglishOnly)}</p>";
 
     private static IResult Page(Survey survey, string title, string body, int status = StatusCodes.Status200OK) =>
-        Render(title, body, status, survey.Text.Language, survey.Text.SkipLink);
+        Render(title, body, status, survey.Text.Language, survey.Text.SkipLink, siteName: survey.Services.ClinicName);
 
-    private static IResult StatusPage(PageText t, string title, string message, int status, string? tryAgain = null) =>
+    private static IResult StatusPage(SurveyServices services, PageText t, string title, string message, int status, string? tryAgain = null) =>
         Render(title, $"""
             <h1>{E(title)}</h1>
             <p>{E(message)}</p>
             {(tryAgain is null ? string.Empty : $"<p><a href=\"{E(tryAgain)}\">{E(t.Continue)}</a></p>")}
-            """, status, t.Language, t.SkipLink);
+            """, status, t.Language, t.SkipLink, siteName: services.ClinicName);
 
     private static string Id(decimal value) => value.ToString(CultureInfo.InvariantCulture).Replace('.', '_');
+}
+
+/// <summary>What the survey routes read, bound per request: the stores, the instruments, the clock and the clinic's settings.</summary>
+public sealed record SurveyServices(
+    IntakeStore Store, SurveyStore Drafts, InstrumentCatalog Catalog, ScoringEngine Engine, TimeProvider Time, IOptions<IntakeOptions> Intake, IOptions<ClinicOptions> Clinic)
+{
+    /// <summary>The clinic's name, shown in the header of every patient page (Intake__ClinicName).</summary>
+    public string ClinicName => Clinic.Value.ClinicName;
+
+    public IntakeOptions Settings => Intake.Value;
 }

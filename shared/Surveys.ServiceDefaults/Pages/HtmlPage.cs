@@ -18,7 +18,8 @@ public static class HtmlPage
     public static string E(string? text) => HtmlEncoder.Default.Encode(text ?? string.Empty);
 
     /// <param name="script">One of the shared scripts to load (the pages work without it).</param>
-    public static IResult Render(string title, string body, int statusCode = StatusCodes.Status200OK, string language = "en", string skipLink = "Skip to main content", string? script = null, bool wide = false)
+    /// <param name="siteName">The name in the header (the patient pages show the clinic's); "Surveys" by default.</param>
+    public static IResult Render(string title, string body, int statusCode = StatusCodes.Status200OK, string language = "en", string skipLink = "Skip to main content", string? script = null, bool wide = false, string? siteName = null)
     {
         var html = new StringBuilder()
             .Append("<!DOCTYPE html><html lang=\"").Append(E(language)).Append("\"><head><meta charset=\"utf-8\">")
@@ -27,7 +28,7 @@ public static class HtmlPage
             .Append("<title>").Append(E(title)).Append("</title>")
             .Append("<link rel=\"stylesheet\" href=\"").Append(StylesheetPath).Append("\"></head><body>")
             .Append("<a class=\"skip-link\" href=\"#main\">").Append(E(skipLink)).Append("</a>")
-            .Append("<header class=\"site-header\"><span class=\"site-name\">Surveys</span></header>")
+            .Append("<header class=\"site-header\"><span class=\"site-name\">").Append(E(siteName ?? "Surveys")).Append("</span></header>")
             .Append(wide ? "<main id=\"main\" class=\"page page--wide\">" : "<main id=\"main\" class=\"page\">").Append(body).Append("</main></body></html>")
             .ToString();
         return Results.Content(html, "text/html; charset=utf-8", Encoding.UTF8, statusCode);

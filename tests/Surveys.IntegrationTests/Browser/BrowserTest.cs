@@ -10,10 +10,13 @@ public abstract class BrowserTest
 
     protected BrowserFixture Browser { get; private set; } = null!;
 
+    /// <summary>Settings (environment variables) the services of this class start with.</summary>
+    protected virtual IDictionary<string, string>? Settings => null;
+
     [OneTimeSetUp]
     public async Task StartSystemAndBrowserAsync()
     {
-        Platform = await RunningSystem.StartAsync();
+        Platform = await RunningSystem.StartAsync(Settings);
         Browser = await BrowserFixture.StartAsync();
         Directory.CreateDirectory(BrowserFixture.ScreenshotDirectory);
     }

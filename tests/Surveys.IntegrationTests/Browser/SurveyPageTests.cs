@@ -10,6 +10,20 @@ namespace Surveys.IntegrationTests.Browser;
 [NonParallelizable]
 public class SurveyPageTests : BrowserTest
 {
+    // Numbers from Ofcom's range reserved for drama (020 7946 0000–0999): never a real line.
+    private const string ClinicPhone = "020 7946 0123";
+    private const string OutOfHoursPhone = "020 7946 0456";
+    private const string EmergencyNumber = "999";
+
+    protected override IDictionary<string, string>? Settings => new Dictionary<string, string>
+    {
+        ["Intake__ClinicName"] = "Riverside Clinic",
+        ["Intake__ClinicPhone"] = ClinicPhone,
+        ["Intake__OutOfHoursPhone"] = OutOfHoursPhone,
+        ["Intake__EmergencyNumber"] = EmergencyNumber,
+        ["Intake__ReadWithinWorkingDays"] = "2",
+    };
+
     private async Task<(Guid PatientId, string Token)> NewLinkAsync(string instrument, string language = "en")
     {
         var patientId = await Platform.CreatePatientAsync();
@@ -50,6 +64,25 @@ public class SurveyPageTests : BrowserTest
         await PressAsync(page, "Continue");
     }
 
+    /// <summary>Answers the PHQ-9's nine required items on the pages, skips item 10 and sends the answers.</summary>
+    private static async Task SendPhq9Async(IPage page, string token, int[] answers)
+    {
+        await page.GotoAsync($"/s/{token}/q/1");
+        foreach (var answer in answers)
+        {
+            await AnswerAsync(page, answer);
+        }
+
+        await AnswerAsync(page, null);
+        await PressAsync(page, "Send answers");
+    }
+
+    private static Dictionary<string, int> Phq9(int item9) => Enumerable.Range(1, 9).ToDictionary(i => $"{i}", i => i == 9 ? item9 : 0);
+
+    /// <summary>The page fits a 390 px phone: nothing scrolls sideways.</summary>
+    private static async Task AssertFitsThePhoneAsync(IPage page) =>
+        Assert.That(await page.EvaluateAsync<int>("document.documentElement.scrollWidth"), Is.LessThanOrEqualTo(390), "nothing scrolls sideways on a 390 px phone");
+
     private async Task<JsonArray> ScoresAsync(Guid patientId) => await RunningSystem.EventuallyAsync(
         async () => (await Platform.NotifierClient.GetFromJsonAsync<JsonArray>($"/api/patients/{patientId}/scores"))!,
         s => s.Count > 0,
@@ -89,6 +122,100 @@ public class SurveyPageTests : BrowserTest
         var scores = await ScoresAsync(patientId);
         Assert.That(scores.Single()!["total"]!.GetValue<decimal>(), Is.EqualTo(5));
         Assert.That(scores.Single()!["band"]!.GetValue<string>(), Is.EqualTo("mild"));
+    }
+
+    [Test]
+    public async Task A_patient_who_reports_thoughts_of_self_harm_is_told_where_to_get_help_now()
+    {
+        var (_, token) = await NewLinkAsync("phq9");
+        await using var context = await Browser.PhoneAsync(Platform.Intake.BaseAddress);
+        var page = await context.NewPageAsync();
+
+        await SendPhq9Async(page, token, [0, 0, 0, 0, 0, 0, 0, 0, 1]); // item 9: "Several days"
+
+        Assert.That(page.Url, Does.EndWith($"/s/{token}/sent"), "no answer travels in the address");
+        Assert.That(await page.Locator("h1").InnerTextAsync(), Is.EqualTo("Answers sent"));
+        var warning = page.Locator("main > .panel + .govuk-warning-text"); // straight under the heading
+        await Assertions.Expect(warning).ToBeVisibleAsync();
+        Assert.That(await warning.Locator(".govuk-warning-text__icon").TextContentAsync(), Is.EqualTo("!"));
+        Assert.That(await warning.Locator(".visually-hidden").TextContentAsync(), Is.EqualTo("Warning"));
+        Assert.That(await warning.InnerTextAsync(), Does.Contain("If you need help now, do not wait for your care team to contact you")
+            .And.Contain($"Call your clinic on {ClinicPhone}.")
+            .And.Contain($"When your clinic is closed, call {OutOfHoursPhone}.")
+            .And.Contain($"In an emergency, call {EmergencyNumber}."));
+        Assert.That(await warning.GetByRole(AriaRole.Link, new() { Name = ClinicPhone }).GetAttributeAsync("href"), Is.EqualTo("tel:02079460123"));
+        Assert.That(await warning.GetByRole(AriaRole.Link, new() { Name = OutOfHoursPhone }).GetAttributeAsync("href"), Is.EqualTo("tel:02079460456"));
+        Assert.That(await warning.GetByRole(AriaRole.Link, new() { Name = EmergencyNumber, Exact = true }).GetAttributeAsync("href"), Is.EqualTo("tel:999"));
+        Assert.That(await page.Locator("main").InnerTextAsync(), Does.Contain("Your answers are not read straight away. Your care team reads them within 2 working days."));
+        Assert.That(await page.Locator(".site-name").InnerTextAsync(), Is.EqualTo("Riverside Clinic"));
+        await AssertFitsThePhoneAsync(page);
+        await ShotAsync(page, "06-sent-help-now");
+
+        // Reloaded, or the link opened again later: the help is still there (read from the stored answers).
+        await page.ReloadAsync();
+        await Assertions.Expect(page.Locator(".govuk-warning-text")).ToBeVisibleAsync();
+        await page.GotoAsync($"/s/{token}");
+        Assert.That(await page.Locator("h1").InnerTextAsync(), Is.EqualTo("This survey has already been answered"));
+        await Assertions.Expect(page.Locator(".govuk-warning-text")).ToBeVisibleAsync();
+    }
+
+    [Test]
+    public async Task A_patient_with_no_critical_finding_sees_when_the_team_reads_answers_and_no_warning()
+    {
+        var (_, token) = await NewLinkAsync("phq9");
+        await using var context = await Browser.PhoneAsync(Platform.Intake.BaseAddress);
+        var page = await context.NewPageAsync();
+
+        await SendPhq9Async(page, token, [2, 2, 1, 1, 1, 1, 1, 1, 0]); // 10, moderate, item 9 "Not at all"
+
+        Assert.That(await page.Locator("h1").InnerTextAsync(), Is.EqualTo("Answers sent"));
+        var notice = page.Locator(".inset-text");
+        Assert.That(await notice.InnerTextAsync(), Does.Contain("Your answers are not read straight away. Your care team reads them within 2 working days.")
+            .And.Contain($"If you need help sooner, call your clinic on {ClinicPhone}. In an emergency, call {EmergencyNumber}."));
+        Assert.That(await notice.GetByRole(AriaRole.Link, new() { Name = ClinicPhone }).GetAttributeAsync("href"), Is.EqualTo("tel:02079460123"));
+        await Assertions.Expect(page.Locator(".govuk-warning-text")).ToHaveCountAsync(0);
+        await AssertFitsThePhoneAsync(page);
+    }
+
+    [Test]
+    public async Task A_patient_starting_a_survey_is_told_the_answers_are_not_watched_in_real_time()
+    {
+        var (_, token) = await NewLinkAsync("t1d_diary");
+        await using var context = await Browser.PhoneAsync(Platform.Intake.BaseAddress);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"/s/{token}");
+
+        Assert.That(await page.Locator(".site-name").InnerTextAsync(), Is.EqualTo("Riverside Clinic"));
+        var notice = page.Locator(".inset-text");
+        Assert.That(await notice.InnerTextAsync(), Does.Contain("Your answers are not read straight away. Your care team reads them within 2 working days.")
+            .And.Contain($"If you need help sooner, call your clinic on {ClinicPhone}. In an emergency, call {EmergencyNumber}."));
+        Assert.That(await notice.GetByRole(AriaRole.Link, new() { Name = EmergencyNumber, Exact = true }).GetAttributeAsync("href"), Is.EqualTo("tel:999"));
+        await AssertFitsThePhoneAsync(page);
+        await ShotAsync(page, "01-start-not-watched");
+    }
+
+    [Test]
+    public async Task A_hindi_speaking_patient_who_reports_thoughts_of_self_harm_is_told_where_to_get_help_in_hindi()
+    {
+        // Sent through the API rather than the pages: the link still shows the help when opened.
+        var (_, token) = await NewLinkAsync("phq9", "hi");
+        await Platform.SubmitAsync(token, Phq9(item9: 2));
+        await using var context = await Browser.PhoneAsync(Platform.Intake.BaseAddress);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"/s/{token}/sent");
+
+        Assert.That(await page.GetAttributeAsync("html", "lang"), Is.EqualTo("hi"));
+        Assert.That(await page.Locator("h1").InnerTextAsync(), Is.EqualTo("उत्तर भेज दिए गए"));
+        var warning = page.Locator(".govuk-warning-text");
+        await Assertions.Expect(warning).ToBeVisibleAsync();
+        Assert.That(await warning.Locator(".visually-hidden").TextContentAsync(), Is.EqualTo("चेतावनी"));
+        Assert.That(await warning.InnerTextAsync(), Does.Contain($"अपने क्लिनिक को {ClinicPhone} पर फ़ोन करें।")
+            .And.Contain($"आपातकाल में {EmergencyNumber} पर फ़ोन करें।"));
+        Assert.That(await warning.GetByRole(AriaRole.Link, new() { Name = OutOfHoursPhone }).GetAttributeAsync("href"), Is.EqualTo("tel:02079460456"));
+        Assert.That(await page.Locator(".inset-text").InnerTextAsync(), Does.Contain("आपके उत्तर तुरंत नहीं पढ़े जाते।"));
+        Assert.That(await page.Locator(".site-name").InnerTextAsync(), Is.EqualTo("Riverside Clinic"));
+        await AssertFitsThePhoneAsync(page);
+        await ShotAsync(page, "09-sent-help-now-hindi");
     }
 
     [Test]
@@ -282,6 +409,8 @@ public class SurveyPageTests : BrowserTest
         var (_, token) = await NewLinkAsync("t1d_diary");
         var (_, answered) = await NewLinkAsync("gold");
         await Platform.SubmitAsync(answered, new Dictionary<string, int> { ["1"] = 1 });
+        var (_, helpNow) = await NewLinkAsync("phq9");
+        await Platform.SubmitAsync(helpNow, Phq9(item9: 1));
         await using var context = await Browser.DesktopAsync(Platform.Intake.BaseAddress);
         var page = await context.NewPageAsync();
         var checkedPages = new List<string>();
@@ -304,6 +433,10 @@ public class SurveyPageTests : BrowserTest
         await AuditAsync("check answers");
         await PressAsync(page, "Send answers");
         await AuditAsync("check answers with errors");
+        await page.GotoAsync($"/s/{answered}/sent");
+        await AuditAsync("answers sent");
+        await page.GotoAsync($"/s/{helpNow}/sent");
+        await AuditAsync("answers sent, with where to get help now");
         await page.GotoAsync($"/s/{answered}");
         await AuditAsync("already answered");
         await page.GotoAsync("/s/unknown-link");
@@ -312,6 +445,6 @@ public class SurveyPageTests : BrowserTest
         await AuditAsync("staff sign-in");
         await ShotAsync(page, "10-staff-sign-in");
 
-        Assert.That(checkedPages, Has.Count.EqualTo(9));
+        Assert.That(checkedPages, Has.Count.EqualTo(11));
     }
 }
