@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Microsoft.AspNetCore.Antiforgery;
-using Surveys.Instruments;
 using Microsoft.Extensions.Options;
+using Surveys.Instruments;
 using Surveys.Intake.Data;
 using Surveys.Intake.Delivery;
 using Surveys.Intake.Invitations;
@@ -16,7 +16,9 @@ namespace Surveys.Intake.Survey;
 /// The patient's survey at <c>/s/{token}</c>: one question per page (answers are saved as the patient
 /// goes, so a reload, the back button or coming back later keeps them), a check-your-answers page, and
 /// one submission through the same validation and pipeline as <c>POST /api/responses</c>. Works with
-/// JavaScript off. Every POST redirects, so a refresh or a double click never submits twice.
+/// JavaScript off. Every POST redirects, so a refresh or a double click never submits twice. The start and
+/// confirmation pages say when the care team reads the answers and, after answers that raise a critical finding,
+/// whom to call now (<see cref="PatientHelp"/>).
 /// </summary>
 public static class SurveyPages
 {
