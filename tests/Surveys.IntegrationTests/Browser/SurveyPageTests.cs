@@ -160,6 +160,27 @@ public class SurveyPageTests : BrowserTest
     }
 
     [Test]
+    public async Task A_patient_is_told_where_to_get_help_before_the_answers_are_scored()
+    {
+        var (patientId, token) = await NewLinkAsync("phq9");
+        await Platform.KillAsync("Scoring"); // nothing scores the answers meanwhile
+        try
+        {
+            await using var context = await Browser.PhoneAsync(Platform.Intake.BaseAddress);
+            var page = await context.NewPageAsync();
+            await SendPhq9Async(page, token, [0, 0, 0, 0, 0, 0, 0, 0, 3]);
+
+            await Assertions.Expect(page.Locator(".govuk-warning-text")).ToBeVisibleAsync();
+            Assert.That(await Platform.CountAsync("intake", $"SELECT COUNT(*) FROM submissions WHERE patient_id = '{patientId}' AND score_status IS NULL"), Is.EqualTo(1),
+                "the answers were not scored yet");
+        }
+        finally
+        {
+            await Platform.RestartAsync("Scoring");
+        }
+    }
+
+    [Test]
     public async Task A_patient_with_no_critical_finding_sees_when_the_team_reads_answers_and_no_warning()
     {
         var (_, token) = await NewLinkAsync("phq9");
