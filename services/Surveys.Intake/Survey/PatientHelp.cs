@@ -72,7 +72,7 @@ public static partial class PatientHelp
 
         var number = configured.Trim();
         var dial = (number.StartsWith('+') ? "+" : string.Empty) + string.Concat(number.Where(char.IsAsciiDigit));
-        return dial.Trim('+').Length == 0 ? E(number) : $"<a class=\"tel\" href=\"tel:{E(dial)}\">{E(number)}</a>";
+        return dial.Trim('+').Length == 0 ? E(number) : $"<a href=\"tel:{E(dial)}\">{E(number)}</a>";
     }
 
     /// <summary>Encodes a translated text whose {0}, {1}… stand for markup built here (already encoded).</summary>
