@@ -94,7 +94,9 @@ public static class ResponsesApi
         {
             Status = unanswered ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status400BadRequest,
             Title = unanswered ? "Some questions are not answered" : "Some answers cannot be accepted",
-            Detail = "Nothing was sent: the link still works. Answer every question not marked optional, then send the form again.",
+            Detail = unanswered
+                ? "Nothing was sent: the link still works. Answer every question not marked optional, then send the form again."
+                : "Nothing was sent: the link still works. Correct the answers named here, then send the form again.",
         });
     }
 
