@@ -100,6 +100,12 @@ internal sealed class ConditionDto : ThresholdDto
 {
     public List<string>? Items { get; set; }
     public int? MinCount { get; set; }
+    public List<ItemTestDto>? And { get; set; }
+}
+
+internal sealed class ItemTestDto : ThresholdDto
+{
+    public string? Item { get; set; }
 }
 
 internal sealed class FlagDto

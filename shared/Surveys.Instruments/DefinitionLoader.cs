@@ -222,6 +222,10 @@ internal static partial class DefinitionLoader
                 var required = it.Required ?? true;
                 if (scored && !required) throw Fail($"{what} is scored, so it must be required (use scoring.missing.maxMissing to allow blanks)");
                 if (scored && decimals != 0) throw Fail($"{what} is scored, so its answers must be integers (decimals 0)");
+                if (critical.Contains(id) && !required)
+                {
+                    throw Fail($"{what} is a critical item (scoring.criticalItems), so it must be required: no route may accept a form without it");
+                }
 
                 items.Add(new ItemDefinition
                 {
@@ -471,7 +475,16 @@ internal static partial class DefinitionLoader
                     if (minCount < 1 || minCount > list.Count) throw Fail(Inv($"{what} minCount must be between 1 and {list.Count}"));
                     var canFire = list.Count(id => CanMeet(Item(items, id, what), test));
                     if (canFire < minCount) throw Fail($"{what} condition {test} can never be met by the answers its items allow");
-                    conditions.Add(new FlagCondition(list, test, minCount));
+                    var and = new List<ItemTest>();
+                    foreach (var r in c.And ?? [])
+                    {
+                        var item = Item(items, r.Item, what + " 'and'");
+                        var rt = ParseThreshold(r, $"{what} 'and' on item '{item.Id}'");
+                        if (!CanMeet(item, rt)) throw Fail($"{what} requirement item '{item.Id}' {rt} can never be met by the answers it allows");
+                        and.Add(new ItemTest(item.Id, rt));
+                    }
+
+                    conditions.Add(new FlagCondition(list, test, minCount) { And = and });
                 }
 
                 rules.Add(new FlagRule(f.Name, conditions));

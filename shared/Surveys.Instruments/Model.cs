@@ -80,7 +80,10 @@ public sealed record ItemDefinition
     public required IReadOnlyList<AnswerOption> Options { get; init; }
     public required decimal Min { get; init; }
     public required decimal Max { get; init; }
-    /// <summary>Must be answered for the form to be complete (scored items may still be missing within the missing-item allowance).</summary>
+    /// <summary>
+    /// Must be answered: every route refuses a form without it (<see cref="ScoringEngine.CheckSubmission"/>). The
+    /// scoring engine alone, used for stored and imported answers, still prorates scored items within the allowance.
+    /// </summary>
     public required bool Required { get; init; }
     /// <summary>Counts towards the total.</summary>
     public required bool Scored { get; init; }
@@ -88,7 +91,7 @@ public sealed record ItemDefinition
     public required int Decimals { get; init; }
     public bool AllowsDecimals => Decimals > 0;
     public string? Loinc { get; init; }
-    /// <summary>Named by scoring.criticalItems (e.g. PHQ-9 item 9).</summary>
+    /// <summary>Named by scoring.criticalItems (e.g. PHQ-9 item 9): always required (the loader insists), and named as such when missing.</summary>
     public required bool Critical { get; init; }
 }
 
@@ -109,8 +112,18 @@ public sealed record ScoreBand(string Name, decimal Min, decimal Max)
 
 public sealed record SubscoreDefinition(string Id, IReadOnlyList<string> Items);
 
-/// <summary>Flag condition: at least <see cref="MinCount"/> of <see cref="Items"/> are answered and meet <see cref="Test"/>.</summary>
-public sealed record FlagCondition(IReadOnlyList<string> Items, Threshold Test, int MinCount);
+/// <summary>One answered item compared with a fixed value, e.g. item "16" = 1 (the reading's unit is mmol/L).</summary>
+public sealed record ItemTest(string Item, Threshold Test);
+
+/// <summary>
+/// Flag condition: at least <see cref="MinCount"/> of <see cref="Items"/> are answered and meet <see cref="Test"/>,
+/// and every requirement in <see cref="And"/> holds too (its item answered and meeting its test), e.g. a glucose
+/// reading below 3.0 only when its unit is mmol/L.
+/// </summary>
+public sealed record FlagCondition(IReadOnlyList<string> Items, Threshold Test, int MinCount)
+{
+    public IReadOnlyList<ItemTest> And { get; init; } = [];
+}
 
 /// <summary>A flag is raised when any of its conditions holds. Evaluated on whatever is answered, complete or not.</summary>
 public sealed record FlagRule(string Name, IReadOnlyList<FlagCondition> When);

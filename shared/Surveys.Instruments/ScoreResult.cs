@@ -11,7 +11,11 @@ public enum ScoreStatus
 }
 
 /// <summary>One fault in the answers; <see cref="Item"/> is null when it concerns the whole request.</summary>
-public sealed record AnswerError(string? Item, string Message);
+public sealed record AnswerError(string? Item, string Message)
+{
+    /// <summary>True when the fault is a question left unanswered (or no answer at all), not a value that cannot be taken.</summary>
+    public bool Unanswered { get; init; }
+}
 
 public sealed record ScoreResult
 {

@@ -51,6 +51,37 @@ public sealed class ScoringEngine
         return _compiled[def].Score(answers);
     }
 
+    /// <summary>
+    /// The rule every route applies before it accepts a patient's form (the survey pages, <c>POST /api/responses</c>,
+    /// <c>POST /fhir/QuestionnaireResponse</c>), so they all accept exactly the same forms: every answer valid (as
+    /// <see cref="Score"/> checks it), at least one question answered, and every required item answered (every
+    /// critical item is required). Returns one error per fault, naming the item and its question; empty when the
+    /// form may be accepted. Proration stays in <see cref="Score"/> for answers collected elsewhere (the CLI, imports).
+    /// </summary>
+    public IReadOnlyList<AnswerError> CheckSubmission(string instrument, IReadOnlyDictionary<string, decimal?> answers, string? version = null)
+    {
+        ArgumentNullException.ThrowIfNull(answers);
+        var result = Score(instrument, answers, version);
+        var def = _catalog.Find(instrument ?? string.Empty, version);
+        if (def is null) return result.Errors;
+
+        var errors = new List<AnswerError>(result.Errors);
+        if (!answers.Values.Any(v => v is not null))
+        {
+            errors.Add(new AnswerError(null, "no question is answered: answer the questions, then send the form") { Unanswered = true });
+            return errors;
+        }
+
+        foreach (var item in def.Items)
+        {
+            if (!item.Required || (answers.TryGetValue(item.Id, out var v) && v is not null)) continue;
+            var must = item.Critical ? "this question must always be answered" : "every question not marked optional must be answered";
+            errors.Add(new AnswerError(item.Id, $"item '{item.Id}' (\"{item.Text.En}\") is not answered: {must}") { Unanswered = true });
+        }
+
+        return errors;
+    }
+
     /// <summary>A definition pre-processed into arrays so scoring does no searching.</summary>
     private sealed class Compiled
     {
@@ -60,7 +91,7 @@ public sealed class ScoringEngine
         private readonly decimal[][] _optionValues; // empty = any value within min/max
         private readonly int[] _scored;
         private readonly (string Id, int[] Items)[] _subscores;
-        private readonly (string Name, (int[] Items, Threshold Test, int MinCount)[] When)[] _flags;
+        private readonly (string Name, (int[] Items, Threshold Test, int MinCount, (int Item, Threshold Test)[] And)[] When)[] _flags;
         private readonly decimal _multiplier;
         private readonly int _precision;
         private readonly int _maxMissing;
@@ -76,7 +107,8 @@ public sealed class ScoringEngine
             var s = def.Scoring;
             _scored = [.. s.Items.Select(id => _index[id])];
             _subscores = [.. s.Subscores.Select(x => (x.Id, x.Items.Select(id => _index[id]).ToArray()))];
-            _flags = [.. s.Flags.Select(f => (f.Name, f.When.Select(c => (c.Items.Select(id => _index[id]).ToArray(), c.Test, c.MinCount)).ToArray()))];
+            _flags = [.. s.Flags.Select(f => (f.Name, f.When.Select(c =>
+                (c.Items.Select(id => _index[id]).ToArray(), c.Test, c.MinCount, c.And.Select(r => (_index[r.Item], r.Test)).ToArray())).ToArray()))];
             _multiplier = s.Multiplier;
             _precision = s.Precision;
             _maxMissing = s.Missing.MaxMissing;
@@ -211,7 +243,7 @@ public sealed class ScoringEngine
             List<string>? raised = null;
             foreach (var (name, when) in _flags)
             {
-                foreach (var (items, test, minCount) in when)
+                foreach (var (items, test, minCount, and) in when)
                 {
                     var count = 0;
                     foreach (var i in items)
@@ -219,7 +251,13 @@ public sealed class ScoringEngine
                         if (values[i] is { } v && test.IsMet(v)) count++;
                     }
 
-                    if (count >= minCount)
+                    var requirementsHold = true;
+                    foreach (var (i, t) in and)
+                    {
+                        requirementsHold &= values[i] is { } v && t.IsMet(v);
+                    }
+
+                    if (count >= minCount && requirementsHold)
                     {
                         (raised ??= []).Add(name);
                         break;

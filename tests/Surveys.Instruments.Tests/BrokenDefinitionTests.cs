@@ -44,13 +44,13 @@ public class BrokenDefinitionTests
     [Test]
     public void ShippedFilesCopiedToAFolderLoad()
     {
-        foreach (var f in new[] { "phq9.json", "gad7.json", "who5.json", "paid20.json", "paid5.json", "gold.json", "t1d_diary.json" })
+        foreach (var f in new[] { "phq9.json", "gad7.json", "who5.json", "paid20.json", "paid5.json", "gold.json", "t1d_diary.json", "t1d_diary_2.0.0.json" })
         {
             Write(f, ShippedJson(f));
         }
 
         var catalog = InstrumentCatalog.LoadFromDirectory(_dir);
-        Assert.That(catalog.All, Has.Count.EqualTo(7));
+        Assert.That(catalog.All, Has.Count.EqualTo(8));
     }
 
     [Test]
@@ -250,6 +250,39 @@ public class BrokenDefinitionTests
         var d = Phq9();
         d["scoring"]!["flags"]![0]!["when"]![0]!["value"] = 4;
         Assert.That(LoadFails(d).Fault, Does.Contain("can never be met"));
+    }
+
+    [Test]
+    public void A_definition_whose_critical_item_is_optional_does_not_load()
+    {
+        var d = JsonNode.Parse(ShippedJson("t1d_diary_2.0.0.json"))!;
+        d["items"]![13]!["required"] = false;
+        Assert.That(LoadFails(d).Fault, Is.EqualTo(
+            "item '14' is a critical item (scoring.criticalItems), so it must be required: no route may accept a form without it"));
+    }
+
+    [Test]
+    public void FlagRequirementMustReferToExistingItem()
+    {
+        var d = Phq9();
+        d["scoring"]!["flags"]![0]!["when"]![0]!["and"] = JsonNode.Parse("""[ { "item": "19", "operator": "eq", "value": 1 } ]""");
+        Assert.That(LoadFails(d).Fault, Is.EqualTo("flag 'self_harm_risk' 'and' refers to unknown item '19'"));
+    }
+
+    [Test]
+    public void FlagRequirementThatCanNeverHold()
+    {
+        var d = Phq9();
+        d["scoring"]!["flags"]![0]!["when"]![0]!["and"] = JsonNode.Parse("""[ { "item": "1", "operator": "gt", "value": 3 } ]""");
+        Assert.That(LoadFails(d).Fault, Is.EqualTo("flag 'self_harm_risk' requirement item '1' > 3 can never be met by the answers it allows"));
+    }
+
+    [Test]
+    public void FlagRequirementNeedsAnOperator()
+    {
+        var d = Phq9();
+        d["scoring"]!["flags"]![0]!["when"]![0]!["and"] = JsonNode.Parse("""[ { "item": "1", "value": 3 } ]""");
+        Assert.That(LoadFails(d).Fault, Does.Contain("'and' on item '1' needs an 'operator'"));
     }
 
     [Test]

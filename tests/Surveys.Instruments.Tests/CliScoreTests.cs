@@ -41,7 +41,7 @@ public class CliScoreTests
         {"instrument":"who5","answers":{"1":2,"2":2,"3":3,"4":2,"5":3}}
         {"instrument":"nope","answers":{}}
         {"instrument":"gad7","answers":{"1":4,"2":0.5,"3":"2","x":1}}
-        {"instrument":"t1d_diary","answers":{"1":0,"2":0,"3":0,"4":0,"5":0,"6":0,"7":0,"8":0,"9":0,"10":0,"11":2,"12":1,"13":35.5}}
+        {"instrument":"t1d_diary","version":"1.0.0","answers":{"1":0,"2":0,"3":0,"4":0,"5":0,"6":0,"7":0,"8":0,"9":0,"10":0,"11":2,"12":1,"13":35.5}}
         [1,2]
         {"answers":{}}
         {"instrument":"gold","answers":{"1":5}} {"x":1}

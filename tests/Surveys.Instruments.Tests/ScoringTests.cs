@@ -407,9 +407,12 @@ public class GoldTests
     public void Unanswered() => Assert.That(Score("gold").Status, Is.EqualTo(ScoreStatus.Incomplete));
 }
 
+/// <summary>Diary version 1.0.0 (past 7 days): answers collected with it still score with it.</summary>
 public class DiaryTests
 {
     private static decimal?[] Calm() => [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+
+    private static ScoreResult Score(string instrument, params decimal?[] values) => Engine.Score(instrument, Answers(values), "1.0.0");
 
     [Test]
     public void CompleteDiaryHasNoTotalAndGradesEveryAnsweredItem()

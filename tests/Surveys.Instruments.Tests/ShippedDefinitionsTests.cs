@@ -10,7 +10,8 @@ public class ShippedDefinitionsTests
     [Test]
     public void AllShippedDefinitionsLoad()
     {
-        Assert.That(Catalog.All.Select(d => d.Id), Is.EquivalentTo(Ids));
+        Assert.That(Catalog.All.Select(d => d.Id).Distinct(), Is.EquivalentTo(Ids));
+        Assert.That(Catalog.All.Where(d => d.Id == "t1d_diary").Select(d => d.Version), Is.EqualTo(new[] { "1.0.0", "2.0.0" }));
         Assert.That(Catalog.All.Select(d => d.Source), Has.All.StartWith("definitions/").And.All.EndWith(".json"));
     }
 
@@ -107,15 +108,25 @@ public class ShippedDefinitionsTests
         Assert.That(d.Scoring.Multiplier, Is.EqualTo(4m));
     }
 
-    [Test]
-    public void DiarySaysItIsNotAValidatedScale()
+    [TestCase("1.0.0")]
+    [TestCase("2.0.0")]
+    public void DiarySaysItIsNotAValidatedScale(string version)
     {
-        var d = Catalog.Find("t1d_diary")!;
+        var d = Catalog.Find("t1d_diary", version)!;
         Assert.Multiple(() =>
         {
             Assert.That(d.Notes, Does.Contain("not a validated scale"));
             Assert.That(d.Scoring.Method, Is.EqualTo(ScoringMethod.None));
             Assert.That(d.Scoring.Bands, Is.Empty);
+        });
+    }
+
+    [Test]
+    public void Diary_1_0_0_is_kept_unchanged_for_the_answers_collected_with_it()
+    {
+        var d = Catalog.Find("t1d_diary", "1.0.0")!;
+        Assert.Multiple(() =>
+        {
             Assert.That(d.RecallPeriod!.Days, Is.EqualTo(7));
             Assert.That(d.Items, Has.Count.EqualTo(13));
             Assert.That(d.Items.Take(12).All(i => i.Required), Is.True);
@@ -134,7 +145,8 @@ public class ShippedDefinitionsTests
         var who5 = Catalog.Find("who5")!.Alerting;
         var paid20 = Catalog.Find("paid20")!.Alerting;
         var gold = Catalog.Find("gold")!.Alerting;
-        var diary = Catalog.Find("t1d_diary")!.Alerting;
+        var paid5 = Catalog.Find("paid5")!.Alerting;
+        var diary = Catalog.Find("t1d_diary", "1.0.0")!.Alerting;
         Assert.Multiple(() =>
         {
             Assert.That(phq9.Severe, Is.EqualTo(new SevereRule(new Threshold(ComparisonOperator.Ge, 20), phq9.Severe!.Bands)));
@@ -166,7 +178,37 @@ public class ShippedDefinitionsTests
             Assert.That(diary.Items[0].WorseThanBaseline, Is.EqualTo(new ItemWorseningRule(2, 2)));
             Assert.That(diary.Items[0].WorseThanBaseline!.IsWorse(0, 2), Is.True);
             Assert.That(diary.Items[0].WorseThanBaseline!.IsWorse(1, 2), Is.False);
-            Assert.That(diary.Flags, Is.EquivalentTo(new[] { "dka_warning", "severe_hypo" }));
+            Assert.That(diary.Flags, Is.EquivalentTo(new[] { "dka_warning", "severe_hypo", "fever" }));
+
+            Assert.That(paid5.Severe, Is.EqualTo(new SevereRule(new Threshold(ComparisonOperator.Ge, 8), paid5.Severe!.Bands)));
+            Assert.That(paid5.Severe!.Bands, Is.EqualTo(new[] { "possible_distress" }));
+        });
+    }
+
+    [Test]
+    public void Every_critical_item_of_every_shipped_definition_is_required_so_no_route_accepts_a_form_without_it()
+    {
+        var critical = Catalog.All.SelectMany(d => d.Items.Where(i => i.Critical).Select(i => (d, i))).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(critical.Select(x => $"{x.d.Id}@{x.d.Version}/{x.i.Id}"), Does.Contain("phq9@1.0.0/9").And.Contain("t1d_diary@2.0.0/14").And.Contain("t1d_diary@2.0.0/18"));
+            Assert.That(critical.Where(x => !x.i.Required).Select(x => $"{x.d.Id}/{x.i.Id}"), Is.Empty);
+            Assert.That(critical.Where(x => x.i.Options.Count == 0).Select(x => $"{x.d.Id}/{x.i.Id}"), Is.Empty,
+                "only questions a patient can always answer (a choice) are critical; optional readings are not");
+        });
+    }
+
+    [Test]
+    public void Find_without_a_version_gives_the_newest_diary_which_asks_about_the_past_24_hours()
+    {
+        var d = Catalog.Find("t1d_diary")!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(d.Version, Is.EqualTo("2.0.0"));
+            Assert.That(d.RecallPeriod!.Days, Is.EqualTo(1));
+            Assert.That(d.RecallPeriod.Text.En, Is.EqualTo("In the past 24 hours"));
+            Assert.That(d.Instructions!.En, Does.Contain("past 24 hours").And.Not.Contain("7 days"));
+            Assert.That(d.Items.Select(i => i.Text.En), Has.None.Contain("7 days").And.None.Contain("per day"));
         });
     }
 

@@ -103,8 +103,9 @@ public class EndToEndTests
     {
         var patientId = await _system.CreatePatientAsync();
         var token = await _system.InviteAsync(patientId, "t1d_diary");
-        // Item 7 (fast or deep breathing) graded 3: the diary's dka_warning flag and a severe symptom grade.
-        int[] diary = [1, 1, 2, 0, 0, 0, 3, 0, 0, 0, 1, 0];
+        // Item 7 (fast or deep breathing) graded 3: the diary's dka_warning flag and a severe symptom grade
+        // (items 13-18 of version 2.0.0: 40 units, no glucagon, mmol/L, lowest 5.0, highest ketones 0, no hospital).
+        int[] diary = [1, 1, 2, 0, 0, 0, 3, 0, 0, 0, 1, 0, 40, 0, 1, 5, 0, 0];
 
         await _system.SubmitAsync(token, Answers(diary));
 

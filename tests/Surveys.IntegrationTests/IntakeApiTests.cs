@@ -97,8 +97,10 @@ public class IntakeApiTests
         var patientId = await _system.CreatePatientAsync();
         var token = await _system.InviteAsync(patientId, "phq9");
 
+        var answered = Enumerable.Range(1, 9).ToDictionary(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture), i => i == 3 ? 4 : 0);
+        answered["42"] = 1;
         var problem = await ProblemAsync(
-            await _system.IntakeClient.PostAsJsonAsync("/api/responses", new { token, answers = new Dictionary<string, int> { ["1"] = 0, ["3"] = 4, ["42"] = 1 } }),
+            await _system.IntakeClient.PostAsJsonAsync("/api/responses", new { token, answers = answered }),
             HttpStatusCode.BadRequest);
 
         var errors = problem["errors"]!.AsObject();
@@ -107,6 +109,46 @@ public class IntakeApiTests
         // Nothing was used up: the same link still takes a valid submission.
         var answers = Enumerable.Range(1, 9).ToDictionary(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture), _ => 0);
         Assert.That(await _system.SubmitAsync(token, answers), Is.Not.EqualTo(Guid.Empty));
+    }
+
+    [Test]
+    public async Task An_empty_form_is_refused_and_does_not_use_up_the_link()
+    {
+        var patientId = await _system.CreatePatientAsync();
+        var token = await _system.InviteAsync(patientId, "phq9");
+
+        var empty = await ProblemAsync(
+            await _system.IntakeClient.PostAsJsonAsync("/api/responses", new { token, answers = new { } }), HttpStatusCode.UnprocessableEntity);
+        var blanks = await ProblemAsync(
+            await _system.IntakeClient.PostAsJsonAsync("/api/responses", new { token, answers = new Dictionary<string, int?> { ["1"] = null, ["9"] = null } }),
+            HttpStatusCode.UnprocessableEntity);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(empty["errors"]!["answers"]![0]!.GetValue<string>(), Does.Contain("no question is answered"));
+            Assert.That(blanks["errors"]!["answers"]![0]!.GetValue<string>(), Does.Contain("no question is answered"));
+            Assert.That(empty["detail"]!.GetValue<string>(), Does.Contain("the link still works"));
+        });
+        var answers = Enumerable.Range(1, 9).ToDictionary(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture), _ => 0);
+        Assert.That(await _system.SubmitAsync(token, answers), Is.Not.EqualTo(Guid.Empty));
+    }
+
+    [Test]
+    public async Task A_diary_glucose_reading_without_its_unit_is_refused_naming_the_unit_question()
+    {
+        var patientId = await _system.CreatePatientAsync();
+        var token = await _system.InviteAsync(patientId, "t1d_diary");
+        // Version 2.0.0, every required item answered but the unit (15); lowest glucose 2.5 (item 16).
+        var answers = Enumerable.Range(1, 18).Where(i => i is not (13 or 15 or 17))
+            .ToDictionary(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture), i => i == 16 ? 2.5m : 0m);
+
+        var problem = await ProblemAsync(await _system.IntakeClient.PostAsJsonAsync("/api/responses", new { token, answers }), HttpStatusCode.UnprocessableEntity);
+
+        Assert.That(problem["errors"]!.AsObject().Select(e => e.Key), Is.EqualTo(new[] { "answers.15" }));
+        Assert.That(problem["errors"]!["answers.15"]![0]!.GetValue<string>(), Does.Contain("Which unit does your glucose meter or sensor show?"));
+        answers["15"] = 1;
+        var accepted = await _system.IntakeClient.PostAsJsonAsync("/api/responses", new { token, answers });
+        Assert.That(accepted.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), await accepted.Content.ReadAsStringAsync());
     }
 
     [Test]

@@ -55,9 +55,10 @@ public class AlertRulesTests
     }
 
     [Test]
-    public void A_diary_fever_flag_alone_raises_no_alert()
+    public void A_diary_fever_flag_alone_raises_an_alert()
     {
-        Assert.That(Rules.Evaluate(Scored("t1d_diary", null, flags: ["fever"], grades: new() { ["10"] = 1 }), null), Is.Empty);
+        // Issue 18: fever is a critical item, so the definitions now list its flag under alerting.flags (high).
+        Assert.That(Rules.Evaluate(Scored("t1d_diary", null, flags: ["fever"], grades: new() { ["10"] = 1 }), null), Is.Not.Empty);
     }
 
     // 2. severe_band
@@ -73,7 +74,8 @@ public class AlertRulesTests
     [TestCase("paid20", 40, true)]
     [TestCase("gold", 3, false)]
     [TestCase("gold", 4, true)]
-    [TestCase("paid5", 20, false)]
+    [TestCase("paid5", 7, false)]
+    [TestCase("paid5", 8, true)]
     public void A_total_in_the_severe_range_raises_a_high_alert(string instrument, decimal total, bool expected)
     {
         var alerts = Rules.Evaluate(Scored(instrument, total), null);

@@ -64,8 +64,9 @@ public static class LoadPlan
         // WHO-5: "all of the time" on every item, 100 on the percentage scale: no low-wellbeing alert.
         "who5" => Items(1, 5, 5),
         "paid20" => Items(1, 20, 0),
-        // Diary: no symptoms, no fever, no lows, except a low that needed help in an alerting form.
-        "t1d_diary" => Items(1, 11, 0, ("12", alert ? 1 : 0), ("13", 42.5m)),
+        // Diary (2.0.0): no symptoms, no fever, no lows, glucose meter in mmol/L, no hospital visit, readings left
+        // blank, except a low that needed help in an alerting form.
+        "t1d_diary" => Items(1, 11, 0, ("12", alert ? 1 : 0), ("13", 42.5m), ("14", 0), ("15", 1), ("18", 0)),
         _ => throw new ArgumentOutOfRangeException(nameof(instrument), instrument, "not in the load mix"),
     };
 

@@ -114,8 +114,9 @@ public static partial class FhirApi
         var result = await Submissions.AcceptAsync(store, engine, invitation, answers, now, "fhir", ct);
         if (result.Outcome == SubmitOutcome.Invalid)
         {
-            LogRejected(logger, "answers invalid");
-            return FhirResults.Outcome(StatusCodes.Status422UnprocessableEntity, IssueType.Invalid,
+            var unanswered = result.Errors.All(e => e.Unanswered);
+            LogRejected(logger, unanswered ? "questions unanswered" : "answers invalid");
+            return FhirResults.Outcome(StatusCodes.Status422UnprocessableEntity, unanswered ? IssueType.Required : IssueType.Invalid,
                 result.Errors.Select(e => (ItemPath(e.Item), e.Item is null ? e.Message : $"Item '{e.Item}': {e.Message}.")));
         }
 

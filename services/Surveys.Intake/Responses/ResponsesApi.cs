@@ -23,6 +23,7 @@ public static class ResponsesApi
             .RequireRateLimiting(RateLimits.Links)
             .WithSummary("Submit a patient's answers with their invitation token.")
             .ProducesValidationProblem()
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status410Gone);
@@ -59,11 +60,7 @@ public static class ResponsesApi
         {
             SubmitOutcome.Accepted => TypedResults.Accepted(
                 $"/api/responses/{result.Submission!.SubmissionId}", new ResponseAccepted(result.Submission.SubmissionId, "received")),
-            SubmitOutcome.Invalid => TypedResults.ValidationProblem(
-                result.Errors
-                    .GroupBy(e => e.Item is null ? "answers" : $"answers.{e.Item}")
-                    .ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()),
-                title: "Some answers cannot be accepted"),
+            SubmitOutcome.Invalid => Refused(result.Errors),
             SubmitOutcome.Answered => AlreadyAnswered(),
             SubmitOutcome.Replaced => TypedResults.Problem(statusCode: StatusCodes.Status410Gone, title: "Link replaced",
                 detail: "A newer link for this survey was sent. Use the link in the most recent message."),
@@ -82,6 +79,25 @@ public static class ResponsesApi
         var stage = status.ScoredAt is not null ? "scored" : status.Published ? "published" : "received";
         return TypedResults.Ok(new ResponseStatus(
             status.Id, status.Instrument, status.DefinitionVersion, stage, status.ScoreStatus, status.SubmittedAt, status.ScoredAt));
+    }
+
+    /// <summary>
+    /// A refused form, one message per item (<c>answers.{id}</c>, or <c>answers</c> for the whole form): 400 when an
+    /// answer cannot be taken, 422 when the answers are valid but questions are unanswered. Nothing is used up.
+    /// </summary>
+    private static ProblemHttpResult Refused(IReadOnlyList<AnswerError> errors)
+    {
+        var unanswered = errors.All(e => e.Unanswered);
+        return TypedResults.Problem(new HttpValidationProblemDetails(errors
+            .GroupBy(e => e.Item is null ? "answers" : $"answers.{e.Item}")
+            .ToDictionary(g => g.Key, g => g.Select(e => e.Message).ToArray()))
+        {
+            Status = unanswered ? StatusCodes.Status422UnprocessableEntity : StatusCodes.Status400BadRequest,
+            Title = unanswered ? "Some questions are not answered" : "Some answers cannot be accepted",
+            Detail = unanswered
+                ? "Nothing was sent: the link still works. Answer every question not marked optional, then send the form again."
+                : "Nothing was sent: the link still works. Correct the answers named here, then send the form again.",
+        });
     }
 
     private static ProblemHttpResult AlreadyAnswered() => TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Already answered",

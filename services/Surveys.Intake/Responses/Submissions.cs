@@ -22,7 +22,8 @@ public sealed record SubmitResult(SubmitOutcome Outcome, SurveySubmitted? Submis
 /// <summary>
 /// The one way a patient's answers are accepted, whichever door they come through (the survey pages,
 /// <c>POST /api/responses</c>, <c>POST /fhir/QuestionnaireResponse</c>): the link must be open, the answers must
-/// pass the scoring engine's own validation, and the submission is stored with its <see cref="SurveySubmitted"/>
+/// pass the scoring engine's acceptance rule (<see cref="ScoringEngine.CheckSubmission"/>: valid, not empty, every
+/// required and critical item answered), and the submission is stored with its <see cref="SurveySubmitted"/>
 /// message in one transaction.
 /// </summary>
 public static class Submissions
@@ -47,11 +48,12 @@ public static class Submissions
             return Closed(closed);
         }
 
-        // Validate with the scoring engine itself, so intake accepts exactly what scoring can score.
-        var check = engine.Score(invitation.Instrument, answers, invitation.DefinitionVersion);
-        if (check.Status == ScoreStatus.Invalid)
+        // One acceptance rule for every route, from the scoring engine itself: valid answers, not empty, every
+        // required (and so every critical) item answered. A refused form uses nothing up: the link stays open.
+        var errors = engine.CheckSubmission(invitation.Instrument, answers, invitation.DefinitionVersion);
+        if (errors.Count > 0)
         {
-            return new SubmitResult(SubmitOutcome.Invalid, null, check.Errors);
+            return new SubmitResult(SubmitOutcome.Invalid, null, errors);
         }
 
         var submitted = new SurveySubmitted(

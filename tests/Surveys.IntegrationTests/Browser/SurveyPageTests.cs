@@ -253,7 +253,7 @@ public class SurveyPageTests : BrowserTest
             await AnswerAsync(page, grade);
         }
 
-        Assert.That(await page.Locator("label[for='answer']").InnerTextAsync(), Does.Contain("Question 11 of 13"));
+        Assert.That(await page.Locator("label[for='answer']").InnerTextAsync(), Does.Contain("Question 11 of 18"));
         await page.FillAsync("#answer", "250"); // out of range 0–99
         await PressAsync(page, "Continue");
         Assert.That(await page.Locator(".error-message").InnerTextAsync(), Does.Contain("whole number from 0 to 99"));
@@ -261,6 +261,11 @@ public class SurveyPageTests : BrowserTest
         await AnswerAsync(page, 2, numeric: true);
         await AnswerAsync(page, 0);
         await AnswerAsync(page, 42.5m, numeric: true);
+        await AnswerAsync(page, 0);                        // 14: no glucagon, passing out or fit with a low
+        await AnswerAsync(page, 1);                        // 15: the meter shows mmol/L
+        await AnswerAsync(page, null, numeric: true);      // 16: lowest glucose not checked (optional)
+        await AnswerAsync(page, null, numeric: true);      // 17: ketones not checked (optional)
+        await AnswerAsync(page, 0);                        // 18: no hospital visit
         await PressAsync(page, "Send answers");
 
         Assert.That(await page.Locator("h1").InnerTextAsync(), Is.EqualTo("Answers sent"));

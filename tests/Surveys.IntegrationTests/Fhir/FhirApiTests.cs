@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
@@ -246,11 +247,52 @@ public class FhirApiTests
     }
 
     [Test]
+    public async System.Threading.Tasks.Task A_PHQ9_without_item_9_is_refused_on_every_route_and_the_link_stays_usable()
+    {
+        var token = await _system.NewInvitationAsync("phq9");
+        var phq9 = await QuestionnaireAsync("phq9");
+        // Items 1-8 at "nearly every day", item 9 (thoughts of self-harm) left blank: prorated, this would be 27.
+        var withoutItem9 = Enumerable.Range(1, 8).ToDictionary(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture), _ => 3);
+
+        var fhir = await OutcomeAsync(await PostAsync(Answer(phq9, token, withoutItem9)), HttpStatusCode.UnprocessableEntity);
+        var api = await _system.PatientClient.PostAsJsonAsync("/api/responses", new { token, answers = withoutItem9 });
+        var apiBody = await api.Content.ReadAsStringAsync();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(fhir.Issue.Single().Code, Is.EqualTo(OperationOutcome.IssueType.Required));
+            Assert.That(fhir.Issue.Single().Expression, Is.EqualTo(new[] { "QuestionnaireResponse.item.where(linkId='9')" }));
+            Assert.That(Diagnostics(fhir), Does.Contain("Thoughts that you would be better off dead"));
+            Assert.That(api.StatusCode, Is.EqualTo(HttpStatusCode.UnprocessableEntity), apiBody);
+            Assert.That(System.Text.Json.Nodes.JsonNode.Parse(apiBody)!["errors"]!.AsObject().Select(e => e.Key), Is.EqualTo(new[] { "answers.9" }));
+            Assert.That(apiBody, Does.Contain("Thoughts that you would be better off dead"));
+        });
+
+        // Nothing was used up: the same link takes the whole form.
+        withoutItem9["9"] = 1;
+        await ReadAsync<QuestionnaireResponse>(await PostAsync(Answer(phq9, token, withoutItem9)), HttpStatusCode.Created);
+    }
+
+    [Test]
+    public async System.Threading.Tasks.Task An_empty_form_is_refused_and_does_not_use_up_the_link()
+    {
+        var token = await _system.NewInvitationAsync("phq9");
+        var phq9 = await QuestionnaireAsync("phq9");
+
+        var empty = await OutcomeAsync(await PostAsync(Answer(phq9, token, new Dictionary<string, int>())), HttpStatusCode.UnprocessableEntity);
+
+        Assert.That(empty.Issue.Single().Code, Is.EqualTo(OperationOutcome.IssueType.Required));
+        Assert.That(Diagnostics(empty), Does.Contain("no question is answered"));
+        await ReadAsync<QuestionnaireResponse>(await PostAsync(Answer(phq9, token, Phq9(0, 0, 0, 0, 0, 0, 0, 0, 0, 0))), HttpStatusCode.Created);
+    }
+
+    [Test]
     public async System.Threading.Tasks.Task A_number_out_of_range_is_refused_by_the_scoring_engines_validation()
     {
         var token = await _system.NewInvitationAsync("t1d_diary");
         var diary = await QuestionnaireAsync("t1d-diary");
-        var response = Answer(diary, token, Enumerable.Range(1, 10).Append(12).ToDictionary(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture), _ => 0));
+        // Every required item of version 2.0.0 (item 15, the glucose unit: 1 = mmol/L), item 11 out of range.
+        var response = Answer(diary, token, Enumerable.Range(1, 10).Concat([12, 14, 15, 18]).ToDictionary(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture), i => i == 15 ? 1 : 0));
         response.Item.Add(new QuestionnaireResponse.ItemComponent { LinkId = "11", Answer = [new() { Value = new Integer(100) }] });
 
         var outcome = await OutcomeAsync(await PostAsync(response), HttpStatusCode.UnprocessableEntity);
