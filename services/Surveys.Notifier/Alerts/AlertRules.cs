@@ -151,14 +151,14 @@ public sealed class AlertRules(InstrumentCatalog catalog)
                         continue;
                     }
 
-                    var hasFirst = baseline.ItemGrades.TryGetValue(item, out var before);
-                    var hasBest = baseline.BestItemGrades is { } bests && bests.TryGetValue(item, out var bestGrade) && (!hasFirst || bestGrade < before);
-                    var from = hasBest ? baseline.BestItemGrades![item] : before;
-                    if ((hasFirst || hasBest) && itemRule.WorseThanBaseline!.IsWorse(from, grade))
+                    // A diary grade: the lower the better; the best so far counts when it is better than the first.
+                    var firstGrade = baseline.ItemGrades.TryGetValue(item, out var f) ? f : (decimal?)null;
+                    var bestGrade = baseline.BestItemGrades is { } bests && bests.TryGetValue(item, out var b) && (firstGrade is null || b < firstGrade) ? b : (decimal?)null;
+                    if ((bestGrade ?? firstGrade) is { } from && itemRule.WorseThanBaseline!.IsWorse(from, grade))
                     {
-                        worse.Add(hasBest
-                            ? Invariant($"'{ItemText(definition, item)}' from {from}, the best so far, to {grade}")
-                            : Invariant($"'{ItemText(definition, item)}' from {before} at baseline to {grade}"));
+                        worse.Add(bestGrade is null
+                            ? Invariant($"'{ItemText(definition, item)}' from {from} at baseline to {grade}")
+                            : Invariant($"'{ItemText(definition, item)}' from {from}, the best so far, to {grade}"));
                         worseItems.Add(item);
                     }
                 }

@@ -286,7 +286,7 @@ public sealed class NotifierStore(Db db, MessageOutbox outbox, TimeProvider time
                     submissionId = candidate.Rule == AlertRules.MissedSurveys ? (Guid?)null : sourceId, now, previous = lastResolved?.Id,
                 },
                 transaction);
-            rises = true;
+            rises = true; // a new alert is told as a rise is: from level 1
             reopens = false;
         }
 
