@@ -30,6 +30,7 @@ builder.Services.AddOptions<NotifierOptions>().BindConfiguration(NotifierOptions
 builder.Services.AddHttpClient<IStaffSignIn, IntakeSignIn>((services, http) =>
     http.BaseAddress = services.GetRequiredService<IOptions<NotifierOptions>>().Value.IntakeUrl);
 builder.AddAlertDelivery();
+builder.AddAlertWatch(); // urgent alerts past the last escalation level, for operators
 
 var app = builder.Build();
 

@@ -5,8 +5,14 @@ using System.Text.Json.Nodes;
 
 namespace Surveys.Operations;
 
-/// <summary>One service's readiness and outbox backlog, from its <c>/health/ready</c>.</summary>
-public sealed record ServiceStatus(string Name, string Url, string Status, long? OutboxPending, double? OutboxOldestSeconds, long? OutboxUnpublishable, bool Attention);
+/// <summary>
+/// One service's readiness and outbox backlog, from its <c>/health/ready</c>; for the notifier also
+/// <see cref="UrgentAlertsPastLastLevel"/>: urgent alerts nobody acknowledged after every escalation level was told.
+/// </summary>
+public sealed record ServiceStatus(string Name, string Url, string Status, long? OutboxPending, double? OutboxOldestSeconds, long? OutboxUnpublishable, bool Attention)
+{
+    public long? UrgentAlertsPastLastLevel { get; init; }
+}
 
 /// <summary>One durable queue: depth, consumers and rates from RabbitMQ's management API.</summary>
 public sealed record QueueStatus(string Name, long Messages, long Consumers, double PublishRate, double DeliverRate, bool Attention);
@@ -71,8 +77,9 @@ public sealed record PipelineStatus(bool Healthy, string VirtualHost, IReadOnlyL
             long? pending = outbox?["pending"]?.GetValue<long>();
             double? oldest = outbox?["oldestAgeSeconds"]?.GetValue<double>();
             long? stuck = outbox?["unpublishable"]?.GetValue<long>();
-            var attention = !response.IsSuccessStatusCode || oldest > OutboxTooOld.TotalSeconds || stuck > 0;
-            return new ServiceStatus(name, url, status, pending, oldest, stuck, attention);
+            long? unacknowledged = body?["checks"]?["alerts"]?["data"]?["unacknowledgedPastLastLevel"]?.GetValue<long>();
+            var attention = !response.IsSuccessStatusCode || oldest > OutboxTooOld.TotalSeconds || stuck > 0 || unacknowledged > 0;
+            return new ServiceStatus(name, url, status, pending, oldest, stuck, attention) { UrgentAlertsPastLastLevel = unacknowledged };
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
         {

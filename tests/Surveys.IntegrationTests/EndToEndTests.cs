@@ -111,7 +111,7 @@ public class EndToEndTests
 
         var alerts = await RunningSystem.EventuallyAsync(() => AlertsAsync(patientId), a => a.Count >= 2, TimeSpan.FromSeconds(10));
         Assert.That(alerts.Select(a => $"{a!["rule"]}/{a["severity"]}"), Is.EquivalentTo(new[] { "critical_item/urgent", "severe_band/high" }));
-        Assert.That(alerts.Select(a => a!["reason"]!.GetValue<string>()), Has.Some.Contains("dka_warning"));
+        Assert.That(alerts.Select(a => a!["finding"]!.GetValue<string>()), Has.Some.EqualTo("dka_warning"));
     }
 
     [Test]

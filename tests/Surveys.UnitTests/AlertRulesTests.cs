@@ -33,7 +33,8 @@ public class AlertRulesTests
         {
             Assert.That(alert.Rule, Is.EqualTo("critical_item"));
             Assert.That(alert.Severity, Is.EqualTo("urgent"));
-            Assert.That(alert.Reason, Does.StartWith("PHQ-9: self_harm_risk").And.Contain("item 9").And.Contain("better off dead"));
+            Assert.That(alert.Reason, Does.StartWith("PHQ-9: item 9").And.Contain("better off dead").And.Not.Contain("self_harm_risk"), "plain words, not the flag's code");
+            Assert.That(alert.Finding, Is.EqualTo("self_harm_risk"));
             Assert.That(System.Text.Json.JsonSerializer.Serialize(alert.Details["answers"]), Does.Contain("More than half the days").And.Contain("\"value\":2"));
         });
     }
@@ -50,8 +51,29 @@ public class AlertRulesTests
     {
         var alert = Rules.Evaluate(Scored("t1d_diary", null, "incomplete", [flag]), null).Single();
 
-        Assert.That((alert.Rule, alert.Severity), Is.EqualTo(("critical_item", "urgent")));
-        Assert.That(alert.Reason, Does.Contain(flag));
+        Assert.That((alert.Rule, alert.Severity, alert.Finding), Is.EqualTo(("critical_item", "urgent", flag)));
+    }
+
+    [Test]
+    public void Each_critical_finding_is_its_own_alert()
+    {
+        var alerts = Rules.Evaluate(Scored("t1d_diary", null, "incomplete", ["dka_warning", "severe_hypo"]), null);
+
+        Assert.That(alerts.Where(a => a.Rule == "critical_item").Select(a => a.Reason).ToList(), Has.Count.EqualTo(2));
+        Assert.That(alerts.Select(a => (a.Finding, a.Severity)), Is.EquivalentTo(new[] { ("dka_warning", "urgent"), ("severe_hypo", "urgent") }));
+    }
+
+    [Test]
+    public void A_flag_the_definition_lists_as_high_raises_a_high_alert()
+    {
+        using var stream = typeof(InstrumentCatalog).Assembly.GetManifestResourceStream("definitions/t1d_diary.json")!;
+        var json = System.Text.Json.Nodes.JsonNode.Parse(stream)!;
+        json["alerting"]!["highFlags"] = new System.Text.Json.Nodes.JsonArray("dka_warning");
+        var rules = new AlertRules(InstrumentCatalog.FromSources([("t1d_diary.json", json.ToJsonString())]));
+
+        var alerts = rules.Evaluate(Scored("t1d_diary", null, "incomplete", ["dka_warning", "severe_hypo"]), null);
+
+        Assert.That(alerts.Select(a => (a.Finding, a.Severity)), Is.EquivalentTo(new[] { ("dka_warning", "high"), ("severe_hypo", "urgent") }));
     }
 
     [Test]
@@ -162,6 +184,45 @@ public class AlertRulesTests
         var alerts = Rules.Evaluate(Scored("t1d_diary", null, grades: new() { ["3"] = now }), BaselineOf(null, new() { ["3"] = before }));
 
         Assert.That(alerts.Any(a => a.Rule == "worse_than_baseline"), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void A_relapse_after_improvement_is_compared_with_the_best_total_so_far_and_the_reason_says_so()
+    {
+        var baseline = BaselineOf(20) with { Best = new BestResult(Guid.NewGuid(), 5, Day0.AddDays(14)) };
+
+        var alert = Rules.Evaluate(Scored("phq9", 14), baseline).Single(a => a.Rule == "worse_than_baseline");
+
+        Assert.That(alert.Reason, Is.EqualTo("PHQ-9 rose from 5, the best so far, to 14: +9, threshold +5, and 14 is >= 10. The first result was 20."));
+        Assert.That(alert.Details["best"], Is.EqualTo(5m));
+    }
+
+    [Test]
+    public void For_wellbeing_the_best_so_far_is_the_highest()
+    {
+        var baseline = BaselineOf(40) with { Best = new BestResult(Guid.NewGuid(), 70, Day0.AddDays(14)) };
+
+        var alert = Rules.Evaluate(Scored("who5", 44), baseline).Single(a => a.Rule == "worse_than_baseline");
+
+        Assert.That(alert.Reason, Does.StartWith("WHO-5 Well-Being Index fell from 70, the best so far, to 44: −26, threshold −10"));
+    }
+
+    [Test]
+    public void A_best_no_better_than_the_first_result_reads_as_the_baseline()
+    {
+        var baseline = BaselineOf(6) with { Best = new BestResult(Guid.NewGuid(), 6, Day0) };
+
+        Assert.That(Rules.Evaluate(Scored("phq9", 14), baseline).Single(a => a.Rule == "worse_than_baseline").Reason, Does.StartWith("PHQ-9 rose from 6 at baseline to 14"));
+    }
+
+    [Test]
+    public void A_diary_symptom_is_compared_with_its_best_grade_so_far()
+    {
+        var baseline = BaselineOf(null, new() { ["3"] = 3 }) with { BestItemGrades = new Dictionary<string, decimal> { ["3"] = 0 } };
+
+        var alert = Rules.Evaluate(Scored("t1d_diary", null, grades: new() { ["3"] = 2 }), baseline).Single(a => a.Rule == "worse_than_baseline");
+
+        Assert.That(alert.Reason, Does.Contain("from 0, the best so far, to 2"));
     }
 
     // 4. missed_surveys

@@ -99,32 +99,77 @@ public class SurveyScoredConsumerTests(StorageEngine engine)
         Assert.That(await CountAnnouncedAsync(first.PatientId), Is.EqualTo(1), "announced once: the severity did not rise");
     }
 
+    private NotifierStore Store => _host.Services.GetRequiredService<NotifierStore>();
+
+    private Task<bool> RecordAsync(SurveyScored scored) => Store.RecordScoreAsync(scored, _host.Services.GetRequiredService<AlertRules>(), CancellationToken.None);
+
+    private static SurveyScored Diary(Guid patientId, DateTimeOffset at, params string[] flags) => new(
+        Guid.NewGuid(), patientId, "t1d_diary", "1.0.0", "scored", null, null, false, flags,
+        new Dictionary<string, decimal>(), new Dictionary<string, decimal>(), at, at);
+
     [Test]
-    public async Task A_resolved_alert_opens_again_only_on_evidence_after_the_resolution()
+    public async Task A_submission_made_before_a_resolution_but_processed_after_it_still_raises_an_alert()
     {
-        var store = _host.Services.GetRequiredService<NotifierStore>();
-        var first = Phq9(4, "self_harm_risk");
-        await _host.Harness.Bus.Publish(first);
-        Assert.That(await _host.CountConsumedAsync<SurveyScored>(1), Is.EqualTo(1));
-        var alert = (await store.FindAlertsAsync(first.PatientId, null, CancellationToken.None)).Single();
-        Assert.That(await store.ResolveAsync(alert.Id, "nurse1", "contacted_patient", "Called; safe plan agreed.", CancellationToken.None), Is.EqualTo(AlertChange.Done));
+        var first = Phq9(4, "self_harm_risk") with { SubmittedAt = DateTimeOffset.UtcNow.AddHours(-1) };
+        await RecordAsync(first);
+        var alert = (await Store.FindAlertsAsync(first.PatientId, null, CancellationToken.None)).Single();
 
-        // A late delivery of evidence from before the resolution: already dealt with.
-        var older = Later(first, 6, -1, "self_harm_risk");
-        await _host.Harness.Bus.Publish(older);
-        Assert.That(await _host.CountConsumedAsync<SurveyScored>(2), Is.EqualTo(2));
-        Assert.That(await store.FindAlertsAsync(first.PatientId, null, CancellationToken.None), Has.Count.EqualTo(1));
+        // Submitted before the nurse resolved the alert, but scored and received only after: she could not have seen it.
+        var late = Later(first, 6, 0, "self_harm_risk") with { SubmittedAt = first.SubmittedAt.AddMinutes(1) };
+        Assert.That(await Store.ResolveAsync(alert.Id, "nurse1", "contacted_patient", "Called; safe plan agreed.", CancellationToken.None), Is.EqualTo(AlertChange.Done));
+        Assert.That(late.SubmittedAt, Is.LessThan(DateTimeOffset.UtcNow));
+        await RecordAsync(late);
 
-        // New evidence after the resolution: a new alert that points back at the resolved one.
-        var newer = Later(first, 5, 7, "self_harm_risk") with { SubmittedAt = DateTimeOffset.UtcNow.AddMinutes(5) };
-        await _host.Harness.Bus.Publish(newer);
-        Assert.That(await _host.CountConsumedAsync<SurveyScored>(3), Is.EqualTo(3));
-        var alerts = await store.FindAlertsAsync(first.PatientId, null, CancellationToken.None);
-        Assert.That(alerts, Has.Count.EqualTo(2));
-        var reopened = alerts.Single(a => a.Status == "open");
-        Assert.That(reopened.PreviousAlertId, Is.EqualTo(alert.Id));
+        var alerts = await Store.FindAlertsAsync(first.PatientId, null, CancellationToken.None);
+        Assert.That(alerts, Has.Count.EqualTo(2), "the late finding raises a new alert");
+        var raised = alerts.Single(a => a.Status == "open");
+        Assert.That(raised.PreviousAlertId, Is.EqualTo(alert.Id), "it points back at the resolved one");
+        Assert.That(raised.SubmissionId, Is.EqualTo(late.SubmissionId));
+        Assert.That(raised.Reason, Does.Contain("arrived after the previous alert was resolved"));
+        Assert.That(await CountAnnouncedAsync(first.PatientId), Is.EqualTo(2), "people are told");
         var resolved = alerts.Single(a => a.Status == "resolved");
         Assert.That((resolved.Outcome, resolved.Note, resolved.ResolvedBy), Is.EqualTo(("contacted_patient", "Called; safe plan agreed.", "nurse1")));
+
+        // Evidence from after a resolution opens a new alert too, without that note.
+        Assert.That(await Store.ResolveAsync(raised.Id, "nurse1", "contacted_patient", null, CancellationToken.None), Is.EqualTo(AlertChange.Done));
+        var newer = Later(first, 5, 7, "self_harm_risk") with { SubmittedAt = DateTimeOffset.UtcNow.AddMinutes(5) };
+        await RecordAsync(newer);
+        var again = (await Store.FindAlertsAsync(first.PatientId, "open", CancellationToken.None)).Single();
+        Assert.That(again.PreviousAlertId, Is.EqualTo(raised.Id));
+        Assert.That(again.Reason, Does.Not.Contain("arrived after"));
+    }
+
+    [Test]
+    public async Task A_dka_warning_while_a_severe_hypo_alert_is_open_is_a_separate_alert()
+    {
+        var patientId = Guid.NewGuid();
+        var now = DateTimeOffset.UtcNow;
+        await RecordAsync(Diary(patientId, now.AddDays(-1), "severe_hypo"));
+        var hypo = (await Store.FindAlertsAsync(patientId, null, CancellationToken.None)).Single();
+        Assert.That(await Store.AcknowledgeAsync(hypo.Id, "nurse1", CancellationToken.None), Is.EqualTo(AlertChange.Done));
+
+        await RecordAsync(Diary(patientId, now, "dka_warning"));
+
+        var alerts = await Store.FindAlertsAsync(patientId, null, CancellationToken.None);
+        Assert.That(alerts, Has.Count.EqualTo(2), "a different critical finding is never merged into an open alert");
+        var dka = alerts.Single(a => a.Id != hypo.Id);
+        Assert.That((dka.Rule, dka.Severity, dka.Status), Is.EqualTo(("critical_item", "urgent", "open")));
+        Assert.That(dka.Reason, Does.Contain("item 5").And.Not.Contain("dka_warning"), "plain words, not the flag's code");
+        Assert.That(alerts.Single(a => a.Id == hypo.Id).Status, Is.EqualTo("acknowledged"), "the severe-hypo alert is left as it was");
+        Assert.That(await CountAnnouncedAsync(patientId), Is.EqualTo(2), "people are told about each");
+    }
+
+    [Test]
+    public async Task A_relapse_after_improvement_is_compared_with_the_best_result_so_far()
+    {
+        var first = Phq9(20);
+        await RecordAsync(first);
+        await RecordAsync(Later(first, 5, 28));
+        await RecordAsync(Later(first, 14, 56));
+
+        var alerts = await Store.FindAlertsAsync(first.PatientId, null, CancellationToken.None);
+        var relapse = alerts.Single(a => a.Rule == "worse_than_baseline");
+        Assert.That(relapse.Reason, Does.StartWith("PHQ-9 rose from 5, the best so far, to 14: +9, threshold +5, and 14 is >= 10"));
     }
 
     [Test]

@@ -71,16 +71,23 @@ public static class StatusCommand
         static string Cell(bool attention, string text) => attention ? $"[red]{Markup.Escape(text)}[/]" : Markup.Escape(text);
 
         var serviceTable = new Table().Border(TableBorder.Simple).Title("Services")
-            .AddColumns("Service", "Ready", "Outbox", "Oldest", "Stuck", "URL", string.Empty);
+            .AddColumns("Service", "Ready", "Outbox", "Oldest", "Stuck", "Urgent alerts past last contact", "URL", string.Empty);
         foreach (var s in services)
         {
             serviceTable.AddRow(
                 Cell(s.Attention, s.Name), Cell(s.Attention, s.Status), Markup.Escape(s.OutboxPending?.ToString(CultureInfo.InvariantCulture) ?? "-"),
                 Markup.Escape(s.OutboxOldestSeconds is { } age ? string.Create(CultureInfo.InvariantCulture, $"{age:F0} s") : "-"),
-                Markup.Escape(s.OutboxUnpublishable?.ToString(CultureInfo.InvariantCulture) ?? "-"), Markup.Escape(s.Url), Flag(s.Attention));
+                Markup.Escape(s.OutboxUnpublishable?.ToString(CultureInfo.InvariantCulture) ?? "-"),
+                Cell(s.UrgentAlertsPastLastLevel > 0, s.UrgentAlertsPastLastLevel?.ToString(CultureInfo.InvariantCulture) ?? "-"), Markup.Escape(s.Url), Flag(s.Attention));
         }
 
         console.Write(serviceTable);
+        if (services.Sum(s => s.UrgentAlertsPastLastLevel ?? 0) is var waiting and > 0)
+        {
+            console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                $"[red bold]{waiting} urgent alert(s) not acknowledged although every escalation contact was told: a person must reach the clinical team now.[/]"));
+        }
+
         if (brokerError is not null)
         {
             console.MarkupLine($"[red]{Markup.Escape(brokerError)}[/]");

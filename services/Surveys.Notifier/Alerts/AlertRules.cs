@@ -5,11 +5,29 @@ using Surveys.ServiceDefaults.Messaging;
 
 namespace Surveys.Notifier.Alerts;
 
-/// <summary>One rule's finding for one submission, with the evidence a nurse needs to judge it.</summary>
-public sealed record AlertCandidate(string Rule, string Severity, string Reason, IReadOnlyDictionary<string, object?> Details);
+/// <summary>
+/// One rule's finding for one submission, with the evidence a nurse needs to judge it. <see cref="Finding"/> tells
+/// apart the findings of one rule that are separate alerts: the flag's name for critical items, empty otherwise.
+/// </summary>
+public sealed record AlertCandidate(string Rule, string Severity, string Reason, IReadOnlyDictionary<string, object?> Details)
+{
+    public string Finding { get; init; } = string.Empty;
+}
 
-/// <summary>The patient's first scored result for an instrument, which later results are compared with.</summary>
-public sealed record Baseline(Guid SubmissionId, decimal? Total, IReadOnlyDictionary<string, decimal> ItemGrades, DateTimeOffset SubmittedAt);
+/// <summary>
+/// The patient's first scored result for an instrument, which later results are compared with, and the best results
+/// before this one: <see cref="Best"/> (the lowest total when higher is worse, the highest when higher is better) and
+/// <see cref="BestItemGrades"/> (each item's lowest grade). Without them, the first result is taken as the best.
+/// </summary>
+public sealed record Baseline(Guid SubmissionId, decimal? Total, IReadOnlyDictionary<string, decimal> ItemGrades, DateTimeOffset SubmittedAt)
+{
+    public BestResult? Best { get; init; }
+
+    public IReadOnlyDictionary<string, decimal>? BestItemGrades { get; init; }
+}
+
+/// <summary>The best total so far and the submission it came from.</summary>
+public sealed record BestResult(Guid SubmissionId, decimal Total, DateTimeOffset SubmittedAt);
 
 /// <summary>A scheduled invitation that closed unanswered.</summary>
 public sealed record MissedSurvey(Guid InvitationId, string Instrument, DateTimeOffset IssuedAt);
@@ -67,14 +85,14 @@ public sealed class AlertRules(InstrumentCatalog catalog)
         var answers = scored.Answers ?? new Dictionary<string, decimal?>();
         var alerts = new List<AlertCandidate>();
 
-        // 1. Critical items: whenever the flag is raised, complete form or not.
-        var critical = alerting.Flags.Where(scored.Flags.Contains).ToList();
-        if (critical.Count > 0)
+        // 1. Critical items: whenever a flag is raised, complete form or not; each flag is its own alert, at the
+        //    definition's severity for it.
+        foreach (var flag in alerting.Flags.Where(scored.Flags.Contains))
         {
-            var items = critical.SelectMany(flag => definition.Scoring.Flags.Where(f => f.Name == flag).SelectMany(f => f.When).SelectMany(c => c.Items)).Distinct().ToList();
-            alerts.Add(new AlertCandidate(CriticalItem, Urgent,
-                $"{name}: {string.Join("; ", critical.Select(flag => Describe(definition, flag)))}.",
-                Details(scored, ("flags", critical), ("answers", Answered(definition, answers, items)))));
+            var items = definition.Scoring.Flags.Where(f => f.Name == flag).SelectMany(f => f.When).SelectMany(c => c.Items).Distinct().ToList();
+            alerts.Add(new AlertCandidate(CriticalItem, alerting.SeverityOf(flag), $"{name}: {Describe(definition, flag)}.",
+                Details(scored, ("flags", new[] { flag }), ("answers", Answered(definition, answers, items))))
+            { Finding = flag });
         }
 
         // 2. Severe range: the total of a scored form, or any graded item, at or beyond the severe threshold.
@@ -100,18 +118,26 @@ public sealed class AlertRules(InstrumentCatalog catalog)
                 Details(scored, ("total", scored.Total), ("band", scored.Band), ("answers", Answered(definition, answers, severeItems)))));
         }
 
-        // 3. Worse than baseline: by at least the minimal clinically important difference, and in a relevant range.
+        // 3. Worse than baseline: by at least the minimal clinically important difference, and in a relevant range,
+        //    compared with the first result and with the best so far (a relapse after improvement counts).
         if (baseline is not null && baseline.SubmissionId != scored.SubmissionId)
         {
             if (scored.Status == "scored" && scored.Total is { } current && baseline.Total is { } first
-                && alerting.WorseThanBaseline is { } worsening && worsening.IsWorse(first, current)
-                && (alerting.Relevant is null || alerting.Relevant.IsMet(current)))
+                && alerting.WorseThanBaseline is { } worsening && (alerting.Relevant is null || alerting.Relevant.IsMet(current)))
             {
-                var change = current - first;
-                var verb = change >= 0 ? "rose" : "fell";
-                alerts.Add(new AlertCandidate(WorseThanBaseline, High,
-                    Invariant($"{name} {verb} from {first} at baseline to {current}: {Signed(change)}, threshold {Signed(worsening.TotalChange)}{(alerting.Relevant is null ? string.Empty : $", and {current} is {alerting.Relevant}")}."),
-                    Details(scored, ("baseline", first), ("baselineSubmissionId", baseline.SubmissionId), ("baselineAt", baseline.SubmittedAt), ("current", current), ("change", change))));
+                var best = baseline.Best is { } b && Better(definition, b.Total, first) ? b : null; // only when better than the first result
+                var from = best?.Total ?? first;
+                if (worsening.IsWorse(from, current))
+                {
+                    var change = current - from;
+                    var verb = change >= 0 ? "rose" : "fell";
+                    var since = best is null ? Invariant($"from {first} at baseline") : Invariant($"from {best.Total}, the best so far,");
+                    var also = best is null ? string.Empty : Invariant($" The first result was {first}.");
+                    alerts.Add(new AlertCandidate(WorseThanBaseline, High,
+                        Invariant($"{name} {verb} {since} to {current}: {Signed(change)}, threshold {Signed(worsening.TotalChange)}{(alerting.Relevant is null ? string.Empty : $", and {current} is {alerting.Relevant}")}.{also}"),
+                        Details(scored, ("baseline", first), ("baselineSubmissionId", baseline.SubmissionId), ("baselineAt", baseline.SubmittedAt),
+                            ("best", best?.Total), ("bestSubmissionId", best?.SubmissionId), ("bestAt", best?.SubmittedAt), ("current", current), ("change", change))));
+                }
             }
 
             var worse = new List<string>();
@@ -120,10 +146,19 @@ public sealed class AlertRules(InstrumentCatalog catalog)
             {
                 foreach (var item in itemRule.Items)
                 {
-                    if (scored.ItemGrades.TryGetValue(item, out var grade) && baseline.ItemGrades.TryGetValue(item, out var before)
-                        && itemRule.WorseThanBaseline!.IsWorse(before, grade))
+                    if (!scored.ItemGrades.TryGetValue(item, out var grade))
                     {
-                        worse.Add(Invariant($"'{ItemText(definition, item)}' from {before} at baseline to {grade}"));
+                        continue;
+                    }
+
+                    // A diary grade: the lower the better; the best so far counts when it is better than the first.
+                    var firstGrade = baseline.ItemGrades.TryGetValue(item, out var f) ? f : (decimal?)null;
+                    var bestGrade = baseline.BestItemGrades is { } bests && bests.TryGetValue(item, out var b) && (firstGrade is null || b < firstGrade) ? b : (decimal?)null;
+                    if ((bestGrade ?? firstGrade) is { } from && itemRule.WorseThanBaseline!.IsWorse(from, grade))
+                    {
+                        worse.Add(bestGrade is null
+                            ? Invariant($"'{ItemText(definition, item)}' from {from} at baseline to {grade}")
+                            : Invariant($"'{ItemText(definition, item)}' from {from}, the best so far, to {grade}"));
                         worseItems.Add(item);
                     }
                 }
@@ -133,7 +168,7 @@ public sealed class AlertRules(InstrumentCatalog catalog)
             {
                 var itemRule = alerting.Items.First(r => r.WorseThanBaseline is not null).WorseThanBaseline!;
                 alerts.Add(new AlertCandidate(WorseThanBaseline, High,
-                    Invariant($"{name}: {string.Join("; ", worse)} (threshold: grade {itemRule.MinGrade} or more and {itemRule.MinIncrease} or more above baseline)."),
+                    Invariant($"{name}: {string.Join("; ", worse)} (threshold: grade {itemRule.MinGrade} or more and {itemRule.MinIncrease} or more above the baseline or the best so far)."),
                     Details(scored, ("baselineSubmissionId", baseline.SubmissionId), ("baselineAt", baseline.SubmittedAt), ("answers", Answered(definition, answers, worseItems)))));
             }
         }
@@ -169,7 +204,7 @@ public sealed class AlertRules(InstrumentCatalog catalog)
         var rule = definition.Scoring.Flags.FirstOrDefault(f => f.Name == flag);
         if (rule is null)
         {
-            return flag;
+            return "a critical answer"; // plain words: the flag's code means nothing to a nurse
         }
 
         var conditions = rule.When.Select(c =>
@@ -178,8 +213,11 @@ public sealed class AlertRules(InstrumentCatalog catalog)
             var count = c.MinCount > 1 ? Invariant($"{c.MinCount} or more of ") : c.Items.Count > 1 ? "any of " : string.Empty;
             return $"{count}{items} answered {c.Test}";
         });
-        return $"{flag} — {string.Join(", or ", conditions)}";
+        return string.Join(", or ", conditions);
     }
+
+    private static bool Better(InstrumentDefinition definition, decimal total, decimal than) =>
+        definition.Scoring.Direction == ScoreDirection.HigherIsBetter ? total > than : total < than;
 
     private static string ItemText(InstrumentDefinition definition, string item) => definition.FindItem(item)?.Text.En ?? item;
 

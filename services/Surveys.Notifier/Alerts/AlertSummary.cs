@@ -6,7 +6,8 @@ namespace Surveys.Notifier.Alerts;
 
 /// <summary>
 /// Alerts raised under one rule and how fast a nurse acknowledged them. Time to acknowledge is acknowledged_at
-/// minus created_at; resolving an alert directly also sets acknowledged_at. Median and 90th percentile use the
+/// minus created_at; resolving an alert directly also sets acknowledged_at, and acknowledging again after new
+/// evidence (an alert re-opened by a critical finding) moves it to that later acknowledgement. Median and 90th percentile use the
 /// nearest-rank method on the acknowledged alerts. Counts only: no patient ids.
 /// </summary>
 public sealed record AlertRuleSummary(

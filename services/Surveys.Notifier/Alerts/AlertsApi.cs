@@ -22,7 +22,7 @@ public static class AlertsApi
     {
         var group = app.MapGroup("/api").WithTags("Alerts").RequireAuthorization(Roles.Nurse);
         group.MapGet("/alerts", FindAlerts)
-            .WithSummary("Alerts: unresolved first, then most severe, then oldest; filter by patient, status, severity, rule, instrument.")
+            .WithSummary("Alerts: unresolved first, then most severe, then open before acknowledged, then the latest evidence first; filter by patient, status, severity, rule, instrument.")
             .ProducesValidationProblem();
         group.MapGet("/alerts/{id:guid}", GetAlert).WithSummary("One alert with its evidence: what was compared and the answers that triggered it.");
         group.MapPost("/alerts/{id:guid}/acknowledge", Acknowledge).WithSummary("Say that a nurse has seen the alert and is on it.");

@@ -58,6 +58,7 @@ public sealed class AlertDeliveryStore(Db db, IOptions<AlertingOptions> options,
     {
         public string Severity { get; set; } = "";
         public long EscalationLevel { get; set; }
+        public DateTimeOffset EscalateAt { get; set; }
     }
 
     private sealed class OutboxRow
@@ -78,7 +79,25 @@ public sealed class AlertDeliveryStore(Db db, IOptions<AlertingOptions> options,
     /// Inside the transaction that raised an alert or raised its severity: queues the message to the first contact
     /// level for urgent and high alerts and sets when the next level is told. Routine alerts wait for the digest.
     /// </summary>
-    public async Task QueueRaisedAsync(IDbConnection connection, IDbTransaction transaction, Guid alertId, string severity, DateTimeOffset now)
+    public Task QueueRaisedAsync(IDbConnection connection, IDbTransaction transaction, Guid alertId, string severity, DateTimeOffset now) =>
+        QueueAtLevelAsync(connection, transaction, alertId, severity, 1, $"{alertId:D}/{severity}/1", AlertDeliveryKinds.Alert, now);
+
+    /// <summary>
+    /// Inside the transaction that re-opened an acknowledged alert with new evidence (<paramref name="sourceId"/>):
+    /// tells its current escalation level again and starts its acknowledgement time again.
+    /// </summary>
+    public async Task QueueNewEvidenceAsync(IDbConnection connection, IDbTransaction transaction, Guid alertId, string severity, Guid sourceId, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        var current = await connection.ExecuteScalarAsync<long>("SELECT escalation_level FROM alerts WHERE id = @alertId", new { alertId }, transaction);
+        var level = (int)Math.Clamp(current, 1, options.Value.EscalationContacts.Count);
+        await QueueAtLevelAsync(
+            connection, transaction, alertId, severity, level, $"{alertId:D}/{severity}/{level.ToString(CultureInfo.InvariantCulture)}/evidence/{sourceId:D}", AlertRepeatKinds.NewEvidence, now);
+    }
+
+    /// <summary>Queues the message to <paramref name="level"/> and sets when the next level (or, past the last, the last again) is told.</summary>
+    private async Task QueueAtLevelAsync(
+        IDbConnection connection, IDbTransaction transaction, Guid alertId, string severity, int level, string step, string kind, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(connection);
         if (options.Value.AcknowledgeWithin(severity) is not { } within)
@@ -87,12 +106,19 @@ public sealed class AlertDeliveryStore(Db db, IOptions<AlertingOptions> options,
         }
 
         var contacts = options.Value.EscalationContacts;
-        await InsertStepAsync(connection, transaction, $"{alertId:D}/{severity}/1", AlertDeliveryKinds.Alert, alertId, severity, 1, contacts[0], now);
+        await InsertStepAsync(connection, transaction, step, kind, alertId, severity, level, contacts[level - 1], now);
         await connection.ExecuteAsync(
-            "UPDATE alerts SET escalation_level = 1, escalate_at = CASE WHEN status = 'open' AND @more THEN @at ELSE NULL END WHERE id = @alertId",
-            new { alertId, more = contacts.Count > 1, at = now + within },
+            """
+            UPDATE alerts SET escalation_level = @level, past_last_level_at = NULL,
+                              escalate_at = CASE WHEN status = 'open' AND @more THEN @at ELSE NULL END
+            WHERE id = @alertId
+            """,
+            new { alertId, level, more = level < contacts.Count || RepeatsAtLastLevel(severity), at = now + within },
             transaction);
     }
+
+    /// <summary>An urgent alert nobody acknowledged is sent to the last level again, at its interval, until someone does.</summary>
+    private static bool RepeatsAtLastLevel(string severity) => severity == AlertRules.Urgent;
 
     /// <summary>Open alerts whose acknowledgement time has passed.</summary>
     public async Task<IReadOnlyList<Guid>> DueEscalationsAsync(DateTimeOffset now, CancellationToken ct)
@@ -117,7 +143,7 @@ public sealed class AlertDeliveryStore(Db db, IOptions<AlertingOptions> options,
             // or a nurse acknowledging it, waits and then sees the new state (the step's unique key backs this up).
             var alert = await connection.QuerySingleOrDefaultAsync<EscalationRow>(
                 $"""
-                SELECT severity AS Severity, escalation_level AS EscalationLevel FROM alerts
+                SELECT severity AS Severity, escalation_level AS EscalationLevel, escalate_at AS EscalateAt FROM alerts
                 WHERE id = @alertId AND status = 'open' AND escalate_at IS NOT NULL AND escalate_at <= @now{db.Sql("", " FOR UPDATE")}
                 """,
                 new { alertId, now },
@@ -129,18 +155,26 @@ public sealed class AlertDeliveryStore(Db db, IOptions<AlertingOptions> options,
 
             var contacts = options.Value.EscalationContacts;
             var level = (int)alert.EscalationLevel + 1;
-            if (level > contacts.Count || options.Value.AcknowledgeWithin(alert.Severity) is not { } within)
+            var pastLast = level > contacts.Count;
+            if ((pastLast && !RepeatsAtLastLevel(alert.Severity)) || options.Value.AcknowledgeWithin(alert.Severity) is not { } within)
             {
                 await connection.ExecuteAsync("UPDATE alerts SET escalate_at = NULL WHERE id = @alertId", new { alertId }, transaction);
                 return null;
             }
 
+            // Past the last level: the last level again (a step per due time), and the alert is marked for operators.
+            level = Math.Min(level, contacts.Count);
+            var step = $"{alertId:D}/{alert.Severity}/{level.ToString(CultureInfo.InvariantCulture)}"
+                + (pastLast ? $"/again/{alert.EscalateAt.UtcTicks.ToString(CultureInfo.InvariantCulture)}" : string.Empty);
             await InsertStepAsync(
-                connection, transaction, $"{alertId:D}/{alert.Severity}/{level.ToString(CultureInfo.InvariantCulture)}", AlertDeliveryKinds.Escalation, alertId, alert.Severity, level,
-                contacts[level - 1], now);
+                connection, transaction, step, pastLast ? AlertRepeatKinds.Reminder : AlertDeliveryKinds.Escalation, alertId, alert.Severity, level, contacts[level - 1], now);
             await connection.ExecuteAsync(
-                "UPDATE alerts SET escalation_level = @level, escalate_at = CASE WHEN @more THEN @at ELSE NULL END WHERE id = @alertId",
-                new { alertId, level, more = level < contacts.Count, at = now + within },
+                """
+                UPDATE alerts SET escalation_level = @level, escalate_at = CASE WHEN @more THEN @at ELSE NULL END,
+                                  past_last_level_at = CASE WHEN @pastLast THEN COALESCE(past_last_level_at, @now) ELSE past_last_level_at END
+                WHERE id = @alertId
+                """,
+                new { alertId, level, more = level < contacts.Count || RepeatsAtLastLevel(alert.Severity), at = now + within, pastLast, now },
                 transaction);
             return level;
         }, ct);
@@ -196,6 +230,17 @@ public sealed class AlertDeliveryStore(Db db, IOptions<AlertingOptions> options,
         }
 
         return queued;
+    }
+
+    /// <summary>
+    /// Urgent alerts still open after every escalation level was told and the last one's time ran out: they need a
+    /// person (shown on /ops, in <c>surveys status</c> and as a metric). Counts only.
+    /// </summary>
+    public async Task<(long Count, DateTimeOffset? Since)> PastLastLevelAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.QuerySingleAsync<(long, DateTimeOffset?)>(new CommandDefinition(
+            "SELECT COUNT(*), MIN(past_last_level_at) FROM alerts WHERE status = 'open' AND past_last_level_at IS NOT NULL", cancellationToken: ct));
     }
 
     /// <summary>Ids of messages due now, oldest first.</summary>

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Dapper;
 using Surveys.Contracts;
+using Surveys.Instruments;
 using Surveys.Notifier.Alerts;
 using Surveys.ServiceDefaults.Data;
 using Surveys.ServiceDefaults.Outbox;
@@ -20,6 +21,18 @@ public sealed record Alert(
     public string? Outcome { get; init; }
     public string? Note { get; init; }
     public Guid? PreviousAlertId { get; init; }
+
+    /// <summary>What a critical_item alert is about: the flag's name (one alert per flag); empty for other rules.</summary>
+    public string Finding { get; init; } = string.Empty;
+
+    /// <summary>When evidence was last attached (received): the inbox orders by it.</summary>
+    public DateTimeOffset LatestEvidenceAt { get; init; }
+
+    /// <summary>When the last escalation level's time ran out with nobody acknowledging (an urgent alert is then sent again).</summary>
+    public DateTimeOffset? PastLastLevelAt { get; init; }
+
+    /// <summary>Evidence arrived after the last acknowledgement: someone has to look again.</summary>
+    public bool NewEvidenceSinceAcknowledged => Status != "resolved" && AcknowledgedAt is { } acknowledged && LatestEvidenceAt > acknowledged;
 }
 
 public sealed record Evidence(string SourceId, string Severity, string Reason, JsonElement Details, DateTimeOffset At);
@@ -44,7 +57,8 @@ public sealed class NotifierStore(Db db, MessageOutbox outbox, TimeProvider time
     private const string AlertColumns = """
         id AS Id, patient_id AS PatientId, instrument AS Instrument, rule AS Rule, severity AS Severity, status AS Status, reason AS Reason,
         created_at AS CreatedAt, submission_id AS SubmissionId, updated_at AS UpdatedAt, acknowledged_at AS AcknowledgedAt, acknowledged_by AS AcknowledgedBy,
-        resolved_at AS ResolvedAt, resolved_by AS ResolvedBy, outcome AS Outcome, note AS Note, previous_alert_id AS PreviousAlertId
+        resolved_at AS ResolvedAt, resolved_by AS ResolvedBy, outcome AS Outcome, note AS Note, previous_alert_id AS PreviousAlertId,
+        finding AS Finding, latest_evidence_at AS LatestEvidenceAt, past_last_level_at AS PastLastLevelAt
         """;
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -68,11 +82,15 @@ public sealed class NotifierStore(Db db, MessageOutbox outbox, TimeProvider time
         public string? Outcome { get; set; }
         public string? Note { get; set; }
         public Guid? PreviousAlertId { get; set; }
+        public string Finding { get; set; } = "";
+        public DateTimeOffset? LatestEvidenceAt { get; set; }
+        public DateTimeOffset? PastLastLevelAt { get; set; }
 
         public Alert ToAlert() => new(Id, PatientId, Instrument, Rule, Severity, Status, Reason, CreatedAt, SubmissionId)
         {
             UpdatedAt = UpdatedAt, AcknowledgedAt = AcknowledgedAt, AcknowledgedBy = AcknowledgedBy, ResolvedAt = ResolvedAt,
-            ResolvedBy = ResolvedBy, Outcome = Outcome, Note = Note, PreviousAlertId = PreviousAlertId,
+            ResolvedBy = ResolvedBy, Outcome = Outcome, Note = Note, PreviousAlertId = PreviousAlertId, Finding = Finding,
+            LatestEvidenceAt = LatestEvidenceAt ?? CreatedAt, PastLastLevelAt = PastLastLevelAt,
         };
     }
 
@@ -82,10 +100,17 @@ public sealed class NotifierStore(Db db, MessageOutbox outbox, TimeProvider time
 
     private sealed record BaselineRow(Guid SubmissionId, string? Total, string? ItemGrades, DateTimeOffset SubmittedAt);
 
-    private sealed class KeyRow
+    private sealed class GradeRow
+    {
+        public string Item { get; set; } = "";
+        public double Grade { get; set; }
+    }
+
+    private sealed class OpenRow
     {
         public Guid Id { get; set; }
-        public string Value { get; set; } = "";
+        public string Severity { get; set; } = "";
+        public string Status { get; set; } = "";
     }
 
     private sealed class ResolvedRow
@@ -140,7 +165,7 @@ public sealed class NotifierStore(Db db, MessageOutbox outbox, TimeProvider time
                 return (false, false);
             }
 
-            var baseline = await BaselineAsync(connection, transaction, scored);
+            var baseline = await BaselineAsync(connection, transaction, scored, rules.Definition(scored.Instrument, scored.DefinitionVersion));
             var announced = false;
             foreach (var candidate in rules.Evaluate(scored, baseline))
             {
@@ -204,76 +229,102 @@ public sealed class NotifierStore(Db db, MessageOutbox outbox, TimeProvider time
     }
 
     /// <summary>
-    /// At most one unresolved alert per patient, instrument and rule: new evidence attaches to it and raises
-    /// its severity when higher (only then are people told again). After a resolution, only evidence from
-    /// after the resolution opens a new alert. Returns whether people are to be told (a message and deliveries queued).
+    /// At most one unresolved alert per patient, instrument, rule and finding (each critical flag is its own finding):
+    /// new evidence attaches to it and moves it up the inbox (latest evidence first). People are told again when the
+    /// severity rises, and when new evidence of a critical finding arrives on an acknowledged alert: it returns to open
+    /// and its current escalation level is told again. Other rules' new evidence on an acknowledged alert is shown as
+    /// such in the inbox without a message. Without an unresolved alert, every finding opens one, pointing back at the
+    /// last resolved one: a submission the resolver could not have seen (it arrived after the resolution) is never dropped.
+    /// Returns whether people are to be told (a message and deliveries queued).
     /// </summary>
     private async Task<bool> RaiseAsync(
         IDbConnection connection, IDbTransaction transaction, Guid patientId, string instrument, string? version, Guid sourceId, DateTimeOffset evidenceAt, AlertCandidate candidate)
     {
         var now = time.GetUtcNow();
-        var open = await connection.QuerySingleOrDefaultAsync<KeyRow>(
-            "SELECT id AS Id, severity AS Value FROM alerts WHERE patient_id = @patientId AND instrument = @instrument AND rule = @Rule AND status <> 'resolved'",
-            new { patientId, instrument, candidate.Rule }, transaction);
+        var key = new { patientId, instrument, candidate.Rule, candidate.Finding };
+        var open = await connection.QuerySingleOrDefaultAsync<OpenRow>(
+            "SELECT id AS Id, severity AS Severity, status AS Status FROM alerts WHERE patient_id = @patientId AND instrument = @instrument AND rule = @Rule AND finding = @Finding AND status <> 'resolved'",
+            key, transaction);
         Guid alertId;
-        var notify = false;
+        var severity = candidate.Severity;
+        var reason = candidate.Reason;
+        bool rises, reopens;
         if (open is { } existing)
         {
             alertId = existing.Id;
-            var rises = AlertRules.Rank(candidate.Severity) > AlertRules.Rank(existing.Value);
+            rises = AlertRules.Rank(candidate.Severity) > AlertRules.Rank(existing.Severity);
+            severity = rises ? candidate.Severity : existing.Severity;
+            reopens = existing.Status == "acknowledged" && (rises || candidate.Rule == AlertRules.CriticalItem);
             await connection.ExecuteAsync(
-                "UPDATE alerts SET reason = @Reason, updated_at = @now, severity = CASE WHEN @rises THEN @Severity ELSE severity END WHERE id = @alertId",
-                new { candidate.Reason, now, rises, candidate.Severity, alertId }, transaction);
-            notify = rises;
+                """
+                UPDATE alerts SET reason = @Reason, updated_at = @now, latest_evidence_at = @now, severity = @severity,
+                                  status = CASE WHEN @reopens THEN 'open' ELSE status END
+                WHERE id = @alertId
+                """,
+                new { candidate.Reason, now, severity, reopens, alertId }, transaction);
         }
         else
         {
             var lastResolved = await connection.QueryFirstOrDefaultAsync<ResolvedRow>(
-                "SELECT id AS Id, resolved_at AS ResolvedAt FROM alerts WHERE patient_id = @patientId AND instrument = @instrument AND rule = @Rule AND status = 'resolved' ORDER BY resolved_at DESC LIMIT 1",
-                new { patientId, instrument, candidate.Rule }, transaction);
+                "SELECT id AS Id, resolved_at AS ResolvedAt FROM alerts WHERE patient_id = @patientId AND instrument = @instrument AND rule = @Rule AND finding = @Finding AND status = 'resolved' ORDER BY resolved_at DESC LIMIT 1",
+                key, transaction);
             if (lastResolved is { } resolved && resolved.ResolvedAt >= evidenceAt)
             {
-                return false; // the nurse's resolution came after this evidence: it has been dealt with
+                reason += string.Create(CultureInfo.InvariantCulture,
+                    $" This arrived after the previous alert was resolved ({resolved.ResolvedAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC), though it was sent before that ({evidenceAt.UtcDateTime:yyyy-MM-dd HH:mm} UTC): whoever resolved it could not have seen it.");
             }
 
             alertId = Guid.NewGuid();
             await connection.ExecuteAsync(
                 """
-                INSERT INTO alerts (id, patient_id, instrument, definition_version, rule, severity, reason, submission_id, created_at, updated_at, previous_alert_id)
-                VALUES (@alertId, @patientId, @instrument, @version, @Rule, @Severity, @Reason, @submissionId, @now, @now, @previous)
+                INSERT INTO alerts (id, patient_id, instrument, definition_version, rule, finding, severity, reason, submission_id, created_at, updated_at, latest_evidence_at, previous_alert_id)
+                VALUES (@alertId, @patientId, @instrument, @version, @Rule, @Finding, @Severity, @reason, @submissionId, @now, @now, @now, @previous)
                 """,
                 new
                 {
-                    alertId, patientId, instrument, version, candidate.Rule, candidate.Severity, candidate.Reason,
+                    alertId, patientId, instrument, version, candidate.Rule, candidate.Finding, candidate.Severity, reason,
                     submissionId = candidate.Rule == AlertRules.MissedSurveys ? (Guid?)null : sourceId, now, previous = lastResolved?.Id,
                 },
                 transaction);
-            notify = true;
+            rises = true; // a new alert is told as a rise is: from level 1
+            reopens = false;
         }
 
         await connection.ExecuteAsync(
             """
-            INSERT INTO alert_evidence (alert_id, source_id, severity, reason, details, at) VALUES (@alertId, @sourceId, @Severity, @Reason, @details, @evidenceAt)
+            INSERT INTO alert_evidence (alert_id, source_id, severity, reason, details, at) VALUES (@alertId, @sourceId, @Severity, @reason, @details, @evidenceAt)
             ON CONFLICT (alert_id, source_id) DO NOTHING
             """,
-            new { alertId, sourceId = sourceId.ToString("D"), candidate.Severity, candidate.Reason, details = JsonSerializer.Serialize(candidate.Details, Json), evidenceAt },
+            new { alertId, sourceId = sourceId.ToString("D"), candidate.Severity, reason, details = JsonSerializer.Serialize(candidate.Details, Json), evidenceAt },
             transaction);
 
-        if (notify)
+        if (!rises && !reopens)
         {
-            await outbox.EnqueueAsync(connection, transaction, new PatientAlertRaised(
-                alertId, patientId, sourceId, instrument, version ?? string.Empty, candidate.Rule, candidate.Severity, candidate.Reason, now));
-            await connection.ExecuteAsync("UPDATE alerts SET notified_severity = @Severity WHERE id = @alertId", new { candidate.Severity, alertId }, transaction);
-            if (deliveries is not null)
-            {
-                await deliveries.QueueRaisedAsync(connection, transaction, alertId, candidate.Severity, now);
-            }
+            return false;
         }
 
-        return notify;
+        await outbox.EnqueueAsync(connection, transaction, new PatientAlertRaised(
+            alertId, patientId, sourceId, instrument, version ?? string.Empty, candidate.Rule, severity, reason, now));
+        if (rises)
+        {
+            await connection.ExecuteAsync("UPDATE alerts SET notified_severity = @severity WHERE id = @alertId", new { severity, alertId }, transaction);
+        }
+
+        if (deliveries is not null)
+        {
+            await (rises
+                ? deliveries.QueueRaisedAsync(connection, transaction, alertId, severity, now)
+                : deliveries.QueueNewEvidenceAsync(connection, transaction, alertId, severity, sourceId, now));
+        }
+
+        return true;
     }
 
-    private static async Task<Baseline?> BaselineAsync(IDbConnection connection, IDbTransaction transaction, SurveyScored scored)
+    /// <summary>
+    /// The first scored result before this one, and the best before it (total, and each item's grade) when the
+    /// definition compares with them.
+    /// </summary>
+    private async Task<Baseline?> BaselineAsync(IDbConnection connection, IDbTransaction transaction, SurveyScored scored, InstrumentDefinition definition)
     {
         // The first scored result for the instrument, earlier than this one (for the diary: the first with item grades).
         var row = await connection.QuerySingleOrDefaultAsync<BaselineRow>(
@@ -286,16 +337,67 @@ public sealed class NotifierStore(Db db, MessageOutbox outbox, TimeProvider time
             """,
             new { scored.PatientId, scored.Instrument, scored.SubmissionId, scored.SubmittedAt },
             transaction);
-        return row is null
-            ? null
-            : new Baseline(
-                row.SubmissionId,
-                row.Total is null ? null : decimal.Parse(row.Total, CultureInfo.InvariantCulture),
-                row.ItemGrades is null ? new Dictionary<string, decimal>() : JsonSerializer.Deserialize<Dictionary<string, decimal>>(row.ItemGrades) ?? [],
-                row.SubmittedAt);
+        if (row is null)
+        {
+            return null;
+        }
+
+        var alerting = definition.Alerting;
+        BestResult? best = null;
+        if (alerting.WorseThanBaseline is not null && scored.Status == "scored" && scored.Total is not null)
+        {
+            var order = definition.Scoring.Direction == ScoreDirection.HigherIsBetter ? "DESC" : "ASC";
+            var bestRow = await connection.QueryFirstOrDefaultAsync<BaselineRow>(
+                $"""
+                SELECT submission_id AS SubmissionId, total AS Total, item_grades AS ItemGrades, submitted_at AS SubmittedAt
+                FROM scores
+                WHERE patient_id = @PatientId AND instrument = @Instrument AND submission_id <> @SubmissionId AND submitted_at < @SubmittedAt
+                  AND status = 'scored' AND total IS NOT NULL
+                ORDER BY CAST(total AS {db.Sql("REAL", "NUMERIC")}) {order}, submitted_at LIMIT 1
+                """,
+                new { scored.PatientId, scored.Instrument, scored.SubmissionId, scored.SubmittedAt },
+                transaction);
+            best = bestRow?.Total is { } total ? new BestResult(bestRow.SubmissionId, decimal.Parse(total, CultureInfo.InvariantCulture), bestRow.SubmittedAt) : null;
+        }
+
+        Dictionary<string, decimal>? bestGrades = null;
+        if (alerting.Items.Any(r => r.WorseThanBaseline is not null) && scored.ItemGrades.Count > 0)
+        {
+            // Each item's lowest (best) grade so far.
+            var grades = await connection.QueryAsync<GradeRow>(
+                db.Sql(
+                    """
+                    SELECT j.key AS Item, MIN(CAST(j.value AS REAL)) AS Grade
+                    FROM scores s, json_each(s.item_grades) j
+                    WHERE s.patient_id = @PatientId AND s.instrument = @Instrument AND s.submission_id <> @SubmissionId AND s.submitted_at < @SubmittedAt AND s.item_grades IS NOT NULL
+                    GROUP BY j.key
+                    """,
+                    """
+                    SELECT j.key AS Item, CAST(MIN(CAST(j.value AS NUMERIC)) AS DOUBLE PRECISION) AS Grade
+                    FROM scores s CROSS JOIN LATERAL jsonb_each_text(CAST(s.item_grades AS jsonb)) j
+                    WHERE s.patient_id = @PatientId AND s.instrument = @Instrument AND s.submission_id <> @SubmissionId AND s.submitted_at < @SubmittedAt AND s.item_grades IS NOT NULL
+                    GROUP BY j.key
+                    """),
+                new { scored.PatientId, scored.Instrument, scored.SubmissionId, scored.SubmittedAt },
+                transaction);
+            bestGrades = grades.ToDictionary(g => g.Item, g => (decimal)g.Grade, StringComparer.Ordinal);
+        }
+
+        return new Baseline(
+            row.SubmissionId,
+            row.Total is null ? null : decimal.Parse(row.Total, CultureInfo.InvariantCulture),
+            row.ItemGrades is null ? new Dictionary<string, decimal>() : JsonSerializer.Deserialize<Dictionary<string, decimal>>(row.ItemGrades) ?? [],
+            row.SubmittedAt)
+        {
+            Best = best,
+            BestItemGrades = bestGrades,
+        };
     }
 
-    /// <summary>Alerts, most severe first, then oldest first (unresolved before resolved).</summary>
+    /// <summary>
+    /// Alerts: unresolved before resolved, then most severe first, then open (waiting for an acknowledgement) before
+    /// acknowledged, then the latest evidence first (new evidence moves an alert to the top of its group).
+    /// </summary>
     public async Task<IReadOnlyList<Alert>> FindAlertsAsync(AlertFilter filter, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(filter);
@@ -307,7 +409,8 @@ public sealed class NotifierStore(Db db, MessageOutbox outbox, TimeProvider time
               AND (@Rule IS NULL OR rule = @Rule) AND (@Instrument IS NULL OR instrument = @Instrument)
             ORDER BY CASE status WHEN 'resolved' THEN 1 ELSE 0 END,
                      CASE severity WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 ELSE 2 END,
-                     created_at
+                     CASE status WHEN 'open' THEN 0 ELSE 1 END,
+                     latest_evidence_at DESC
             LIMIT 500
             """,
             filter,
@@ -351,8 +454,16 @@ public sealed class NotifierStore(Db db, MessageOutbox outbox, TimeProvider time
         return (row.ToAlert(), evidence.Select(e => new Evidence(e.SourceId, e.Severity, e.Reason, JsonDocument.Parse(e.Details).RootElement.Clone(), e.At)).ToList());
     }
 
+    /// <summary>
+    /// A nurse has seen the alert. acknowledged_at and _by record the latest acknowledgement that mattered: the first,
+    /// or one after new evidence (an alert re-opened by it, or evidence shown as new since it was acknowledged).
+    /// </summary>
     public Task<AlertChange> AcknowledgeAsync(Guid id, string by, CancellationToken ct) => ChangeUnresolvedAsync(
-        "status = 'acknowledged', acknowledged_at = COALESCE(acknowledged_at, @now), acknowledged_by = COALESCE(acknowledged_by, @by)",
+        """
+        status = 'acknowledged',
+        acknowledged_at = CASE WHEN status = 'open' OR acknowledged_at IS NULL OR latest_evidence_at > acknowledged_at THEN @now ELSE acknowledged_at END,
+        acknowledged_by = CASE WHEN status = 'open' OR acknowledged_at IS NULL OR latest_evidence_at > acknowledged_at THEN @by ELSE acknowledged_by END
+        """,
         new { id, by, now = time.GetUtcNow() },
         ct);
 

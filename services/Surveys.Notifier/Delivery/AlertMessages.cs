@@ -5,6 +5,16 @@ using Surveys.Notifier.Data;
 
 namespace Surveys.Notifier.Delivery;
 
+/// <summary>Deliveries that tell about an alert again, beside <see cref="AlertDeliveryKinds"/>.</summary>
+public static class AlertRepeatKinds
+{
+    /// <summary>An acknowledged alert re-opened by new evidence: its current level is told again.</summary>
+    public const string NewEvidence = "new_evidence";
+
+    /// <summary>An urgent alert still not acknowledged after the last level's time: the last level again.</summary>
+    public const string Reminder = "reminder";
+}
+
 /// <summary>A message to a contact, in the three forms the channels need.</summary>
 public sealed record AlertMessage(string Subject, string Text, byte[] Json);
 
@@ -44,11 +54,19 @@ public static class AlertMessages
         var link = links.Alert(delivery.AlertId ?? Guid.Empty);
         var article = severity == "urgent" ? "An urgent" : $"A {severity}";
         var within = options.AcknowledgeWithin(severity) is { } w ? Duration(w) : null;
-        var escalated = delivery.Kind == AlertDeliveryKinds.Escalation;
-        var subject = escalated ? $"Surveys: escalated, {article.ToLowerInvariant()} alert is not yet acknowledged" : $"Surveys: {article.ToLowerInvariant()} alert needs review";
-        var lead = escalated
-            ? $"{article} alert has not been acknowledged within {within} and needs review. You are escalation contact {delivery.Level}."
-            : $"{article} alert needs review.";
+        var (subject, lead) = delivery.Kind switch
+        {
+            AlertDeliveryKinds.Escalation => (
+                $"Surveys: escalated, {article.ToLowerInvariant()} alert is not yet acknowledged",
+                $"{article} alert has not been acknowledged within {within} and needs review. You are escalation contact {delivery.Level}."),
+            AlertRepeatKinds.Reminder => (
+                $"Surveys: {article.ToLowerInvariant()} alert has still not been acknowledged",
+                $"{article} alert has still not been acknowledged, although every escalation contact was told. You are the last escalation contact: this is sent again every {within} until someone acknowledges it."),
+            AlertRepeatKinds.NewEvidence => (
+                $"Surveys: {article.ToLowerInvariant()} alert has new evidence and needs review again",
+                $"{article} alert that was acknowledged has new evidence and needs review again. You are escalation contact {delivery.Level}."),
+            _ => ($"Surveys: {article.ToLowerInvariant()} alert needs review", $"{article} alert needs review."),
+        };
         var body = string.Create(CultureInfo.InvariantCulture, $"""
             {lead}
 

@@ -94,7 +94,7 @@ public static class InboxPages
         }
         else
         {
-            html.Append("<table id=\"alerts\"><caption class=\"visually-hidden\">Alerts, most severe first, then oldest first</caption><thead><tr>")
+            html.Append("<table id=\"alerts\"><caption class=\"visually-hidden\">Alerts, most severe first, then those waiting for an acknowledgement, then the latest evidence first</caption><thead><tr>")
                 .Append("<th scope=\"col\">Severity</th><th scope=\"col\">Rule</th><th scope=\"col\">Instrument</th><th scope=\"col\">Patient</th><th scope=\"col\">Why</th><th scope=\"col\">Raised</th><th scope=\"col\">Status</th></tr></thead><tbody>");
             foreach (var alert in alerts)
             {
@@ -104,7 +104,7 @@ public static class InboxPages
                     .Append("<td><a href=\"/inbox/patients/").Append(alert.PatientId).Append("\">").Append(E(alert.PatientId.ToString()[..8])).Append("</a></td>")
                     .Append("<td>").Append(E(alert.Reason)).Append("</td>")
                     .Append("<td>").Append(E(Age(now - alert.CreatedAt))).Append("</td>")
-                    .Append("<td>").Append(E(alert.Status)).Append("</td></tr>");
+                    .Append("<td>").Append(E(StatusText(alert))).Append("</td></tr>");
             }
 
             html.Append("</tbody></table>");
@@ -147,7 +147,7 @@ public static class InboxPages
             .Append("<p class=\"lead\" id=\"reason\">").Append(E(alert.Reason)).Append("</p>")
             .Append("<dl class=\"summary-list\">")
             .Append(Row("Patient", $"<a href=\"/inbox/patients/{alert.PatientId}\">{E(alert.PatientId.ToString())}</a>"))
-            .Append(Row("Status", E(alert.Status) + (alert.AcknowledgedBy is null ? string.Empty : E($" (acknowledged by {alert.AcknowledgedBy} at {alert.AcknowledgedAt:yyyy-MM-dd HH:mm})"))))
+            .Append(Row("Status", E(StatusText(alert)) + (alert.AcknowledgedBy is null ? string.Empty : E($" (acknowledged by {alert.AcknowledgedBy} at {alert.AcknowledgedAt:yyyy-MM-dd HH:mm})"))))
             .Append(Row("Raised", E(alert.CreatedAt.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture))));
         if (alert.Status == "resolved")
         {
@@ -183,7 +183,7 @@ public static class InboxPages
         if (alert.Status != "resolved")
         {
             html.Append("<h2>Act on it</h2><div class=\"actions\">");
-            if (alert.Status == "open")
+            if (alert.Status == "open" || alert.NewEvidenceSinceAcknowledged)
             {
                 html.Append("<form method=\"post\" action=\"/inbox/alerts/").Append(alert.Id).Append("/acknowledge\">").Append(csrf)
                     .Append("<button type=\"submit\" class=\"button--secondary\">Acknowledge</button></form>");
@@ -299,6 +299,12 @@ public static class InboxPages
 
         return html.Append("</select></div>").ToString();
     }
+
+    /// <summary>The status in plain words, with what needs a person's eyes.</summary>
+    private static string StatusText(Alert alert) =>
+        alert.Status
+        + (alert.NewEvidenceSinceAcknowledged ? " — new evidence since it was acknowledged" : string.Empty)
+        + (alert.Status == "open" && alert.PastLastLevelAt is not null ? " — not acknowledged although every contact was told" : string.Empty);
 
     private static string Row(string term, string valueHtml) => $"<div class=\"summary-row\"><dt>{E(term)}</dt><dd>{valueHtml}</dd></div>";
 

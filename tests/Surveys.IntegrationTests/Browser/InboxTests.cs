@@ -91,6 +91,35 @@ public class InboxTests : BrowserTest
     }
 
     [Test]
+    public async Task New_evidence_on_an_acknowledged_urgent_alert_reopens_it_in_the_inbox()
+    {
+        // Item 9 answered "several days"; a nurse acknowledges the alert; then "nearly every day" arrives.
+        var patientId = await Platform.CreatePatientAsync();
+        await Platform.SubmitAsync(await Platform.InviteAsync(patientId, "phq9"), Enumerable.Range(1, 9).ToDictionary(i => $"{i}", i => i == 9 ? 1 : 0));
+        var alerts = await RunningSystem.EventuallyAsync(
+            async () => (await Platform.NotifierClient.GetFromJsonAsync<JsonArray>($"/api/alerts?patientId={patientId}"))!, a => a.Count > 0, TimeSpan.FromSeconds(15));
+        var id = alerts.Single()!["id"]!.GetValue<Guid>();
+        Assert.That((int)(await Platform.NotifierClient.PostAsync(new Uri($"/api/alerts/{id}/acknowledge", UriKind.Relative), null)).StatusCode, Is.EqualTo(204));
+        await Platform.SubmitAsync(await Platform.InviteAsync(patientId, "phq9"), Enumerable.Range(1, 9).ToDictionary(i => $"{i}", i => i == 9 ? 3 : 0));
+        await RunningSystem.EventuallyAsync(
+            async () => (await Platform.NotifierClient.GetFromJsonAsync<JsonObject>($"/api/alerts/{id}"))!["alert"]!["status"]!.GetValue<string>(), s => s == "open", TimeSpan.FromSeconds(15));
+
+        await using var desk = await Browser.DesktopAsync(Platform.Notifier.BaseAddress);
+        var page = await desk.NewPageAsync();
+        await SignInThroughAsync(page, $"/inbox?patient={patientId}", "nurse1", Platform.NursePassword, "/inbox");
+        var row = page.Locator("#alerts tbody tr");
+        await Assertions.Expect(row).ToHaveCountAsync(1);
+        Assert.That(await row.InnerTextAsync(), Does.Contain("new evidence since it was acknowledged"));
+
+        await page.RunAndWaitForResponseAsync(() => row.GetByRole(AriaRole.Link).First.ClickAsync(), r => r.Url.Contains("/inbox/alerts/", StringComparison.Ordinal));
+        Assert.That(await page.Locator(".summary-list").InnerTextAsync(), Does.Contain("open — new evidence since it was acknowledged"));
+        Assert.That(await page.InnerTextAsync("main"), Does.Not.Contain("self_harm_risk").And.Not.Contain("critical_item"), "plain words");
+        await AssertAccessibleAsync(page, "alert-new-evidence");
+        await PressAsync(page, "Acknowledge");
+        Assert.That(await page.Locator(".summary-list").InnerTextAsync(), Does.Contain("acknowledged (acknowledged by nurse1").And.Not.Contain("new evidence"));
+    }
+
+    [Test]
     public async Task The_api_acknowledges_and_resolves_with_the_same_rules()
     {
         var patientId = await Platform.CreatePatientAsync();

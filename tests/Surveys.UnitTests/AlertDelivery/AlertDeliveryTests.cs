@@ -1,8 +1,13 @@
+using System.Diagnostics.Metrics;
+using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Surveys.Notifier.Alerts;
 using Surveys.Notifier.Delivery;
+using Surveys.Operations;
 using Surveys.ServiceDefaults.Data;
 
 namespace Surveys.UnitTests.AlertDelivery;
@@ -120,14 +125,158 @@ public class AlertDeliveryTests(StorageEngine engine)
         AssertNothingClinical(second[1].Data, patient);
         Assert.That(_hook.Requests, Has.Count.EqualTo(1), "the duty doctor has no webhook");
 
-        // Another 15: the manager; then no level is left.
+        // Another 15: the manager, the last level (what follows is in the next test).
         world.Time.Advance(TimeSpan.FromMinutes(15));
         await _smtp.WaitForAsync(3);
         await world.WaitForSentAsync(4);
-        world.Time.Advance(TimeSpan.FromHours(2));
         await world.SettleAsync();
         Assert.That(To(_smtp.Snapshot()), Is.EqualTo(new[] { "level1@clinic.example", "level2@clinic.example", "level3@clinic.example" }));
-        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM alerts WHERE escalate_at IS NOT NULL"), Is.Zero);
+    }
+
+    [Test]
+    public async Task An_unacknowledged_urgent_alert_past_the_last_level_is_sent_again_and_shown_to_operators()
+    {
+        await using var world = await new AlertWorld(Start, Configuration(webhook: false), engine).StartAsync();
+        var (patient, alert) = await world.RaiseUrgentAsync();
+        for (var level = 1; level <= 3; level++)
+        {
+            await _smtp.WaitForAsync(level);
+            await world.WaitForSentAsync(level);
+            world.Time.Advance(TimeSpan.FromMinutes(15));
+        }
+
+        // 45 minutes: every level was told and nobody acknowledged. The last level is told again, every 15 minutes.
+        var again = await _smtp.WaitForAsync(4);
+        await world.WaitForSentAsync(4);
+        Assert.That(To(again)[3], Is.EqualTo("level3@clinic.example"));
+        Assert.That(again[3].Data, Does.Contain("still not been acknowledged"));
+        AssertNothingClinical(again[3].Data, patient);
+        world.Time.Advance(TimeSpan.FromMinutes(14));
+        await world.SettleAsync();
+        Assert.That(_smtp.Snapshot(), Has.Count.EqualTo(4));
+        world.Time.Advance(TimeSpan.FromMinutes(1));
+        await _smtp.WaitForAsync(5);
+        await world.WaitForSentAsync(5);
+        Assert.That(To(_smtp.Snapshot()).Skip(3), Is.EqualTo(new[] { "level3@clinic.example", "level3@clinic.example" }));
+
+        // Operators see it: in readiness (which surveys status and /ops read), as a metric, and in the inbox.
+        Assert.That(await OperatorsSeeAsync(world), Is.EqualTo((1L, 1L, true)));
+        Assert.That((await world.Store.FindAlertsAsync(patient, null, CancellationToken.None)).Single().PastLastLevelAt, Is.EqualTo(Start.AddMinutes(45)));
+
+        // Acknowledged: the reminders stop, and operators see nothing waiting.
+        await world.Store.AcknowledgeAsync(alert, "nurse1", CancellationToken.None);
+        world.Time.Advance(TimeSpan.FromHours(2));
+        await world.SettleAsync();
+        Assert.That(_smtp.Snapshot(), Has.Count.EqualTo(5));
+        Assert.That(await OperatorsSeeAsync(world), Is.EqualTo((0L, 0L, false)));
+    }
+
+    [Test]
+    public async Task A_high_alert_past_the_last_level_is_not_repeated()
+    {
+        await using var world = await new AlertWorld(Start, Configuration(webhook: false), engine).StartAsync();
+        await world.RaiseHighAsync();
+        for (var level = 1; level <= 3; level++)
+        {
+            await _smtp.WaitForAsync(level);
+            await world.WaitForSentAsync(level);
+            world.Time.Advance(TimeSpan.FromHours(4));
+        }
+
+        await world.SettleAsync();
+        Assert.That(To(_smtp.Snapshot()).Where(to => to != "team@clinic.example"), Is.EqualTo(new[] { "level1@clinic.example", "level2@clinic.example", "level3@clinic.example" }), "the digest aside");
+        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM alerts WHERE escalate_at IS NOT NULL OR past_last_level_at IS NOT NULL"), Is.Zero);
+    }
+
+    /// <summary>
+    /// What operators see: the readiness check's count, the gauge, and whether <see cref="PipelineStatus"/> (surveys
+    /// status, /ops) marks the notifier as needing a person when its /health/ready carries that check.
+    /// </summary>
+    private static async Task<(long Readiness, long Gauge, bool Attention)> OperatorsSeeAsync(AlertWorld world)
+    {
+        var health = await world.Services.GetRequiredService<AlertWatch>().CheckHealthAsync(new HealthCheckContext());
+        Assert.That(health.Status, Is.EqualTo(HealthStatus.Healthy), "the service itself is fine: a person is needed, not a restart");
+        var readiness = (long)health.Data[AlertWatch.PastLastLevelKey];
+
+        var factory = world.Services.GetRequiredService<IMeterFactory>();
+        long gauge = -1;
+        using (var listener = new MeterListener())
+        {
+            listener.InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Name == "surveys.alerts.unacknowledged_past_last_level" && ReferenceEquals(instrument.Meter.Scope, factory))
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            };
+            listener.SetMeasurementEventCallback<long>((_, value, _, _) => gauge = value);
+            listener.Start();
+            listener.RecordObservableInstruments();
+        }
+
+        var body = JsonSerializer.Serialize(
+            new { status = "Healthy", checks = new Dictionary<string, object> { [AlertWatch.CheckName] = new { status = "Healthy", description = health.Description, data = health.Data } } },
+            JsonSerializerOptions.Web);
+        using var http = new HttpClient(new FixedAnswer(body)) { BaseAddress = new Uri("http://broker.test/") };
+        var status = await PipelineStatus.ReadAsync(http, [("notifier", "http://notifier.test/")], http, "/", CancellationToken.None);
+        var notifier = status.Services.Single();
+        Assert.That(notifier.UrgentAlertsPastLastLevel, Is.EqualTo(readiness));
+        return (readiness, gauge, notifier.Attention);
+    }
+
+    private sealed class FixedAnswer(string body) : HttpMessageHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken) =>
+            Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(request.RequestUri!.AbsolutePath == "/health/ready" ? body : "[]", Encoding.UTF8, "application/json") });
+    }
+
+    [Test]
+    public async Task New_critical_evidence_on_an_acknowledged_alert_reopens_it_and_tells_the_current_level_again()
+    {
+        await using var world = await new AlertWorld(Start, Configuration(webhook: false), engine).StartAsync();
+        var (patient, alert) = await world.RaiseUrgentAsync(); // item 9 answered 2
+        await _smtp.WaitForAsync(1);
+        await world.WaitForSentAsync(1);
+        world.Time.Advance(TimeSpan.FromMinutes(15)); // the duty doctor is told: level 2
+        await _smtp.WaitForAsync(2);
+        await world.WaitForSentAsync(2);
+        world.Time.Advance(TimeSpan.FromMinutes(5));
+        Assert.That(await world.Store.AcknowledgeAsync(alert, "nurse1", CancellationToken.None), Is.EqualTo(Surveys.Notifier.Data.AlertChange.Done));
+        var (other, otherAlert) = await world.RaiseUrgentAsync(); // another patient's urgent alert, raised later and acknowledged
+        await _smtp.WaitForAsync(3);
+        await world.WaitForSentAsync(3);
+        await world.Store.AcknowledgeAsync(otherAlert, "nurse2", CancellationToken.None);
+
+        // An hour later a worse answer to item 9 (from 2 to 3) arrives.
+        world.Time.Advance(TimeSpan.FromHours(1));
+        await world.RecordPhq9Async(patient, 5, ["self_harm_risk"], item9: 3);
+
+        var (reopened, evidence) = (await world.Store.GetAlertAsync(alert, CancellationToken.None))!.Value;
+        Assert.That(await world.Store.FindAlertsAsync(patient, null, CancellationToken.None), Has.Count.EqualTo(1), "the same finding: the same alert");
+        Assert.That(reopened.Status, Is.EqualTo("open"), "someone must acknowledge it again");
+        Assert.That(reopened.NewEvidenceSinceAcknowledged, Is.True, "shown as new evidence since it was acknowledged");
+        Assert.That(evidence, Has.Count.EqualTo(2));
+        var inbox = await world.Store.FindAlertsAsync(new Surveys.Notifier.Data.AlertFilter(), CancellationToken.None);
+        Assert.That(inbox[0].Id, Is.EqualTo(alert), "moved to the top: the latest evidence first");
+
+        // The current level (the duty doctor) is told again, and the acknowledgement clock starts again.
+        var told = await _smtp.WaitForAsync(4);
+        await world.WaitForSentAsync(4);
+        Assert.That(To(told)[3], Is.EqualTo("level2@clinic.example"));
+        Assert.That(told[3].Data, Does.Contain("has new evidence and needs review again"));
+        AssertNothingClinical(told[3].Data, patient);
+        world.Time.Advance(TimeSpan.FromMinutes(14));
+        await world.SettleAsync();
+        Assert.That(_smtp.Snapshot(), Has.Count.EqualTo(4));
+        world.Time.Advance(TimeSpan.FromMinutes(1));
+        await _smtp.WaitForAsync(5);
+        Assert.That(To(_smtp.Snapshot()).Skip(4).Distinct(), Does.Contain("level3@clinic.example"), "then the next level, as before");
+        Assert.That(other, Is.Not.EqualTo(patient));
+
+        // Acknowledged again: the mark goes.
+        await world.Store.AcknowledgeAsync(alert, "nurse2", CancellationToken.None);
+        var acknowledged = (await world.Store.GetAlertAsync(alert, CancellationToken.None))!.Value.Alert;
+        Assert.That((acknowledged.Status, acknowledged.AcknowledgedBy, acknowledged.NewEvidenceSinceAcknowledged), Is.EqualTo(("acknowledged", "nurse2", false)));
     }
 
     [Test]

@@ -63,6 +63,7 @@ internal sealed class AlertWorld : IAsyncDisposable
         builder.Services.AddSingleton<NotifierStore>();
         builder.Services.AddSingleton<AlertRules>();
         builder.AddAlertDelivery();
+        builder.AddAlertWatch();
         builder.Services.AddMassTransitTestHarness(_ => { });
         _host = builder.Build();
         await _host.StartAsync();
@@ -94,13 +95,19 @@ internal sealed class AlertWorld : IAsyncDisposable
     private async Task<(Guid PatientId, Guid AlertId)> RaiseAsync(decimal total, string[] flags)
     {
         var patient = Guid.NewGuid();
+        await RecordPhq9Async(patient, total, flags, item9: 2);
+        return (patient, await AlertOfAsync(patient));
+    }
+
+    /// <summary>Records a PHQ-9 of the patient submitted now, with item 9 answered <paramref name="item9"/> and the others 3.</summary>
+    public async Task RecordPhq9Async(Guid patient, decimal total, string[] flags, decimal item9)
+    {
         var now = Time.GetUtcNow();
-        var answers = Enumerable.Range(1, 9).ToDictionary(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture), i => (decimal?)(i == 9 ? 2 : 3));
+        var answers = Enumerable.Range(1, 9).ToDictionary(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture), i => (decimal?)(i == 9 ? item9 : 3));
         var scored = new SurveyScored(
             Guid.NewGuid(), patient, "phq9", "1.0.0", "scored", total, total >= 20 ? "severe" : "minimal", false, flags,
             new Dictionary<string, decimal>(), new Dictionary<string, decimal>(), now, now, answers);
         await Store.RecordScoreAsync(scored, Services.GetRequiredService<AlertRules>(), CancellationToken.None);
-        return (patient, await AlertOfAsync(patient));
     }
 
     private async Task<Guid> AlertOfAsync(Guid patient) =>
