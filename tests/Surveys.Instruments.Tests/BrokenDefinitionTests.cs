@@ -44,13 +44,13 @@ public class BrokenDefinitionTests
     [Test]
     public void ShippedFilesCopiedToAFolderLoad()
     {
-        foreach (var f in new[] { "phq9.json", "gad7.json", "who5.json", "paid20.json", "paid5.json", "gold.json", "t1d_diary.json", "t1d_diary_2.0.0.json" })
+        foreach (var f in new[] { "phq9.json", "gad7.json", "who5.json", "paid20.json", "paid5.json", "gold.json", "t1d_diary.json", "t1d_diary_2.0.0.json", "t1d_diary_2.1.0.json" })
         {
             Write(f, ShippedJson(f));
         }
 
         var catalog = InstrumentCatalog.LoadFromDirectory(_dir);
-        Assert.That(catalog.All, Has.Count.EqualTo(8));
+        Assert.That(catalog.All, Has.Count.EqualTo(9));
     }
 
     [Test]

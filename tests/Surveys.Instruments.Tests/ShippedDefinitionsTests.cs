@@ -11,7 +11,7 @@ public class ShippedDefinitionsTests
     public void AllShippedDefinitionsLoad()
     {
         Assert.That(Catalog.All.Select(d => d.Id).Distinct(), Is.EquivalentTo(Ids));
-        Assert.That(Catalog.All.Where(d => d.Id == "t1d_diary").Select(d => d.Version), Is.EqualTo(new[] { "1.0.0", "2.0.0" }));
+        Assert.That(Catalog.All.Where(d => d.Id == "t1d_diary").Select(d => d.Version), Is.EqualTo(new[] { "1.0.0", "2.0.0", "2.1.0" }));
         Assert.That(Catalog.All.Select(d => d.Source), Has.All.StartWith("definitions/").And.All.EndWith(".json"));
     }
 
@@ -110,6 +110,7 @@ public class ShippedDefinitionsTests
 
     [TestCase("1.0.0")]
     [TestCase("2.0.0")]
+    [TestCase("2.1.0")]
     public void DiarySaysItIsNotAValidatedScale(string version)
     {
         var d = Catalog.Find("t1d_diary", version)!;
@@ -199,16 +200,24 @@ public class ShippedDefinitionsTests
     }
 
     [Test]
-    public void Find_without_a_version_gives_the_newest_diary_which_asks_about_the_past_24_hours()
+    public void The_daily_diary_asks_about_the_past_24_hours_and_the_weekly_one_about_7_days_with_the_same_questions()
     {
-        var d = Catalog.Find("t1d_diary")!;
+        var daily = Catalog.Find("t1d_diary", "2.0.0")!;
+        var weekly = Catalog.Find("t1d_diary", "2.1.0")!;
         Assert.Multiple(() =>
         {
-            Assert.That(d.Version, Is.EqualTo("2.0.0"));
-            Assert.That(d.RecallPeriod!.Days, Is.EqualTo(1));
-            Assert.That(d.RecallPeriod.Text.En, Is.EqualTo("In the past 24 hours"));
-            Assert.That(d.Instructions!.En, Does.Contain("past 24 hours").And.Not.Contain("7 days"));
-            Assert.That(d.Items.Select(i => i.Text.En), Has.None.Contain("7 days").And.None.Contain("per day"));
+            Assert.That(daily.RecallPeriod!.Days, Is.EqualTo(1));
+            Assert.That(daily.RecallPeriod.Text.En, Is.EqualTo("In the past 24 hours"));
+            Assert.That(daily.Instructions!.En, Does.Contain("past 24 hours").And.Not.Contain("7 days"));
+            Assert.That(weekly.RecallPeriod!.Days, Is.EqualTo(7));
+            Assert.That(weekly.RecallPeriod.Text.En, Is.EqualTo("In the past 7 days"));
+            Assert.That(weekly.Instructions!.En, Does.Contain("past 7 days").And.Not.Contain("24 hours"));
+            Assert.That(daily.Items.Concat(weekly.Items).Select(i => i.Text.En), Has.None.Contain("7 days").And.None.Contain("24 hours").And.None.Contain("per day"),
+                "the questions leave the period to the recall");
+            Assert.That(weekly.Items.Select(i => (i.Id, i.Text.En, i.Critical, i.Required)), Is.EqualTo(daily.Items.Select(i => (i.Id, i.Text.En, i.Critical, i.Required))));
+            Assert.That(weekly.Scoring.Flags.Select(f => f.Name), Is.EqualTo(daily.Scoring.Flags.Select(f => f.Name)));
+            Assert.That(weekly.Alerting.Flags, Is.EqualTo(daily.Alerting.Flags));
+            Assert.That(weekly.Alerting.HighFlags, Is.EqualTo(daily.Alerting.HighFlags));
         });
     }
 

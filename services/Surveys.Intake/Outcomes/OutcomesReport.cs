@@ -127,8 +127,8 @@ public static class OutcomesReport
     {
         html.Append("<section aria-labelledby=\"diary\"><h2 id=\"diary\">Diary: insulin and low-glucose episodes</h2>")
             .Append("<p>From the diary (this project's own form, not a validated scale). Weeks count from the index date (week 0 = days 0–6). ")
-            .Append("Each patient's diaries in a week are averaged first, so each patient counts once. Each diary asks about the past 7 days, so daily diaries overlap: ")
-            .Append("the figure is episodes reported per diary, not a count of distinct episodes.</p>");
+            .Append("Each patient's diaries in a week are averaged first, so each patient counts once. The figure is episodes reported per diary. From version 2.0.0 each diary asks about the time since the one before ")
+            .Append("(24 hours daily, 7 days weekly); diaries of version 1.0.0 asked about 7 days even when sent daily, so theirs overlap.</p>");
         if (weeks.Count == 0)
         {
             html.Append("<p>No diaries yet.</p></section>");

@@ -93,7 +93,7 @@ public sealed partial class FollowUpScheduler(
                     continue;
                 }
 
-                var definition = instruments.Find(occurrence.Instrument);
+                var definition = instruments.Find(occurrence.Instrument, occurrence.Version);
                 if (definition is null)
                 {
                     continue;

@@ -7,7 +7,8 @@ namespace Surveys.Intake.Scheduling;
 
 /// <summary>One planned invitation of a protocol: an instrument on a day (or calendar month) after the index date.</summary>
 /// <param name="Key">Stable within the protocol, e.g. <c>phq9@d14</c> or <c>gold@m3</c>.</param>
-public sealed record ProtocolOccurrence(string Key, string Instrument, int? Day, int? Month, TimeSpan OpenFor, IReadOnlyList<TimeSpan> Reminders)
+/// <param name="Version">The definition version the step names, or null for the newest.</param>
+public sealed record ProtocolOccurrence(string Key, string Instrument, int? Day, int? Month, TimeSpan OpenFor, IReadOnlyList<TimeSpan> Reminders, string? Version = null)
 {
     /// <summary>The local calendar day the invitation is due: day 0 is the index date; months are calendar months.</summary>
     public DateOnly DueDate(DateOnly indexDate) => Month is { } m ? indexDate.AddMonths(m) : indexDate.AddDays(Day ?? 0);
@@ -138,6 +139,19 @@ public sealed class ProtocolCatalog
                 Fail($"{where}: unknown instrument '{step.Instrument}'.");
             }
 
+            var definition = instruments.Find(step.Instrument!, step.Version);
+            if (definition is null)
+            {
+                Fail($"{where}: {step.Instrument} has no version '{step.Version}'.");
+            }
+
+            // A repeating form asks about exactly the time since the one before: a longer recall reports one event
+            // twice (a daily diary asking about 7 days), a shorter one never asks about some days.
+            if (step.Every is { Days: > 0 } repeat && definition!.RecallPeriod?.Days is { } recall && recall != repeat.Days)
+            {
+                Fail($"{where}: {step.Instrument} {definition.Version} asks about {recall} day(s) but is sent every {repeat.Days} day(s); name a version whose recall matches.");
+            }
+
             if (step.OpenHours is not > 0)
             {
                 Fail($"{where}: openHours must be a positive number of hours.");
@@ -175,7 +189,7 @@ public sealed class ProtocolCatalog
                     Fail($"{where}: {key} is planned twice.");
                 }
 
-                occurrences.Add(new ProtocolOccurrence(key, step.Instrument!, day, month, open, reminders));
+                occurrences.Add(new ProtocolOccurrence(key, step.Instrument!, day, month, open, reminders, step.Version));
             }
         }
 
@@ -199,6 +213,7 @@ public sealed class ProtocolCatalog
     private sealed class StepDto
     {
         public string? Instrument { get; set; }
+        public string? Version { get; set; }
         public EveryDto? Every { get; set; }
         public List<int>? OnDays { get; set; }
         public List<int>? Months { get; set; }

@@ -27,19 +27,32 @@ public class DiaryRecallTests
     public void The_diary_recall_matches_how_often_the_T1D_protocol_sends_it_so_one_event_is_reported_once()
     {
         using var world = new FollowUpWorld(DateTimeOffset.UnixEpoch);
-        var days = world.Protocols.Find("t1d-followup")!.Occurrences
+        var diaries = world.Protocols.Find("t1d-followup")!.Occurrences
             .Where(o => o.Instrument == "t1d_diary")
-            .Select(o => o.Day!.Value)
-            .Order()
+            .OrderBy(o => o.Day)
             .ToList();
-        var gaps = days.Zip(days.Skip(1), (before, after) => after - before).ToList();
-        var recall = FollowUpWorld.Instruments.Find("t1d_diary")!.RecallPeriod!.Days!.Value;
+        var recalls = diaries.Select(o => FollowUpWorld.Instruments.Find("t1d_diary", o.Version)!.RecallPeriod!.Days!.Value).ToList();
 
+        // Each diary asks about exactly the days since the one before: no event is reported twice, no day is left out.
+        var mismatches = diaries.Skip(1).Select((o, i) => (o.Key, Gap: o.Day!.Value - diaries[i].Day!.Value, Recall: recalls[i + 1]))
+            .Where(x => x.Gap != x.Recall)
+            .ToList();
         Assert.Multiple(() =>
         {
-            Assert.That(gaps.Min(), Is.EqualTo(1), "the protocol sends the diary daily (days 0-13)");
-            Assert.That(recall, Is.EqualTo(gaps.Min()), "so the diary asks about one day");
-            Assert.That(gaps, Has.All.GreaterThanOrEqualTo(recall), "no two diaries ask about the same hours");
+            Assert.That(recalls.Take(14), Has.All.EqualTo(1), "days 0-13: the daily diary asks about the past 24 hours");
+            Assert.That(recalls.Skip(14), Is.Not.Empty.And.All.EqualTo(7), "then weekly, about the past 7 days");
+            Assert.That(mismatches, Is.Empty, "a diary whose recall is not the time since the one before");
         });
+    }
+
+    [Test]
+    public void A_protocol_step_whose_recall_does_not_match_how_often_it_is_sent_does_not_load()
+    {
+        var json = """
+            { "id": "p", "title": "P", "sendAt": "09:00",
+              "steps": [ { "instrument": "t1d_diary", "version": "2.0.0", "every": { "fromDay": 0, "toDay": 84, "days": 7 }, "openHours": 72 } ] }
+            """;
+        var ex = Assert.Throws<InvalidOperationException>(() => ProtocolCatalog.FromSources([("p.json", json)], FollowUpWorld.Instruments));
+        Assert.That(ex!.Message, Does.Contain("asks about 1 day(s) but is sent every 7 day(s)"));
     }
 }

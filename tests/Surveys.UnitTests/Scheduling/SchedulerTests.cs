@@ -77,20 +77,20 @@ public class SchedulerTests(StorageEngine engine)
         {
             Assert.That(perInstrument, Is.EquivalentTo(new Dictionary<string, long>
             {
-                ["t1d_diary"] = 25, // daily on days 0..13 (day 0 is the baseline), then weekly on days 14..84
+                ["t1d_diary"] = 24, // daily on days 0..13 (day 0 is the baseline), then weekly on days 20..83
                 ["phq9"] = 7,       // days 0, 14, ..., 84
                 ["gad7"] = 7,
                 ["who5"] = 4,       // months 0, 1, 2, 3
                 ["paid20"] = 4,
                 ["gold"] = 4,       // months 0, 3, 6, 12
             }));
-            Assert.That(await world.CountAsync("SELECT COUNT(DISTINCT schedule_key) FROM invitations"), Is.EqualTo(51));
-            Assert.That(answered, Has.Count.EqualTo(7 + 7 + 11));
-            Assert.That(await world.CountAsync("SELECT COUNT(*) FROM invitations WHERE used_at IS NOT NULL"), Is.EqualTo(25));
+            Assert.That(await world.CountAsync("SELECT COUNT(DISTINCT schedule_key) FROM invitations"), Is.EqualTo(50));
+            Assert.That(answered, Has.Count.EqualTo(7 + 7 + 10));
+            Assert.That(await world.CountAsync("SELECT COUNT(*) FROM invitations WHERE used_at IS NOT NULL"), Is.EqualTo(24));
 
-            // Reminders: odd-day diaries 7 x 1 (10 h), weekly diaries 11 x 1 (answered after the first),
+            // Reminders: odd-day diaries 7 x 1 (10 h), weekly diaries 10 x 1 (answered after the first),
             // GAD-7 7 x 2, WHO-5, PAID-20 and Gold 4 x 2 each; answered-at-once surveys none.
-            Assert.That(await world.CountAsync("SELECT SUM(reminders_sent) FROM invitations"), Is.EqualTo(7 + 11 + 14 + 8 + 8 + 8));
+            Assert.That(await world.CountAsync("SELECT SUM(reminders_sent) FROM invitations"), Is.EqualTo(7 + 10 + 14 + 8 + 8 + 8));
             Assert.That(await world.CountAsync("SELECT SUM(reminders_sent) FROM invitations WHERE instrument = 'phq9'"), Is.Zero);
             Assert.That(await world.CountAsync("SELECT SUM(reminders_sent) FROM invitations WHERE instrument = 'gold'"), Is.EqualTo(8));
 
@@ -101,8 +101,8 @@ public class SchedulerTests(StorageEngine engine)
                 $"SELECT COUNT(DISTINCT {world.Sql("json_extract(payload, '$.invitationId')", "payload::jsonb ->> 'invitationId'")}) FROM outbox WHERE message_type = 'InvitationExpired'"), Is.EqualTo(26));
 
             // One message per invitation and per reminder to the patient's one contact.
-            Assert.That(await world.CountAsync("SELECT COUNT(*) FROM deliveries WHERE kind = 'invitation'"), Is.EqualTo(51));
-            Assert.That(await world.CountAsync("SELECT COUNT(*) FROM deliveries WHERE kind = 'reminder'"), Is.EqualTo(56));
+            Assert.That(await world.CountAsync("SELECT COUNT(*) FROM deliveries WHERE kind = 'invitation'"), Is.EqualTo(50));
+            Assert.That(await world.CountAsync("SELECT COUNT(*) FROM deliveries WHERE kind = 'reminder'"), Is.EqualTo(55));
 
             // Every closed invitation forgot its protected token; nothing is left open at the end.
             Assert.That(await world.CountAsync("SELECT COUNT(*) FROM invitations WHERE protected_token IS NOT NULL"), Is.Zero);
@@ -142,15 +142,15 @@ public class SchedulerTests(StorageEngine engine)
     [Test]
     public async Task An_index_date_in_the_past_issues_only_the_surveys_whose_window_is_still_open()
     {
-        // Day 30 of a protocol that started 2026-03-02, at 12:00 IST.
-        using var world = new FollowUpWorld(new DateTimeOffset(2026, 4, 1, 6, 30, 0, TimeSpan.Zero), engine);
+        // Day 29 of a protocol that started 2026-03-02, at 12:00 IST: the weekly diary of day 27 is open until day 30.
+        using var world = new FollowUpWorld(new DateTimeOffset(2026, 3, 31, 6, 30, 0, TimeSpan.Zero), engine);
         var patient = await world.EnrolAsync("2026-03-02");
 
         Assert.That(await world.Main.Scheduler.IssueDueAsync(patient, CancellationToken.None), Is.EqualTo(3));
         await world.Main.Scheduler.RunOnceAsync(CancellationToken.None);
 
         var keys = await world.QueryAsync<string>("SELECT schedule_key FROM invitations ORDER BY schedule_key");
-        Assert.That(keys.Select(k => k[(k.LastIndexOf('/') + 1)..]), Is.EqualTo(new[] { "gad7@d28", "phq9@d28", "t1d_diary@d28" }));
+        Assert.That(keys.Select(k => k[(k.LastIndexOf('/') + 1)..]), Is.EqualTo(new[] { "gad7@d28", "phq9@d28", "t1d_diary@d27" }));
         Assert.That(await world.CountAsync("SELECT COUNT(*) FROM outbox"), Is.Zero, "nothing from the past is reported missed");
         Assert.That(await world.CountAsync("SELECT COUNT(*) FROM deliveries"), Is.EqualTo(3));
     }
@@ -194,7 +194,7 @@ public class SchedulerTests(StorageEngine engine)
         var keys = protocol.Occurrences.Select(o => o.Key).ToList();
         Assert.Multiple(() =>
         {
-            Assert.That(keys, Has.Count.EqualTo(51));
+            Assert.That(keys, Has.Count.EqualTo(50));
             Assert.That(keys.Where(k => k.EndsWith("@d0", StringComparison.Ordinal) || k.EndsWith("@m0", StringComparison.Ordinal)),
                 Is.EquivalentTo(new[] { "phq9@d0", "gad7@d0", "who5@m0", "paid20@m0", "gold@m0", "t1d_diary@d0" }));
             Assert.That(keys.Where(k => k.StartsWith("gold", StringComparison.Ordinal)), Is.EqualTo(new[] { "gold@m0", "gold@m3", "gold@m6", "gold@m12" }));
