@@ -74,6 +74,7 @@ public static class ServiceDefaults
 
         app.UseRateLimiter();
         app.UseAuthentication();
+        app.UseSessionRevalidation(); // sessions of disabled or changed accounts end here (docs/security.md)
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapOpenApi().RequireAuthorization(Roles.AnyStaff);
