@@ -9,6 +9,7 @@ using Surveys.ServiceDefaults.Security;
 namespace Surveys.UnitTests.Security;
 
 /// <summary>Hole 6 of issue 18: how long a session's account check is trusted, on a fake clock.</summary>
+[FixtureLifeCycle(LifeCycle.InstancePerTestCase)]
 public class SessionRevalidationTests
 {
     private sealed class Accounts : IAccountCheck
