@@ -364,7 +364,7 @@ public partial class SessionRevalidationTests
     }
 
     private async Task<string> AlertStatusAsync(Guid alertId) =>
-        (await _system.NotifierClient.GetFromJsonAsync<JsonObject>($"/api/alerts/{alertId}"))!["status"]!.GetValue<string>();
+        (await _system.NotifierClient.GetFromJsonAsync<JsonObject>($"/api/alerts/{alertId}"))!["alert"]!["status"]!.GetValue<string>();
 }
 
 /// <summary>Hole 5 of issue 18: outside Development nothing urgent goes to a development outbox, and Development says so on every page.</summary>
