@@ -41,6 +41,9 @@ public static class ServiceDefaults
         });
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow);
 
+        // Bad input is a 400 with problem details in every environment (Development would otherwise throw, and answer 500).
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = false);
+
         if (!builder.Environment.IsDevelopment())
         {
             // Structured logs for production; they never carry names, answers, tokens or passwords.
