@@ -53,7 +53,9 @@ start_instance() {
   mkdir -p "$WORK/data" "$WORK/logs"
   (
     cd "$ROOT/services/Surveys.$name/bin/Release/net10.0"
-    export ASPNETCORE_ENVIRONMENT=Production Urls="http://127.0.0.1:$port"
+    # Development: messages go to the development outboxes, as they always did here (in Production the notifier refuses
+    # to start without a real channel for urgent alerts, docs/operations.md).
+    export ASPNETCORE_ENVIRONMENT=Development Urls="http://127.0.0.1:$port"
     # Each instance keeps at most 40 connections: six instances stay under the server's max_connections (300).
     export Storage__Engine=Postgres Storage__ConnectionString="$PG;Database=surveys_${name,,};Maximum Pool Size=40"
     # One data folder for every instance: intake's Data Protection keys (protected link tokens) must be shared.

@@ -2,6 +2,12 @@
 # Runs the whole Surveys system on this machine: a RabbitMQ node (installed with apt-get when no
 # broker answers), then intake, scoring and notifier, each with its SQLite file in ./data.
 # Ctrl-C stops everything this script started. Safe to run again, or after a crash.
+# It runs them in Development (ASPNETCORE_ENVIRONMENT=Development): invitations and alerts go to the development
+# outboxes (/dev/outbox, /dev/alert-outbox) and every page says "Development: messages are not sent". For real
+# patients run them in Production with real channels (docs/operations.md, "Before the first real patient"):
+#   SURVEYS_ENVIRONMENT=Production Alerting__Contacts__0__Name=ward Alerting__Contacts__0__Webhook=https://... \
+#   Alerting__WebhookSecret=... infra/run.sh
+# In Production a service refuses to start when urgent alerts would reach nobody.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -14,6 +20,7 @@ INTAKE_PORT=${INTAKE_PORT:-5101}
 SCORING_PORT=${SCORING_PORT:-5102}
 NOTIFIER_PORT=${NOTIFIER_PORT:-5103}
 CONFIGURATION=Release
+ENVIRONMENT=${SURVEYS_ENVIRONMENT:-${ASPNETCORE_ENVIRONMENT:-Development}}
 mkdir -p "$DATA_DIR/logs" "$DATA_DIR/run"
 DATA_DIR=$(cd "$DATA_DIR" && pwd)
 
@@ -77,7 +84,7 @@ start_service() {
   local dir="$ROOT/services/Surveys.$name/bin/$CONFIGURATION/net10.0"
   (
     cd "$dir"
-    export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Production}
+    export ASPNETCORE_ENVIRONMENT="$ENVIRONMENT"
     export Urls="http://127.0.0.1:$port"
     export Storage__DataDirectory="$DATA_DIR"
     export RabbitMq__Host=${RABBITMQ_HOST:-localhost} RabbitMq__Port="$RABBITMQ_PORT"
@@ -104,8 +111,9 @@ start_service Notifier "$NOTIFIER_PORT"
 
 for pair in "intake:$INTAKE_PORT" "scoring:$SCORING_PORT" "notifier:$NOTIFIER_PORT"; do
   name=${pair%%:*}; port=${pair##*:}
-  if ! wait_for_http "http://127.0.0.1:$port/health/ready" 90; then
+  if ! wait_for_http "http://127.0.0.1:$port/health/ready" 90 "$(cat "$DATA_DIR/run/${name^}.pid")"; then
     tail -n 40 "$DATA_DIR/logs/${name^}.log" >&2 || true
+    # A service that refuses to start (e.g. no real channel for urgent alerts in Production) says why in its log.
     die "$name did not become ready on port $port; its log is $DATA_DIR/logs/${name^}.log"
   fi
 done
@@ -121,7 +129,7 @@ fi
 
 cat <<MSG
 
-Surveys is running. Ctrl-C stops it.
+Surveys is running in $ENVIRONMENT. Ctrl-C stops it.
   intake      http://127.0.0.1:$INTAKE_PORT     (API; staff sign-in at /signin; OpenAPI at /openapi/v1.json)
   scoring     http://127.0.0.1:$SCORING_PORT     (health at /health/ready)
   notifier    http://127.0.0.1:$NOTIFIER_PORT     (nurses' inbox at /inbox; alerts API)
@@ -129,6 +137,9 @@ Surveys is running. Ctrl-C stops it.
   data        $DATA_DIR  (SQLite files, logs in logs/)
 
 MSG
+if [ "$ENVIRONMENT" = Development ]; then
+  printf '  Development: messages are not sent. Invitations are at /dev/outbox (intake), alerts at /dev/alert-outbox (notifier).\n\n'
+fi
 
 # Stay in the foreground until Ctrl-C, or until a service exits on its own.
 wait -n "${PIDS[@]}" || true

@@ -26,11 +26,12 @@ require_dotnet() {
 # port_answers HOST PORT : true when something accepts TCP connections there.
 port_answers() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
 
-# wait_for_http URL SECONDS : waits for a 200.
+# wait_for_http URL SECONDS [PID] : waits for a 200; gives up early when the process PID has exited.
 wait_for_http() {
-  local url=$1 deadline=$((SECONDS + $2))
+  local url=$1 deadline=$((SECONDS + $2)) pid=${3:-}
   until [ "$(curl -s -o /dev/null -w '%{http_code}' "$url" 2>/dev/null)" = "200" ]; do
     [ $SECONDS -lt $deadline ] || return 1
+    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then return 1; fi
     sleep 0.5
   done
 }

@@ -1,5 +1,6 @@
 using Surveys.Intake;
 using Surveys.Intake.Data;
+using Surveys.Intake.Delivery;
 using Surveys.Intake.Fhir;
 using Surveys.Intake.Operations;
 using Surveys.Intake.Outcomes;
@@ -27,6 +28,7 @@ builder.Services.AddSingleton<IntakeStore>();
 builder.Services.AddSingleton<SurveyStore>();
 builder.AddStaff();
 builder.AddFollowUp();
+builder.AddDeliveryChecks(); // outside Development no invitation goes to the development outbox
 builder.AddOperatorPage();
 builder.AddFhir();
 builder.AddResearch();

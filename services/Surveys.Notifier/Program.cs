@@ -11,6 +11,7 @@ using Surveys.ServiceDefaults.Instruments;
 using Surveys.ServiceDefaults.Messaging;
 using Surveys.ServiceDefaults.Outbox;
 using Surveys.ServiceDefaults.Pages;
+using Surveys.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -29,6 +30,10 @@ builder.Services.AddSingleton<AlertRules>();
 builder.Services.AddOptions<NotifierOptions>().BindConfiguration(NotifierOptions.Section);
 builder.Services.AddHttpClient<IStaffSignIn, IntakeSignIn>((services, http) =>
     http.BaseAddress = services.GetRequiredService<IOptions<NotifierOptions>>().Value.IntakeUrl);
+// Sessions (cookie and bearer) are checked against the account, which intake holds (docs/security.md).
+builder.Services.AddHttpClient(RemoteAccountCheck.ClientName, (services, http) =>
+    http.BaseAddress = services.GetRequiredService<IOptions<NotifierOptions>>().Value.IntakeUrl);
+builder.Services.AddAccountCheck<RemoteAccountCheck>();
 builder.AddAlertDelivery();
 builder.AddAlertWatch(); // urgent alerts past the last escalation level, for operators
 

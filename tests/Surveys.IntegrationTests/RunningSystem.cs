@@ -7,7 +7,8 @@ namespace Surveys.IntegrationTests;
 
 /// <summary>
 /// Intake, scoring and notifier as real processes on a real RabbitMQ (a virtual host of their own)
-/// with real SQLite files in a temporary folder: the system as infra/run.sh runs it. Or, given a PostgreSQL
+/// with real SQLite files in a temporary folder: the system as infra/run.sh runs it, in Development (messages go to the
+/// development outboxes, which the tests read; give ASPNETCORE_ENVIRONMENT=Production and real channels in the settings for production). Or, given a PostgreSQL
 /// server, on a fresh database per service there, with several instances of each service.
 /// </summary>
 public sealed class RunningSystem : IAsyncDisposable
@@ -234,6 +235,7 @@ public sealed class RunningSystem : IAsyncDisposable
 
     private Dictionary<string, string> Environment() => new(_settings)
     {
+        ["ASPNETCORE_ENVIRONMENT"] = _settings.GetValueOrDefault("ASPNETCORE_ENVIRONMENT", "Development"),
         ["Auth__SigningKey"] = SigningKey,
         ["Auth__BootstrapAdminPassword"] = AdminPassword,
         ["RateLimits__LinkRequestsPerMinute"] = _settings.GetValueOrDefault("RateLimits__LinkRequestsPerMinute", "1000000"),

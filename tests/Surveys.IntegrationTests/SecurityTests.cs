@@ -257,3 +257,209 @@ public class RateLimitTests
         Assert.That(statuses.Last(), Is.EqualTo(429));
     }
 }
+
+/// <summary>
+/// Hole 6 of issue 18: a session outlives nothing. Sessions are checked against the account at least every minute and on
+/// every action, across the services (the notifier asks intake).
+/// </summary>
+[NonParallelizable]
+public partial class SessionRevalidationTests
+{
+    private RunningSystem _system = null!;
+
+    [OneTimeSetUp]
+    public async Task StartAsync() => _system = await RunningSystem.StartAsync();
+
+    [OneTimeTearDown]
+    public async Task StopAsync() => await _system.DisposeAsync();
+
+    [GeneratedRegex("name=\"__csrf\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+
+    [Test]
+    public async Task A_disabled_nurse_cannot_acknowledge_an_alert_with_her_existing_session()
+    {
+        var password = $"night-{Guid.NewGuid():N}";
+        await AddUserAsync("nightnurse", password, "nurse");
+        var bearer = await _system.TokenAsync("nightnurse", password);
+        using var handler = new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() };
+        using var browser = new HttpClient(handler) { BaseAddress = _system.Notifier.BaseAddress };
+        var signIn = await browser.PostAsync(new Uri("/signin", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__csrf"] = AntiforgeryField().Match(await browser.GetStringAsync(new Uri("/signin", UriKind.Relative))).Groups[1].Value,
+            ["userName"] = "nightnurse", ["password"] = password,
+        }));
+        Assert.That(signIn.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), "signed in on the inbox");
+        var alertId = await NewUrgentAlertAsync();
+        var page = await browser.GetStringAsync(new Uri($"/inbox/alerts/{alertId}", UriKind.Relative));
+        var antiforgery = AntiforgeryField().Match(page).Groups[1].Value;
+        Assert.That(antiforgery, Is.Not.Empty, "the alert page offers Acknowledge");
+
+        (await _system.IntakeClient.DeleteAsync(new Uri("/api/users/nightnurse", UriKind.Relative))).EnsureSuccessStatusCode();
+
+        var byPage = await browser.PostAsync(new Uri($"/inbox/alerts/{alertId}/acknowledge", UriKind.Relative),
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["__csrf"] = antiforgery }));
+        var byPageText = await byPage.Content.ReadAsStringAsync();
+        using var api = new HttpClient { BaseAddress = _system.Notifier.BaseAddress };
+        api.DefaultRequestHeaders.Authorization = new("Bearer", bearer);
+        var byApi = await api.PostAsync(new Uri($"/api/alerts/{alertId}/acknowledge", UriKind.Relative), null);
+        var afterwards = await browser.GetAsync(new Uri("/inbox", UriKind.Relative));
+        var status = await AlertStatusAsync(alertId);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(byPage.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(byPageText, Does.Contain("Your session has ended"));
+            Assert.That(byApi.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(afterwards.Headers.Location?.ToString(), Does.Contain("/signin"), "the cookie was removed");
+            Assert.That(status, Is.EqualTo("open"), "nobody acknowledged it: its escalation goes on");
+        });
+    }
+
+    [Test]
+    public async Task A_role_removed_takes_effect_on_the_next_alert_action()
+    {
+        var password = $"moved-{Guid.NewGuid():N}";
+        await AddUserAsync("movednurse", password, "nurse", "operator");
+        using var api = new HttpClient { BaseAddress = _system.Notifier.BaseAddress };
+        api.DefaultRequestHeaders.Authorization = new("Bearer", await _system.TokenAsync("movednurse", password));
+        var alertId = await NewUrgentAlertAsync();
+        Assert.That((await api.GetAsync(new Uri($"/api/alerts/{alertId}", UriKind.Relative))).StatusCode, Is.EqualTo(HttpStatusCode.OK), "a nurse may read it");
+
+        (await _system.IntakeClient.PutAsJsonAsync("/api/users/movednurse/roles", new { roles = new[] { "operator" } })).EnsureSuccessStatusCode();
+        var acknowledge = await api.PostAsync(new Uri($"/api/alerts/{alertId}/acknowledge", UriKind.Relative), null);
+
+        Assert.That(acknowledge.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "within the minute the read was trusted for, the action asked intake afresh");
+        Assert.That(await AlertStatusAsync(alertId), Is.EqualTo("open"));
+    }
+
+    [Test]
+    public async Task An_account_disabled_on_intake_loses_its_bearer_token_there_on_the_next_action()
+    {
+        var password = $"gone-{Guid.NewGuid():N}";
+        await AddUserAsync("goneadmin", password, "admin");
+        using var api = new HttpClient { BaseAddress = _system.Intake.BaseAddress };
+        api.DefaultRequestHeaders.Authorization = new("Bearer", await _system.TokenAsync("goneadmin", password));
+        Assert.That((await api.PostAsync(new Uri("/api/patients", UriKind.Relative), null)).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+
+        (await _system.IntakeClient.DeleteAsync(new Uri("/api/users/goneadmin", UriKind.Relative))).EnsureSuccessStatusCode();
+        var after = await api.PostAsync(new Uri("/api/patients", UriKind.Relative), null);
+
+        Assert.That(after.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That((await after.Content.ReadFromJsonAsync<JsonObject>())!["title"]!.GetValue<string>(), Is.EqualTo("Session ended"));
+    }
+
+    private async Task AddUserAsync(string userName, string password, params string[] roles) =>
+        (await _system.IntakeClient.PostAsJsonAsync("/api/users", new { userName, roles, password })).EnsureSuccessStatusCode();
+
+    private async Task<Guid> NewUrgentAlertAsync()
+    {
+        var patientId = await _system.CreatePatientAsync();
+        var token = await _system.InviteAsync(patientId, "phq9");
+        await _system.SubmitAsync(token, Enumerable.Range(1, 9).ToDictionary(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture), i => i == 9 ? 2 : 1));
+        var alerts = await RunningSystem.EventuallyAsync(
+            async () => (await _system.NotifierClient.GetFromJsonAsync<JsonArray>($"/api/alerts?patientId={patientId}"))!, a => a.Count > 0, TimeSpan.FromSeconds(30));
+        Assert.That(alerts, Is.Not.Empty, "the critical answer raised an alert");
+        return alerts[0]!["id"]!.GetValue<Guid>();
+    }
+
+    private async Task<string> AlertStatusAsync(Guid alertId) =>
+        (await _system.NotifierClient.GetFromJsonAsync<JsonObject>($"/api/alerts/{alertId}"))!["alert"]!["status"]!.GetValue<string>();
+}
+
+/// <summary>Hole 5 of issue 18: outside Development nothing urgent goes to a development outbox, and Development says so on every page.</summary>
+[NonParallelizable]
+public partial class DevelopmentModeTests
+{
+    public const string Banner = "Development: messages are not sent";
+
+    [GeneratedRegex("name=\"__csrf\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+
+    [Test]
+    public async Task In_production_a_service_without_a_real_urgent_alert_channel_refuses_to_start()
+    {
+        var logs = Directory.CreateTempSubdirectory("surveys-refusal-").FullName;
+        try
+        {
+            var common = new Dictionary<string, string>
+            {
+                ["ASPNETCORE_ENVIRONMENT"] = "Production",
+                ["Auth__SigningKey"] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48)),
+                ["Storage__DataDirectory"] = logs,
+            };
+            await using var notifier = ServiceProcess.Start("Notifier", logs, common);
+            await using var intake = ServiceProcess.Start("Intake", logs, new Dictionary<string, string>(common) { ["Delivery__Channels__email"] = "outbox" });
+
+            var notifierRefusal = Assert.ThrowsAsync<InvalidOperationException>(() => notifier.WaitUntilReadyAsync(TimeSpan.FromSeconds(60)));
+            var intakeRefusal = Assert.ThrowsAsync<InvalidOperationException>(() => intake.WaitUntilReadyAsync(TimeSpan.FromSeconds(60)));
+
+            Assert.Multiple(() =>
+            {
+                Assert.That(notifierRefusal!.Message, Does.Contain("exited with code").And.Contain("Alerting:Contacts is empty, so urgent alerts would reach nobody"));
+                Assert.That(intakeRefusal!.Message, Does.Contain("exited with code").And.Contain("Delivery:Channels:email is 'outbox'"));
+            });
+        }
+        finally
+        {
+            Directory.Delete(logs, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task Development_outbox_pages_do_not_exist_outside_development()
+    {
+        // Production with a real channel for urgent alerts (a webhook to a receiver on this machine): it starts.
+        await using var system = await RunningSystem.StartAsync(new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["Alerting__Contacts__0__Name"] = "ward",
+            ["Alerting__Contacts__0__Webhook"] = $"http://127.0.0.1:{ServiceProcess.FreePort()}/alerts",
+            ["Alerting__WebhookSecret"] = "a-webhook-secret-of-some-length",
+        });
+        using var nurse = new HttpClient { BaseAddress = system.Notifier.BaseAddress };
+        nurse.DefaultRequestHeaders.Authorization = new("Bearer", system.Tokens["nurse"]);
+
+        var outbox = await system.IntakeClient.GetAsync(new Uri("/dev/outbox", UriKind.Relative));
+        var alertOutbox = await nurse.GetAsync(new Uri("/dev/alert-outbox", UriKind.Relative));
+        var signIn = await system.PatientClient.GetStringAsync(new Uri("/signin", UriKind.Relative));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(outbox.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That(alertOutbox.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That(signIn, Does.Not.Contain(Banner));
+        });
+    }
+
+    [Test]
+    public async Task Every_page_in_development_says_messages_are_not_sent()
+    {
+        await using var system = await RunningSystem.StartAsync();
+        var token = await system.NewInvitationAsync("phq9");
+        using var handler = new HttpClientHandler { CookieContainer = new CookieContainer() };
+        using var nurse = new HttpClient(handler) { BaseAddress = system.Notifier.BaseAddress };
+        var form = await nurse.GetStringAsync(new Uri("/signin", UriKind.Relative));
+        var inbox = await nurse.PostAsync(new Uri("/signin", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__csrf"] = AntiforgeryField().Match(form).Groups[1].Value, ["userName"] = "nurse1", ["password"] = system.NursePassword,
+        }));
+
+        var pages = new Dictionary<string, string>
+        {
+            ["intake sign-in"] = await system.PatientClient.GetStringAsync(new Uri("/signin", UriKind.Relative)),
+            ["patient's survey"] = await system.PatientClient.GetStringAsync(new Uri($"/s/{token}", UriKind.Relative)),
+            ["notifier sign-in"] = form,
+            ["nurses' inbox"] = await inbox.Content.ReadAsStringAsync(),
+            ["development outbox"] = await system.IntakeClient.GetStringAsync(new Uri("/dev/outbox", UriKind.Relative)),
+        };
+
+        Assert.Multiple(() =>
+        {
+            foreach (var (name, html) in pages)
+            {
+                Assert.That(html, Does.Contain(Banner), name);
+            }
+        });
+    }
+}

@@ -43,7 +43,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production"; // as deployed, unless the environment given says otherwise
         start.Environment["Urls"] = baseAddress.ToString();
         foreach (var (key, value) in environment)
         {

@@ -66,6 +66,13 @@ public sealed class StaffStore(Db db)
             new { userName, rehashedPassword }, ct);
     }
 
+    /// <summary>Replaces an active account's roles; false when there is no such active account.</summary>
+    public async Task<bool> SetRolesAsync(string userName, IEnumerable<string> roles, CancellationToken ct)
+    {
+        return await db.ExecuteAsync(
+            "UPDATE staff_users SET roles = @roles WHERE user_name = @userName AND disabled_at IS NULL", new { userName, roles = string.Join(',', roles) }, ct) > 0;
+    }
+
     public async Task<bool> DisableAsync(string userName, DateTimeOffset at, CancellationToken ct)
     {
         return await db.ExecuteAsync(

@@ -9,7 +9,8 @@ public sealed class DeliveryOptions
 
     /// <summary>
     /// Sender per contact channel, e.g. <c>Delivery__Channels__email=smtp</c>, <c>Delivery__Channels__sms=webhook</c>.
-    /// A channel not listed goes to the development outbox (<c>outbox</c>), shown at /dev/outbox.
+    /// In Development a channel not listed goes to the development outbox (<c>outbox</c>), shown at /dev/outbox; anywhere
+    /// else it has no sender (its messages are marked failed at once) and <c>outbox</c> is refused at start-up.
     /// </summary>
     public Dictionary<string, string> Channels { get; set; } = new(StringComparer.Ordinal);
 
@@ -23,8 +24,12 @@ public sealed class DeliveryOptions
 
     public WebhookOptions Webhook { get; set; } = new();
 
-    public string SenderFor(string contactChannel) =>
-        Channels.TryGetValue(contactChannel, out var sender) && !string.IsNullOrWhiteSpace(sender) ? sender.Trim().ToLowerInvariant() : DevOutboxSender.SenderName;
+    /// <summary>Where a channel that is not listed goes: the development outbox in Development, nowhere (null) elsewhere (<see cref="DeliveryChecks"/>).</summary>
+    public string? UnlistedChannelSender { get; internal set; } = DevOutboxSender.SenderName;
+
+    /// <summary>The sender for a contact channel; null when there is none (the message is marked failed).</summary>
+    public string? SenderFor(string contactChannel) =>
+        Channels.TryGetValue(contactChannel, out var sender) && !string.IsNullOrWhiteSpace(sender) ? sender.Trim().ToLowerInvariant() : UnlistedChannelSender;
 }
 
 public sealed class WebhookOptions

@@ -65,6 +65,14 @@ public sealed partial class DeliveryProcessor(
         }
 
         var senderName = deliveryOptions.Value.SenderFor(delivery.ContactChannel);
+        if (senderName is null)
+        {
+            // Outside Development an unconfigured channel goes nowhere: fail at once, where operators see it, rather than pretend.
+            await store.RetryLaterAsync(id, "NoSenderForChannel", now, giveUp: true, now, ct);
+            LogNoSender(logger, id, delivery.ContactChannel);
+            return false;
+        }
+
         try
         {
             if (!_senders.TryGetValue(senderName, out var sender))
@@ -92,6 +100,9 @@ public sealed partial class DeliveryProcessor(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} ({Kind}) sent via {Sender}")]
     private static partial void LogSent(ILogger logger, Guid deliveryId, string kind, string sender);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery {DeliveryId} failed: no sender is configured for its channel (Delivery:Channels:{ContactChannel})")]
+    private static partial void LogNoSender(ILogger logger, Guid deliveryId, string contactChannel);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivery {DeliveryId} cancelled: {Reason}")]
     private static partial void LogCancelled(ILogger logger, Guid deliveryId, string reason);

@@ -7,11 +7,16 @@ using static Surveys.ServiceDefaults.Pages.HtmlPage;
 
 namespace Surveys.Intake.Delivery;
 
-/// <summary>/dev/outbox (admin): what the development outbox would have sent, newest first.</summary>
+/// <summary>/dev/outbox (admin): what the development outbox would have sent, newest first. Development only: elsewhere the route does not exist.</summary>
 public static class DevOutboxPage
 {
     public static IEndpointRouteBuilder MapDevOutboxPage(this IEndpointRouteBuilder app)
     {
+        if (!app.ServiceProvider.GetRequiredService<IHostEnvironment>().IsDevelopment())
+        {
+            return app;
+        }
+
         app.MapGet("/dev/outbox", Show).RequireAuthorization(Roles.Admin).ExcludeFromDescription();
         return app;
     }

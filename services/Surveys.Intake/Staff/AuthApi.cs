@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Surveys.ServiceDefaults.Audit;
 using Surveys.ServiceDefaults.Pages;
 using Surveys.ServiceDefaults.Security;
@@ -11,6 +12,9 @@ public static class AuthApi
 
     public sealed record TokenResponse(string AccessToken, string TokenType, int ExpiresIn, string UserName, IReadOnlyList<string> Roles);
 
+    /// <summary>The answer to a session check: the account as it is now.</summary>
+    public sealed record SessionResponse(string UserName, IReadOnlyList<string> Roles);
+
     public static RouteGroupBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/auth").WithTags("Sign-in");
@@ -20,6 +24,13 @@ public static class AuthApi
             .WithSummary("Exchange a user name and password for a short-lived bearer token.")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        // A POST, so that it is always checked afresh (SessionRevalidation): the other services ask it before every alert action.
+        group.MapPost("/session", (ClaimsPrincipal user) => TypedResults.Ok(new SessionResponse(user.Identity!.Name!, user.FindAll(StaffAuth.RoleClaim).Select(c => c.Value).ToList())))
+            .RequireAuthorization(Roles.AnyStaff)
+            .WithSummary("Check the caller's session against the account now: 200 while it is current, 401 once the account is disabled or its password or roles changed.")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return group;
     }
 

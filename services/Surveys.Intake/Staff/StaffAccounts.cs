@@ -58,7 +58,7 @@ public sealed class StaffAccounts(StaffStore store, IOptions<AuthOptions> option
 
         var rehash = verdict == PasswordVerificationResult.SuccessRehashNeeded ? Hasher.HashPassword(user.UserName, password) : null;
         await store.RecordSuccessAsync(user.UserName, rehash, ct);
-        return new SignInResult(SignInOutcome.Succeeded, user);
+        return new SignInResult(SignInOutcome.Succeeded, rehash is null ? user : user with { PasswordHash = rehash });
     }
 
     /// <summary>The platform's sign-in check for the web page (intake holds the accounts).</summary>
@@ -73,11 +73,23 @@ public sealed class StaffAccounts(StaffStore store, IOptions<AuthOptions> option
         }
     }
 
+    /// <summary>
+    /// The account's security stamp, carried by its cookies and tokens: a digest of its password hash and roles, so it changes
+    /// when either changes (a disabled account has no current stamp at all). Sessions are checked against it (<see cref="LocalAccountCheck"/>).
+    /// </summary>
+    public static string Stamp(StaffUser user)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        var material = string.Join('\n', user.UserName, user.PasswordHash, string.Join(',', user.RoleList.Order(StringComparer.Ordinal)));
+        return Base64UrlEncoder.Encode(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(material)).AsSpan(0, 16).ToArray());
+    }
+
     public ClaimsIdentity Identity(StaffUser user, string authenticationType)
     {
         ArgumentNullException.ThrowIfNull(user);
         var identity = new ClaimsIdentity(authenticationType, StaffAuth.NameClaim, StaffAuth.RoleClaim);
         identity.AddClaim(new Claim(StaffAuth.NameClaim, user.UserName));
+        identity.AddClaim(new Claim(StaffAuth.StampClaim, Stamp(user)));
         foreach (var role in user.RoleList)
         {
             identity.AddClaim(new Claim(StaffAuth.RoleClaim, role));

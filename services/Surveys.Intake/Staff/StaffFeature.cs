@@ -1,6 +1,7 @@
 using Surveys.Intake.Data;
 using Surveys.ServiceDefaults.Audit;
 using Surveys.ServiceDefaults.Pages;
+using Surveys.ServiceDefaults.Security;
 
 namespace Surveys.Intake.Staff;
 
@@ -13,6 +14,7 @@ public static class StaffFeature
         builder.Services.AddSingleton<StaffStore>();
         builder.Services.AddSingleton<StaffAccounts>();
         builder.Services.AddSingleton<IStaffSignIn, StaffAccounts.LocalSignIn>();
+        builder.Services.AddAccountCheck<LocalAccountCheck>(); // every session is checked against its account (docs/security.md)
         builder.Services.AddSingleton<BootstrapAdmin>();
         builder.Services.AddHostedService(services => services.GetRequiredService<BootstrapAdmin>());
         builder.Services.AddHealthChecks().AddCheck<BootstrapAdmin>("first-account", tags: ["ready"]);

@@ -11,6 +11,8 @@ public static class UsersApi
     /// <param name="Password">Only when the platform generated it: shown once, kept nowhere.</param>
     public sealed record UserAdded(string UserName, IReadOnlyList<string> Roles, string? Password);
 
+    public sealed record SetRoles(string[]? Roles);
+
     public sealed record UserSummary(string UserName, IReadOnlyList<string> Roles, DateTimeOffset CreatedAt, bool Disabled, bool LockedOut);
 
     public static RouteGroupBuilder MapUsersApi(this IEndpointRouteBuilder app)
@@ -18,7 +20,8 @@ public static class UsersApi
         var group = app.MapGroup("/api/users").WithTags("Staff accounts").RequireAuthorization(Roles.Admin);
         group.MapPost("/", Add).WithSummary("Add a staff account; the password is generated when none is given.").ProducesValidationProblem();
         group.MapGet("/", List).WithSummary("Every staff account, without passwords.");
-        group.MapDelete("/{userName}", Disable).WithSummary("Disable an account (it is kept for the audit trail).");
+        group.MapDelete("/{userName}", Disable).WithSummary("Disable an account (it is kept for the audit trail); its sessions end within a minute, and at once for any action.");
+        group.MapPut("/{userName}/roles", ChangeRoles).WithSummary("Replace an account's roles; its sessions end (sign in again to use the new roles).").ProducesValidationProblem();
         return group;
     }
 
@@ -31,10 +34,9 @@ public static class UsersApi
             errors["userName"] = [nameError];
         }
 
-        var roles = request.Roles ?? [];
-        if (roles.Length == 0 || roles.Any(r => !Roles.All.Contains(r)))
+        if (CheckRoles(request.Roles) is { } rolesError)
         {
-            errors["roles"] = [$"Give one or more of: {string.Join(", ", Roles.All)}."];
+            errors["roles"] = [rolesError];
         }
 
         if (request.Password is not null && StaffAccounts.CheckPassword(request.Password) is { } passwordError)
@@ -47,6 +49,7 @@ public static class UsersApi
             return TypedResults.ValidationProblem(errors, title: "The account cannot be added");
         }
 
+        var roles = request.Roles!;
         var password = request.Password ?? StaffAccounts.GeneratePassword();
         if (!await accounts.AddAsync(request.UserName!, password, roles.Distinct(), ct))
         {
@@ -56,6 +59,27 @@ public static class UsersApi
 
         await audit.RecordAsync(context, "user_add", $"{request.UserName} ({string.Join(",", roles.Distinct())})");
         return TypedResults.Created($"/api/users/{request.UserName}", new UserAdded(request.UserName!, roles.Distinct().ToList(), request.Password is null ? password : null));
+    }
+
+    private static string? CheckRoles(string[]? roles) =>
+        roles is { Length: > 0 } && roles.All(r => Roles.All.Contains(r)) ? null : $"Give one or more of: {string.Join(", ", Roles.All)}.";
+
+    private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangeRoles(
+        string userName, SetRoles request, Data.StaffStore store, AuditLog audit, HttpContext context, CancellationToken ct)
+    {
+        if (CheckRoles(request.Roles) is { } rolesError)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["roles"] = [rolesError] }, title: "The roles cannot be changed");
+        }
+
+        var roles = request.Roles!.Distinct().ToList();
+        if (!await store.SetRolesAsync(userName, roles, ct))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such active account", detail: $"No active account is named {userName}.");
+        }
+
+        await audit.RecordAsync(context, "user_roles", $"{userName} ({string.Join(",", roles)})");
+        return TypedResults.NoContent();
     }
 
     private static async Task<Ok<List<UserSummary>>> List(Data.StaffStore store, TimeProvider time, CancellationToken ct)

@@ -16,9 +16,9 @@ public static class AlertDeliveryFeature
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
-        services.AddOptions<AlertingOptions>().BindConfiguration(AlertingOptions.Section)
-            .Validate(o => !o.Problems().Any(), "Alerting configuration is invalid: check Contacts (unique names), Smtp:Host for e-mail, WebhookSecret (16+ characters) for webhooks, TimeZone and the acknowledge times.")
-            .ValidateOnStart();
+        // Checked before anything starts: outside Development, a service whose urgent alerts would reach nobody does not start.
+        services.AddOptions<AlertingOptions>().BindConfiguration(AlertingOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AlertingOptions>, AlertingOptionsCheck>();
         services.AddOptions<NotifierOptions>().BindConfiguration(NotifierOptions.Section); // links to the inbox in messages
         services.AddSingleton<AlertDeliverySignal>();
         services.AddSingleton<AlertDeliveryStore>();
@@ -32,6 +32,11 @@ public static class AlertDeliveryFeature
     public static IEndpointRouteBuilder MapAlertDelivery(this IEndpointRouteBuilder app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        if (!app.ServiceProvider.GetRequiredService<IHostEnvironment>().IsDevelopment())
+        {
+            return app; // /dev/* exists only in Development
+        }
+
         app.MapGet("/dev/alert-outbox", AlertDevOutboxPage.Show)
             .RequireAuthorization(policy => policy.RequireRole(Roles.Nurse, Roles.Admin))
             .ExcludeFromDescription();

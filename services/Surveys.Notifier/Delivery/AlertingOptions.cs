@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Surveys.Notifier.Alerts;
 using Surveys.ServiceDefaults.Delivery;
 
@@ -93,8 +94,34 @@ public sealed class AlertingOptions
     public TimeZoneInfo Zone() => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 
     /// <summary>Problems with the configuration, for ValidateOnStart; empty when it is fine.</summary>
-    public IEnumerable<string> Problems()
+    /// <param name="development">
+    /// In Development, contacts without a channel (and no contacts at all) are allowed: their messages go to the development outbox.
+    /// Anywhere else every contact must be reachable for real, or urgent alerts would reach nobody.
+    /// </param>
+    public IEnumerable<string> Problems(bool development = false)
     {
+        if (!development)
+        {
+            if (Contacts.Count == 0)
+            {
+                yield return "Alerting:Contacts is empty, so urgent alerts would reach nobody (only the development outbox). Outside Development set at least one " +
+                    "escalation contact with a real channel: Alerting__Contacts__0__Name and Alerting__Contacts__0__Webhook (with Alerting__WebhookSecret) or " +
+                    "Alerting__Contacts__0__Email (with Alerting__Smtp__Host). See docs/operations.md, \"Before the first real patient\".";
+            }
+
+            foreach (var (list, items) in new[] { ("Contacts", Contacts), ("DigestContacts", DigestContacts) })
+            {
+                for (var i = 0; i < items.Count; i++)
+                {
+                    if (items[i].Channels().Contains(AlertChannels.Outbox))
+                    {
+                        yield return $"Alerting:{list}:{i} ({items[i].Name}) has neither an Email nor a Webhook, so its messages would reach nobody. " +
+                            $"Set Alerting__{list}__{i}__Email or Alerting__{list}__{i}__Webhook.";
+                    }
+                }
+            }
+        }
+
         foreach (var list in new[] { (Name: "Contacts", Items: Contacts), (Name: "DigestContacts", Items: DigestContacts) })
         {
             if (list.Items.Any(c => string.IsNullOrWhiteSpace(c.Name)))
@@ -135,6 +162,17 @@ public sealed class AlertingOptions
         }
     }
 }
+/// <summary>Validates <see cref="AlertingOptions"/> at start-up, naming each setting that is wrong; the process exits when one is.</summary>
+public sealed class AlertingOptionsCheck(IHostEnvironment environment) : IValidateOptions<AlertingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AlertingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Problems(environment.IsDevelopment()).ToList();
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+}
+
 public static class AlertChannels
 {
     public const string Email = "email";

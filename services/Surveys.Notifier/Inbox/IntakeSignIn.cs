@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.IdentityModel.JsonWebTokens;
 using Surveys.ServiceDefaults.Pages;
 using Surveys.ServiceDefaults.Security;
 
@@ -27,6 +28,12 @@ public sealed class IntakeSignIn(HttpClient http) : IStaffSignIn
 
         var identity = new ClaimsIdentity(CookieAuthenticationDefaults.AuthenticationScheme, StaffAuth.NameClaim, StaffAuth.RoleClaim);
         identity.AddClaim(new Claim(StaffAuth.NameClaim, body!["userName"]!.GetValue<string>()));
+        // The account's stamp, from the token intake issued: the cookie session is checked against it (SessionRevalidation).
+        if (new JsonWebToken(body["accessToken"]!.GetValue<string>()).TryGetPayloadValue<string>(StaffAuth.StampClaim, out var stamp))
+        {
+            identity.AddClaim(new Claim(StaffAuth.StampClaim, stamp));
+        }
+
         foreach (var role in body["roles"]!.AsArray())
         {
             identity.AddClaim(new Claim(StaffAuth.RoleClaim, role!.GetValue<string>()));

@@ -41,17 +41,18 @@ public static class ServiceDefaults
         });
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow);
 
-        if (!builder.Environment.IsDevelopment())
+        // Bad input is a 400 with problem details in every environment (Development would otherwise throw, and answer 500).
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = false);
+
+        // Structured logs (with the trace id of each request) in every environment: infra/run.sh runs in Development and
+        // its logs read like production's. They never carry names, answers, tokens or passwords.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(json =>
         {
-            // Structured logs for production; they never carry names, answers, tokens or passwords.
-            builder.Logging.ClearProviders();
-            builder.Logging.AddJsonConsole(json =>
-            {
-                json.IncludeScopes = true;
-                json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
-                json.UseUtcTimestamp = true;
-            });
-        }
+            json.IncludeScopes = true;
+            json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            json.UseUtcTimestamp = true;
+        });
 
         return builder;
     }
@@ -74,6 +75,7 @@ public static class ServiceDefaults
 
         app.UseRateLimiter();
         app.UseAuthentication();
+        app.UseSessionRevalidation(); // sessions of disabled or changed accounts end here (docs/security.md)
         app.UseAuthorization();
         app.UseAntiforgery();
         app.MapOpenApi().RequireAuthorization(Roles.AnyStaff);

@@ -3,6 +3,8 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Surveys.ServiceDefaults.Pages;
 
@@ -31,7 +33,31 @@ public static class HtmlPage
             .Append("<header class=\"site-header\"><span class=\"site-name\">").Append(E(siteName ?? "Surveys")).Append("</span></header>")
             .Append(wide ? "<main id=\"main\" class=\"page page--wide\">" : "<main id=\"main\" class=\"page\">").Append(body).Append("</main></body></html>")
             .ToString();
-        return Results.Content(html, "text/html; charset=utf-8", Encoding.UTF8, statusCode);
+        return new PageResult(html, statusCode);
+    }
+
+    /// <summary>The banner every page carries in Development (infra/run.sh), where no message leaves the machine.</summary>
+    public const string DevelopmentBanner =
+        "<div class=\"phase-banner\" role=\"region\" aria-label=\"Development mode\" lang=\"en\"><p><strong>Development: messages are not sent.</strong> " +
+        "Invitations and alerts go to the development outboxes (/dev/outbox, /dev/alert-outbox), not to patients or staff.</p></div>";
+
+    /// <summary>
+    /// A rendered page; in Development the banner is put under the site header when the page is sent (the environment
+    /// is the host's, read from the request's services, so pages need not pass it).
+    /// </summary>
+    private sealed class PageResult(string html, int statusCode) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            var page = html;
+            if (httpContext.RequestServices.GetService<IHostEnvironment>()?.IsDevelopment() == true)
+            {
+                var at = page.IndexOf("</header>", StringComparison.Ordinal);
+                page = at < 0 ? page : page.Insert(at + "</header>".Length, DevelopmentBanner);
+            }
+
+            return Results.Content(page, "text/html; charset=utf-8", Encoding.UTF8, statusCode).ExecuteAsync(httpContext);
+        }
     }
 
     /// <summary>Serves the shared stylesheet and scripts to everyone (they hold nothing private).</summary>

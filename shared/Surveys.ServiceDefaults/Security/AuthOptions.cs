@@ -24,6 +24,15 @@ public sealed class AuthOptions
     /// <summary>Signed-in web pages stay signed in this long without use.</summary>
     public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>
+    /// How long a session's account check is trusted: cookie and bearer sessions are checked against the account (enabled,
+    /// same password and roles) at least this often, and on every action. At most a minute.
+    /// </summary>
+    public TimeSpan SessionCheckInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a service waits for intake to answer an account check before it refuses the request (fail closed).</summary>
+    public TimeSpan SessionCheckTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Failed password attempts before an account is locked.</summary>
     public int LockoutAttempts { get; set; } = 5;
 

@@ -22,11 +22,17 @@ public static class StaffAuth
     public const string RoleClaim = "role";
     public const string NameClaim = "sub";
 
+    /// <summary>The account's security stamp at sign-in: it changes when the account is disabled or its password or roles change.</summary>
+    public const string StampClaim = "stamp";
+
     public static IHostApplicationBuilder AddStaffAuth(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var options = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new AuthOptions();
-        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section);
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section)
+            .Validate(o => o.SessionCheckInterval >= TimeSpan.Zero && o.SessionCheckInterval <= TimeSpan.FromMinutes(1), "Auth:SessionCheckInterval must be between 0 and 00:01:00.")
+            .Validate(o => o.SessionCheckTimeout > TimeSpan.Zero, "Auth:SessionCheckTimeout must be positive.")
+            .ValidateOnStart();
         if (options.Authority is null && (options.SigningKey is null || options.SigningKey.Length < 32))
         {
             throw new InvalidOperationException(

@@ -1,0 +1,66 @@
+using Microsoft.Extensions.Options;
+using Surveys.Intake.Patients;
+
+namespace Surveys.Intake.Delivery;
+
+/// <summary>
+/// Outside Development no invitation goes to the development outbox: a channel set to <c>outbox</c> stops intake from
+/// starting (a patient's link would reach nobody while the platform reported it sent), a channel not listed has no sender
+/// (its messages are marked failed at once, and a warning at start-up says so). In Development both go to /dev/outbox.
+/// </summary>
+public static partial class DeliveryChecks
+{
+    public static IHostApplicationBuilder AddDeliveryChecks(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var development = builder.Environment.IsDevelopment();
+        builder.Services.AddOptions<DeliveryOptions>().ValidateOnStart()
+            .PostConfigure(o => o.UnlistedChannelSender = development ? DevOutboxSender.SenderName : null);
+        builder.Services.AddSingleton<IValidateOptions<DeliveryOptions>>(new OutboxRefused(development));
+        builder.Services.AddHostedService<UnlistedChannelsNotice>();
+        return builder;
+    }
+
+    /// <summary>The problems with the channels outside Development, each naming its setting.</summary>
+    public static IEnumerable<string> Problems(DeliveryOptions options, bool development)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (development)
+        {
+            yield break;
+        }
+
+        foreach (var (channel, sender) in options.Channels.Where(c => string.Equals(c.Value?.Trim(), DevOutboxSender.SenderName, StringComparison.OrdinalIgnoreCase)))
+        {
+            yield return $"Delivery:Channels:{channel} is '{sender}' (the development outbox), so patients' links would reach nobody. Outside Development set " +
+                $"Delivery__Channels__{channel} to smtp (with Delivery__Smtp__Host) or webhook (with Delivery__Webhook__Url and Delivery__Webhook__Secret).";
+        }
+    }
+
+    private sealed class OutboxRefused(bool development) : IValidateOptions<DeliveryOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, DeliveryOptions options)
+        {
+            var problems = Problems(options, development).ToList();
+            return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+        }
+    }
+
+    private sealed partial class UnlistedChannelsNotice(IOptions<DeliveryOptions> options, ILogger<UnlistedChannelsNotice> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            foreach (var channel in PatientsApi.ContactChannels.Where(c => options.Value.SenderFor(c) is null))
+            {
+                LogUnlisted(logger, channel);
+            }
+
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Delivery:Channels:{Channel} is not set: invitations on that channel are marked failed, not sent (links can still be given by hand). See docs/operations.md.")]
+        private static partial void LogUnlisted(ILogger logger, string channel);
+    }
+}
