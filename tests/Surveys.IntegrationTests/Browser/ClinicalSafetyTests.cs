@@ -59,7 +59,16 @@ public class ClinicalSafetyTests : BrowserTest
             await Assertions.Expect(warning).ToBeVisibleAsync();
             Assert.That(await warning.InnerTextAsync(), Does.Contain("If you need help now").And.Contain(ClinicPhone).And.Contain(OutOfHoursPhone).And.Contain("999"));
             Assert.That(await patient.Locator("main").InnerTextAsync(), Does.Not.Contain("depress").IgnoreCase.And.Not.Contain("score").IgnoreCase, "no claim about what the answers mean");
-            await AssertAccessibleAsync(patient, "sent-with-help");
+            Assert.That(await patient.EvaluateAsync<int>("document.documentElement.scrollWidth"), Is.LessThanOrEqualTo(390), "fits a 390 px phone");
+        }
+
+        // axe runs script, which the phone above has switched off: the same page, checked on a desktop.
+        await using (var check = await Browser.DesktopAsync(Platform.Intake.BaseAddress))
+        {
+            var page = await check.NewPageAsync();
+            await page.GotoAsync($"/s/{token}/sent");
+            await Assertions.Expect(page.Locator(".govuk-warning-text")).ToBeVisibleAsync();
+            await AssertAccessibleAsync(page, "sent-with-help");
         }
 
         // The urgent alert reaches the nurse, who acknowledges it in the inbox.
