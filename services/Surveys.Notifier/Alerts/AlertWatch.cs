@@ -20,21 +20,16 @@ public sealed class AlertWatch : IHealthCheck, IHostedService
     /// <summary>The data key Surveys.Operations.PipelineStatus reads.</summary>
     public const string PastLastLevelKey = "unacknowledgedPastLastLevel";
 
-    private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(5);
-
     private readonly AlertDeliveryStore _store;
-    private readonly TimeProvider _time;
-    private readonly Lock _lock = new();
-    private long _last;
-    private DateTimeOffset _readAt = DateTimeOffset.MinValue;
 
     public AlertWatch(IMeterFactory meters, AlertDeliveryStore store, TimeProvider time)
     {
         ArgumentNullException.ThrowIfNull(meters);
+        ArgumentNullException.ThrowIfNull(store);
         _store = store;
-        _time = time;
+        var pastLastLevel = new GaugeReading<long>(async () => (await store.PastLastLevelAsync(CancellationToken.None)).Count, time, 0);
         meters.Create(SurveysMetrics.MeterName).CreateObservableGauge(
-            "surveys.alerts.unacknowledged_past_last_level", Read, "{alert}",
+            "surveys.alerts.unacknowledged_past_last_level", () => pastLastLevel.Value, "{alert}",
             "Urgent alerts still not acknowledged after every escalation level was told: a person is needed.");
     }
 
@@ -50,29 +45,6 @@ public sealed class AlertWatch : IHealthCheck, IHostedService
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    private long Read()
-    {
-        lock (_lock)
-        {
-            var now = _time.GetUtcNow();
-            if (now - _readAt >= CacheFor)
-            {
-                try
-                {
-                    // Gauge callbacks are synchronous; the read is one indexed query.
-                    _last = _store.PastLastLevelAsync(CancellationToken.None).GetAwaiter().GetResult().Count;
-                    _readAt = now;
-                }
-                catch (System.Data.Common.DbException)
-                {
-                    // Keep the last value; readiness reports the store.
-                }
-            }
-
-            return _last;
-        }
-    }
 }
 
 public static class AlertWatchRegistration
