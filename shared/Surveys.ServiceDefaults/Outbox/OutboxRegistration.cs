@@ -13,6 +13,8 @@ public static class OutboxRegistration
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton(new MigrationModule("outbox", typeof(MessageOutbox).Assembly, "migrations/outbox/"));
         builder.Services.AddSingleton<MessageOutbox>();
+        builder.Services.AddOptions<OutboxOptions>().BindConfiguration("Outbox")
+            .Validate(o => o.PublishTimeout > TimeSpan.Zero && o.PublishTimeout <= TimeSpan.FromHours(1), "Outbox:PublishTimeout must be more than 0 and at most 1 hour.").ValidateOnStart();
         builder.Services.AddHostedService<OutboxRelay>();
         builder.Services.AddSingleton<OutboxHealthCheck>();
         builder.Services.AddSingleton<OutboxMetrics>();

@@ -4,6 +4,7 @@ using Dapper;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
 using Surveys.Contracts;
@@ -25,7 +26,7 @@ namespace Surveys.ServiceDefaults.Outbox;
 /// way are skipped (at most 400 of them). Waiting cost each batch a disk sync queued behind the service's other writes,
 /// and every row written meanwhile waited with it. PostgreSQL relays hold their claimed rows until the marks commit.
 /// </remarks>
-public sealed partial class OutboxRelay(Db db, MessageOutbox outbox, IBus bus, TimeProvider time, ILogger<OutboxRelay> logger) : BackgroundService
+public sealed partial class OutboxRelay(Db db, MessageOutbox outbox, IBus bus, TimeProvider time, IOptions<OutboxOptions> options, ILogger<OutboxRelay> logger) : BackgroundService
 {
     private const int BatchSize = 100;
 
@@ -34,6 +35,7 @@ public sealed partial class OutboxRelay(Db db, MessageOutbox outbox, IBus bus, T
     private static readonly TimeSpan MarkWaitOnStop = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
 
+    // Each attempt has a time limit (the inner timeout), and a publish given up on is tried again like any failure.
     private readonly ResiliencePipeline _publishPipeline = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
@@ -49,6 +51,7 @@ public sealed partial class OutboxRelay(Db db, MessageOutbox outbox, IBus bus, T
                 return default;
             },
         })
+        .AddTimeout(options.Value.PublishTimeout)
         .Build();
 
     private sealed record Row(Guid Id, string MessageType, string Payload, string? TraceParent);

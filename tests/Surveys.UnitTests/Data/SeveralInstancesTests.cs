@@ -3,6 +3,7 @@ using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Surveys.Contracts;
 using Surveys.Instruments;
 using Surveys.Notifier.Alerts;
@@ -28,7 +29,7 @@ public class SeveralInstancesTests
         await using var b = new PostgresDb(host.ConnectionString!);
         var outbox = new MessageOutbox(TimeProvider.System);
         var bus = host.Services.GetRequiredService<IBus>();
-        var relays = new[] { a, b }.Select(db => new OutboxRelay(db, outbox, bus, TimeProvider.System, NullLogger<OutboxRelay>.Instance)).ToList();
+        var relays = new[] { a, b }.Select(db => new OutboxRelay(db, outbox, bus, TimeProvider.System, Options.Create(new OutboxOptions()), NullLogger<OutboxRelay>.Instance)).ToList();
 
         const int Messages = 500;
         var written = new List<Guid>();
