@@ -59,15 +59,10 @@ public static class OperatorPage
             .Append("<p class=\"panel").Append(status.Healthy ? string.Empty : " field--error").Append("\" id=\"verdict\"><strong>")
             .Append(status.Healthy ? "All well." : "Something needs a person: see the marked rows (docs/operations.md has the runbook).")
             .Append("</strong> <a href=\"/ops\">Refresh</a></p>");
-        var waiting = status.Services.Sum(s => s.UrgentAlertsPastLastLevel ?? 0);
-        if (waiting > 0)
-        {
-            html.Append("<p class=\"panel field--error\" id=\"unacknowledged-alerts\"><strong>")
-                .Append(E(string.Create(CultureInfo.InvariantCulture, $"{waiting} urgent alert{(waiting == 1 ? " has" : "s have")} not been acknowledged although every escalation contact was told.")))
-                .Append("</strong> A person must reach the clinical team now (docs/operations.md).</p>");
-        }
-
-        html
+        html.Append(await ComponentHtml.RenderAsync<UnacknowledgedAlertsPanel>(new()
+            {
+                [nameof(UnacknowledgedAlertsPanel.Count)] = status.Services.Sum(s => s.UrgentAlertsPastLastLevel ?? 0),
+            }))
             .Append("<h2>Services</h2><table id=\"services\"><thead><tr><th scope=\"col\">Service</th><th scope=\"col\">Ready</th><th scope=\"col\">Outbox pending</th><th scope=\"col\">Oldest</th><th scope=\"col\">Unpublishable</th><th scope=\"col\">Urgent alerts past the last contact</th><th scope=\"col\"><span class=\"visually-hidden\">Needs a person</span></th></tr></thead><tbody>");
         foreach (var s in status.Services)
         {

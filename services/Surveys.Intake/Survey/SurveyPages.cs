@@ -78,7 +78,7 @@ public static class SurveyPages
             .Append(EnglishNotice(survey))
             .Append("<p>").Append(E(string.Format(CultureInfo.InvariantCulture, t.IntroQuestions, survey.Items.Count))).Append("</p>")
             .Append("<p>").Append(E(t.IntroSaved)).Append("</p>")
-            .Append(PatientHelp.Notice(t, services.Settings))
+            .Append(await PatientHelp.NoticeAsync(t, services.Settings))
             .Append("<a class=\"button\" role=\"button\" href=\"").Append(E(survey.Base)).Append("/q/1\">").Append(E(t.StartNow)).Append("</a>");
         return Page(survey, survey.Definition.Title.En, body.ToString());
     }
@@ -212,9 +212,9 @@ public static class SurveyPages
     {
         var helpNow = PatientHelp.NeedsHelpNow(services.Engine, definition, await services.Drafts.LoadSubmittedAsync(invitation.Id, ct));
         var body = new StringBuilder(heading)
-            .Append(helpNow ? PatientHelp.Warning(t, services.Settings) : string.Empty)
+            .Append(helpNow ? await PatientHelp.WarningAsync(t, services.Settings) : string.Empty)
             .Append("<p>").Append(E(message)).Append("</p>")
-            .Append(PatientHelp.Notice(t, services.Settings, contacts: !helpNow))
+            .Append(await PatientHelp.NoticeAsync(t, services.Settings, contacts: !helpNow))
             .Append(close is null ? string.Empty : $"<p>{E(close)}</p>");
         return Render(title, body.ToString(), status, t.Language, t.SkipLink, siteName: services.ClinicName);
     }

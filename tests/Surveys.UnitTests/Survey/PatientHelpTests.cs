@@ -42,10 +42,10 @@ public class PatientHelpTests
     }
 
     [Test]
-    public void A_clinic_that_set_no_numbers_gives_generic_directions_and_never_a_made_up_number()
+    public async Task A_clinic_that_set_no_numbers_gives_generic_directions_and_never_a_made_up_number()
     {
-        var warning = PatientHelp.Warning(PageText.English, new IntakeOptions());
-        var notice = PatientHelp.Notice(PageText.English, new IntakeOptions());
+        var warning = await PatientHelp.WarningAsync(PageText.English, new IntakeOptions());
+        var notice = await PatientHelp.NoticeAsync(PageText.English, new IntakeOptions());
 
         Assert.That(warning, Does.Contain("Call your clinic on the number on your clinic letter.")
             .And.Contain("When your clinic is closed, call the out-of-hours number on your clinic letter.")
@@ -55,10 +55,10 @@ public class PatientHelpTests
     }
 
     [Test]
-    public void A_configured_number_is_encoded_and_dialled_as_its_digits()
+    public async Task A_configured_number_is_encoded_and_dialled_as_its_digits()
     {
-        var warning = PatientHelp.Warning(PageText.English, new IntakeOptions { ClinicPhone = "+44 20 7946 0123 <b>" });
-        var notice = PatientHelp.Notice(PageText.English, new IntakeOptions { ReadWithinWorkingDays = 1 });
+        var warning = await PatientHelp.WarningAsync(PageText.English, new IntakeOptions { ClinicPhone = "+44 20 7946 0123 <b>" });
+        var notice = await PatientHelp.NoticeAsync(PageText.English, new IntakeOptions { ReadWithinWorkingDays = 1 });
 
         Assert.That(warning, Does.Contain("<a href=\"tel:&#x2B;442079460123\">&#x2B;44 20 7946 0123 &lt;b&gt;</a>").And.Not.Contain("<b>"));
         Assert.That(notice, Does.Contain("Your care team reads them within 1 working day."));
