@@ -6,12 +6,15 @@ using System.Text.Json.Nodes;
 namespace Surveys.Operations;
 
 /// <summary>
-/// One service's readiness and outbox backlog, from its <c>/health/ready</c>; for the notifier also
-/// <see cref="UrgentAlertsPastLastLevel"/>: urgent alerts nobody acknowledged after every escalation level was told.
+/// One service's readiness, outbox backlog and stalled background loops, from its <c>/health/ready</c>; for the notifier
+/// also <see cref="UrgentAlertsPastLastLevel"/>: urgent alerts nobody acknowledged after every escalation level was told.
 /// </summary>
 public sealed record ServiceStatus(string Name, string Url, string Status, long? OutboxPending, double? OutboxOldestSeconds, long? OutboxUnpublishable, bool Attention)
 {
     public long? UrgentAlertsPastLastLevel { get; init; }
+
+    /// <summary>The service's background loops that made no progress for longer than their threshold ("outbox relay"), or null.</summary>
+    public string? StalledWork { get; init; }
 }
 
 /// <summary>One durable queue: depth, consumers and rates from RabbitMQ's management API.</summary>
@@ -78,8 +81,9 @@ public sealed record PipelineStatus(bool Healthy, string VirtualHost, IReadOnlyL
             double? oldest = outbox?["oldestAgeSeconds"]?.GetValue<double>();
             long? stuck = outbox?["unpublishable"]?.GetValue<long>();
             long? unacknowledged = body?["checks"]?["alerts"]?["data"]?["unacknowledgedPastLastLevel"]?.GetValue<long>();
-            var attention = !response.IsSuccessStatusCode || oldest > OutboxTooOld.TotalSeconds || stuck > 0 || unacknowledged > 0;
-            return new ServiceStatus(name, url, status, pending, oldest, stuck, attention) { UrgentAlertsPastLastLevel = unacknowledged };
+            var stalled = body?["checks"]?["background"]?["data"]?["stalled"]?.GetValue<string>() is { Length: > 0 } loops ? loops : null;
+            var attention = !response.IsSuccessStatusCode || oldest > OutboxTooOld.TotalSeconds || stuck > 0 || unacknowledged > 0 || stalled is not null;
+            return new ServiceStatus(name, url, status, pending, oldest, stuck, attention) { UrgentAlertsPastLastLevel = unacknowledged, StalledWork = stalled };
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or JsonException)
         {

@@ -71,14 +71,15 @@ public static class StatusCommand
         static string Cell(bool attention, string text) => attention ? $"[red]{Markup.Escape(text)}[/]" : Markup.Escape(text);
 
         var serviceTable = new Table().Border(TableBorder.Simple).Title("Services")
-            .AddColumns("Service", "Ready", "Outbox", "Oldest", "Stuck", "Urgent alerts past last contact", "URL", string.Empty);
+            .AddColumns("Service", "Ready", "Outbox", "Oldest", "Stuck", "Urgent alerts past last contact", "Stalled work", "URL", string.Empty);
         foreach (var s in services)
         {
             serviceTable.AddRow(
                 Cell(s.Attention, s.Name), Cell(s.Attention, s.Status), Markup.Escape(s.OutboxPending?.ToString(CultureInfo.InvariantCulture) ?? "-"),
                 Markup.Escape(s.OutboxOldestSeconds is { } age ? string.Create(CultureInfo.InvariantCulture, $"{age:F0} s") : "-"),
                 Markup.Escape(s.OutboxUnpublishable?.ToString(CultureInfo.InvariantCulture) ?? "-"),
-                Cell(s.UrgentAlertsPastLastLevel > 0, s.UrgentAlertsPastLastLevel?.ToString(CultureInfo.InvariantCulture) ?? "-"), Markup.Escape(s.Url), Flag(s.Attention));
+                Cell(s.UrgentAlertsPastLastLevel > 0, s.UrgentAlertsPastLastLevel?.ToString(CultureInfo.InvariantCulture) ?? "-"),
+                Cell(s.StalledWork is not null, s.StalledWork ?? "-"), Markup.Escape(s.Url), Flag(s.Attention));
         }
 
         console.Write(serviceTable);
@@ -86,6 +87,11 @@ public static class StatusCommand
         {
             console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
                 $"[red bold]{waiting} urgent alert(s) not acknowledged although every escalation contact was told: a person must reach the clinical team now.[/]"));
+        }
+
+        foreach (var s in services.Where(s => s.StalledWork is not null))
+        {
+            console.MarkupLine($"[red bold]{Markup.Escape(s.Name)}: work has stopped moving ({Markup.Escape(s.StalledWork!)}): check the broker and the service's log, restart it if it does not recover.[/]");
         }
 
         if (brokerError is not null)

@@ -112,9 +112,12 @@ public sealed partial class DeliveryProcessor(
 }
 
 /// <summary>The background loop around <see cref="DeliveryProcessor"/>.</summary>
-public sealed class DeliveryLoop(IServiceScopeFactory scopes, DeliverySignal signal, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<DeliveryLoop> logger)
-    : PollingLoop(signal, time, logger)
+public sealed class DeliveryLoop(
+    IServiceScopeFactory scopes, DeliverySignal signal, Heartbeats heartbeats, IOptions<DeliveryOptions> options, TimeProvider time, ILogger<DeliveryLoop> logger)
+    : PollingLoop(signal, heartbeats, time, logger)
 {
+    protected override string Name => "invitation delivery";
+
     protected override TimeSpan PollInterval => options.Value.PollInterval;
 
     protected override async Task RunOnceAsync(CancellationToken cancellationToken)

@@ -63,13 +63,17 @@ public static class OperatorPage
             {
                 [nameof(UnacknowledgedAlertsPanel.Count)] = status.Services.Sum(s => s.UrgentAlertsPastLastLevel ?? 0),
             }))
-            .Append("<h2>Services</h2><table id=\"services\"><thead><tr><th scope=\"col\">Service</th><th scope=\"col\">Ready</th><th scope=\"col\">Outbox pending</th><th scope=\"col\">Oldest</th><th scope=\"col\">Unpublishable</th><th scope=\"col\">Urgent alerts past the last contact</th><th scope=\"col\"><span class=\"visually-hidden\">Needs a person</span></th></tr></thead><tbody>");
+            .Append(await ComponentHtml.RenderAsync<StalledWorkPanel>(new()
+            {
+                [nameof(StalledWorkPanel.Stalled)] = status.Services.Where(s => s.StalledWork is not null).Select(s => (s.Name, s.StalledWork!)).ToList(),
+            }))
+            .Append("<h2>Services</h2><table id=\"services\"><thead><tr><th scope=\"col\">Service</th><th scope=\"col\">Ready</th><th scope=\"col\">Outbox pending</th><th scope=\"col\">Oldest</th><th scope=\"col\">Unpublishable</th><th scope=\"col\">Urgent alerts past the last contact</th><th scope=\"col\">Stalled work</th><th scope=\"col\"><span class=\"visually-hidden\">Needs a person</span></th></tr></thead><tbody>");
         foreach (var s in status.Services)
         {
             html.Append("<tr><td>").Append(E(s.Name)).Append("</td><td>").Append(E(s.Status)).Append("</td><td>").Append(E(Number(s.OutboxPending)))
                 .Append("</td><td>").Append(E(s.OutboxOldestSeconds is { } age ? string.Create(CultureInfo.InvariantCulture, $"{age:F0} s") : "–"))
                 .Append("</td><td>").Append(E(Number(s.OutboxUnpublishable))).Append("</td><td>").Append(E(Number(s.UrgentAlertsPastLastLevel)))
-                .Append("</td><td>").Append(Attention(s.Attention)).Append("</td></tr>");
+                .Append("</td><td>").Append(E(s.StalledWork ?? "–")).Append("</td><td>").Append(Attention(s.Attention)).Append("</td></tr>");
         }
 
         html.Append("</tbody></table><h2>Queues</h2>");

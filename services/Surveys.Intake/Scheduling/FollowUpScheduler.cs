@@ -4,6 +4,7 @@ using Surveys.Instruments;
 using Surveys.Intake.Data;
 using Surveys.Intake.Delivery;
 using Surveys.Intake.Invitations;
+using Surveys.ServiceDefaults.Hosting;
 
 namespace Surveys.Intake.Scheduling;
 
@@ -156,41 +157,14 @@ public sealed partial class FollowUpScheduler(
 }
 
 /// <summary>Runs the scheduler every <see cref="SchedulerOptions.Interval"/>.</summary>
-public sealed partial class SchedulerLoop(FollowUpScheduler scheduler, IOptions<SchedulerOptions> options, TimeProvider time, ILogger<SchedulerLoop> logger) : BackgroundService
+public sealed class SchedulerLoop(FollowUpScheduler scheduler, IOptions<SchedulerOptions> options, Heartbeats heartbeats, TimeProvider time, ILogger<SchedulerLoop> logger)
+    : PollingLoop(null, heartbeats, time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.Enabled)
-        {
-            return;
-        }
+    protected override string Name => "follow-up scheduler";
 
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await scheduler.RunOnceAsync(stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (System.Data.Common.DbException ex)
-            {
-                LogFailure(logger, ex);
-            }
+    protected override TimeSpan PollInterval => options.Value.Interval;
 
-            try
-            {
-                await Task.Delay(options.Value.Interval, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-        }
-    }
+    protected override bool Enabled => options.Value.Enabled;
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Scheduler pass failed; next pass at the next interval")]
-    private static partial void LogFailure(ILogger logger, Exception exception);
+    protected override Task RunOnceAsync(CancellationToken cancellationToken) => scheduler.RunOnceAsync(cancellationToken);
 }

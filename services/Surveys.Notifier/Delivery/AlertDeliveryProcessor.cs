@@ -164,9 +164,11 @@ public sealed partial class AlertDeliveryProcessor(
 
 /// <summary>The background loop around <see cref="AlertDeliveryProcessor"/>, on the injected clock.</summary>
 public sealed class AlertDeliveryLoop(
-    AlertDeliveryProcessor processor, AlertDeliverySignal signal, IOptions<AlertingOptions> options, TimeProvider time, ILogger<AlertDeliveryLoop> logger)
-    : PollingLoop(signal, time, logger)
+    AlertDeliveryProcessor processor, AlertDeliverySignal signal, Heartbeats heartbeats, IOptions<AlertingOptions> options, TimeProvider time, ILogger<AlertDeliveryLoop> logger)
+    : PollingLoop(signal, heartbeats, time, logger)
 {
+    protected override string Name => "alert delivery";
+
     protected override TimeSpan PollInterval => options.Value.PollInterval;
 
     protected override Task RunOnceAsync(CancellationToken cancellationToken) => processor.RunOnceAsync(cancellationToken);

@@ -51,15 +51,26 @@ public static class SmtpTransport
         mime.MessageId = $"{mail.MessageId:N}@surveys";
         mime.Body = new TextPart("plain") { Text = mail.Text };
 
+        // MailKit's Timeout limits each network operation; the whole exchange gets the same limit, so a server that
+        // answers slowly step by step cannot hold the delivery loop either.
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(options.Timeout);
         using var client = new SmtpClient { Timeout = (int)options.Timeout.TotalMilliseconds };
         var security = Enum.TryParse<SecureSocketOptions>(options.Security, ignoreCase: true, out var parsed) ? parsed : SecureSocketOptions.StartTls;
-        await client.ConnectAsync(host, options.Port, security, cancellationToken);
-        if (!string.IsNullOrEmpty(options.Username))
+        try
         {
-            await client.AuthenticateAsync(options.Username, options.Password ?? string.Empty, cancellationToken);
-        }
+            await client.ConnectAsync(host, options.Port, security, limit.Token);
+            if (!string.IsNullOrEmpty(options.Username))
+            {
+                await client.AuthenticateAsync(options.Username, options.Password ?? string.Empty, limit.Token);
+            }
 
-        await client.SendAsync(mime, cancellationToken);
-        await client.DisconnectAsync(quit: true, cancellationToken);
+            await client.SendAsync(mime, limit.Token);
+            await client.DisconnectAsync(quit: true, limit.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException("The SMTP server did not finish within its time limit.");
+        }
     }
 }

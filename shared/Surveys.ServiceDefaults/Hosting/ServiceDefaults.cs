@@ -23,6 +23,7 @@ public static class ServiceDefaults
         builder.Services.AddOpenApi();
         builder.Services.AddHealthChecks();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddHeartbeats();
         builder.AddSurveysTelemetry(); // metrics on /metrics, traces (OTLP when Telemetry:OtlpEndpoint is set)
         builder.AddStaffAuth();
         builder.AddRateLimits();

@@ -53,6 +53,12 @@ public static class BusRegistration
                     host.Username(options.Username);
                     host.Password(options.Password);
                     host.PublisherConfirmation = true;
+
+                    // Deliberate settings for a broker node restart (docs/reliability.md, "Broker connection"); each
+                    // publish also has a time limit of its own (Outbox:PublishTimeout).
+                    host.Heartbeat(options.Heartbeat);
+                    host.RequestedConnectionTimeout(options.ConnectionTimeout);
+                    host.ContinuationTimeout(options.ContinuationTimeout);
                     if (options.ClusterNodes.Length > 0)
                     {
                         host.UseCluster(cluster =>

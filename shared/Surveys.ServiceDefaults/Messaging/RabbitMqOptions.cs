@@ -39,4 +39,17 @@ public sealed class RabbitMqOptions
 
     /// <summary>Messages the broker hands a consumer ahead of time: twice the concurrency, so a batch never waits on the network.</summary>
     public ushort PrefetchCount { get; set; } = 128;
+
+    /// <summary>
+    /// AMQP heartbeat (RabbitMq__Heartbeat): a connection whose peer has gone silent for about twice this long is
+    /// closed and recovered. 10 s rather than the client's 60 s, so a broker node that died without closing its
+    /// sockets (SIGKILL, a lost host) is noticed in about 20 s, not 2 minutes.
+    /// </summary>
+    public TimeSpan Heartbeat { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long opening a connection may take before the attempt fails and is retried (RabbitMq__ConnectionTimeout).</summary>
+    public TimeSpan ConnectionTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long one AMQP command (declare, bind, open a channel) may wait for the broker's answer (RabbitMq__ContinuationTimeout).</summary>
+    public TimeSpan ContinuationTimeout { get; set; } = TimeSpan.FromSeconds(20);
 }

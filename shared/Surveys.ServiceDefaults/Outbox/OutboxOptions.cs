@@ -9,4 +9,11 @@ public sealed class OutboxOptions
     /// a broker node restart; without this limit one such publish held the relay's whole batch, and the relay, for good.
     /// </summary>
     public TimeSpan PublishTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Rows waiting and no publish confirmed for this long: the relay is stalled (readiness 503, the gauge
+    /// <c>surveys.background.stalled</c>, a problem on <c>/ops</c> and in <c>surveys status</c>). Also true while the
+    /// broker is away for longer; the relay goes on trying either way.
+    /// </summary>
+    public TimeSpan StallAfter { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Surveys.ServiceDefaults.Data;
+using Surveys.ServiceDefaults.Hosting;
 
 namespace Surveys.ServiceDefaults.Outbox;
 
@@ -14,7 +15,9 @@ public static class OutboxRegistration
         builder.Services.AddSingleton(new MigrationModule("outbox", typeof(MessageOutbox).Assembly, "migrations/outbox/"));
         builder.Services.AddSingleton<MessageOutbox>();
         builder.Services.AddOptions<OutboxOptions>().BindConfiguration("Outbox")
-            .Validate(o => o.PublishTimeout > TimeSpan.Zero && o.PublishTimeout <= TimeSpan.FromHours(1), "Outbox:PublishTimeout must be more than 0 and at most 1 hour.").ValidateOnStart();
+            .Validate(o => o.PublishTimeout > TimeSpan.Zero && o.PublishTimeout <= TimeSpan.FromHours(1), "Outbox:PublishTimeout must be more than 0 and at most 1 hour.")
+            .Validate(o => o.StallAfter > o.PublishTimeout && o.StallAfter <= TimeSpan.FromDays(1), "Outbox:StallAfter must be more than Outbox:PublishTimeout and at most 1 day.").ValidateOnStart();
+        builder.Services.AddHeartbeats();
         builder.Services.AddHostedService<OutboxRelay>();
         builder.Services.AddSingleton<OutboxHealthCheck>();
         builder.Services.AddSingleton<OutboxMetrics>();

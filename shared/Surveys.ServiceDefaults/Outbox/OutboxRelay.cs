@@ -9,6 +9,7 @@ using Polly;
 using Polly.Retry;
 using Surveys.Contracts;
 using Surveys.ServiceDefaults.Data;
+using Surveys.ServiceDefaults.Hosting;
 using Surveys.ServiceDefaults.Observability;
 
 namespace Surveys.ServiceDefaults.Outbox;
@@ -26,8 +27,13 @@ namespace Surveys.ServiceDefaults.Outbox;
 /// way are skipped (at most 400 of them). Waiting cost each batch a disk sync queued behind the service's other writes,
 /// and every row written meanwhile waited with it. PostgreSQL relays hold their claimed rows until the marks commit.
 /// </remarks>
-public sealed partial class OutboxRelay(Db db, MessageOutbox outbox, IBus bus, TimeProvider time, IOptions<OutboxOptions> options, ILogger<OutboxRelay> logger) : BackgroundService
+public sealed partial class OutboxRelay(
+    Db db, MessageOutbox outbox, IBus bus, Heartbeats heartbeats, TimeProvider time, IOptions<OutboxOptions> options, ILogger<OutboxRelay> logger)
+    : BackgroundService
 {
+    /// <summary>The relay's name among the service's background loops (<see cref="Heartbeats"/>).</summary>
+    public const string LoopName = "outbox relay";
+
     private const int BatchSize = 100;
 
     // At most this many published rows wait for their mark before the relay waits for the marks in flight.
@@ -35,11 +41,13 @@ public sealed partial class OutboxRelay(Db db, MessageOutbox outbox, IBus bus, T
     private static readonly TimeSpan MarkWaitOnStop = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan IdlePoll = TimeSpan.FromSeconds(1);
 
-    // Each attempt has a time limit (the inner timeout), and a publish given up on is tried again like any failure.
+    // Each attempt has a time limit (the inner timeout), and a publish given up on is tried again like any failure:
+    // also a cancellation the relay did not ask for (the client cancels a confirm wait when its channel dies).
     private readonly ResiliencePipeline _publishPipeline = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
-            ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
+            ShouldHandle = args => ValueTask.FromResult(
+                args.Outcome.Exception is { } ex && !(ex is OperationCanceledException && args.Context.CancellationToken.IsCancellationRequested)),
             MaxRetryAttempts = int.MaxValue,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
@@ -47,6 +55,7 @@ public sealed partial class OutboxRelay(Db db, MessageOutbox outbox, IBus bus, T
             MaxDelay = TimeSpan.FromSeconds(15),
             OnRetry = args =>
             {
+                heartbeats.Failed(LoopName, args.Outcome.Exception);
                 LogPublishRetry(logger, args.AttemptNumber + 1, args.RetryDelay.TotalMilliseconds, args.Outcome.Exception?.GetType().Name ?? "unknown");
                 return default;
             },
@@ -63,6 +72,7 @@ public sealed partial class OutboxRelay(Db db, MessageOutbox outbox, IBus bus, T
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        heartbeats.Register(LoopName, options.Value.StallAfter);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -70,6 +80,8 @@ public sealed partial class OutboxRelay(Db db, MessageOutbox outbox, IBus bus, T
                 var published = await PublishPendingAsync(stoppingToken);
                 if (published == 0)
                 {
+                    // Nothing left to publish is progress too: a stall is rows waiting with no publish confirmed.
+                    Progress();
                     await outbox.WaitAsync(IdlePoll, stoppingToken);
                 }
             }
@@ -77,16 +89,27 @@ public sealed partial class OutboxRelay(Db db, MessageOutbox outbox, IBus bus, T
             {
                 break;
             }
-            catch (Exception ex) when (ex is System.Data.Common.DbException)
+            catch (Exception ex)
             {
-                LogStoreFailure(logger, ex);
-                await Task.Delay(IdlePoll, time, stoppingToken);
+                // Whatever failed (a locked store, a bug), the relay goes on after a pause; only a store's error is
+                // logged whole.
+                heartbeats.Failed(LoopName, ex);
+                LogPassFailed(logger, ex.GetType().Name, ex as DbException);
+                await Task.Delay(IdlePoll, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
 
         // A clean stop leaves nothing published and unmarked, unless the store is stuck: then those rows are published
         // again after the restart, as after a crash.
         await WhenMarkedAsync(0).WaitAsync(MarkWaitOnStop, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    private void Progress()
+    {
+        if (heartbeats.Progress(LoopName) is var failures and > 0)
+        {
+            LogResumed(logger, failures);
+        }
     }
 
     /// <summary>
@@ -142,7 +165,7 @@ public sealed partial class OutboxRelay(Db db, MessageOutbox outbox, IBus bus, T
         await Task.WhenAll(rows.Select(async row =>
         {
             var type = OutboxMessageTypes.Find(row.MessageType);
-            var message = type is null ? null : JsonSerializer.Deserialize(row.Payload, type, OutboxMessageTypes.Json);
+            var message = type is null ? null : Read(row.Payload, type);
             if (type is null || message is null)
             {
                 lock (unknown)
@@ -162,6 +185,7 @@ public sealed partial class OutboxRelay(Db db, MessageOutbox outbox, IBus bus, T
                     cancellationToken);
             }
 
+            Progress();
             if (message is PatientAlertRaised alert)
             {
                 SurveysMetrics.AlertRaised(alert.Rule, alert.Severity);
@@ -176,7 +200,8 @@ public sealed partial class OutboxRelay(Db db, MessageOutbox outbox, IBus bus, T
         foreach (var row in unknown)
         {
             // Cannot be published by this build: keep the row for an operator, stop retrying it.
-            await MarkAsync(claimed, transaction, "UPDATE outbox SET last_error = @Error, attempts = attempts + 1 WHERE id = @Id", new { row.Id, Error = $"unknown message type '{row.MessageType}'" }, cancellationToken);
+            var error = OutboxMessageTypes.Find(row.MessageType) is null ? $"unknown message type '{row.MessageType}'" : $"unreadable payload for '{row.MessageType}'";
+            await MarkAsync(claimed, transaction, "UPDATE outbox SET last_error = @Error, attempts = attempts + 1 WHERE id = @Id", new { row.Id, Error = error }, cancellationToken);
             LogUnknownType(logger, row.Id, row.MessageType);
         }
 
@@ -190,6 +215,18 @@ public sealed partial class OutboxRelay(Db db, MessageOutbox outbox, IBus bus, T
         }
 
         return rows.Count;
+    }
+
+    private static object? Read(string payload, Type type)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(payload, type, OutboxMessageTypes.Json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
@@ -261,9 +298,15 @@ public sealed partial class OutboxRelay(Db db, MessageOutbox outbox, IBus bus, T
     [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox publish failed ({ExceptionType}); attempt {Attempt} in {DelayMs} ms")]
     private static partial void LogPublishRetry(ILogger logger, int attempt, double delayMs, string exceptionType);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox row {Id} has unknown message type {MessageType}; left for an operator")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox row {Id} of type {MessageType} cannot be published by this build (unknown type or unreadable payload); left for an operator")]
     private static partial void LogUnknownType(ILogger logger, Guid id, string messageType);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Outbox store unavailable")]
     private static partial void LogStoreFailure(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Outbox relay pass failed ({ExceptionType}); trying again shortly")]
+    private static partial void LogPassFailed(ILogger logger, string exceptionType, Exception? exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Outbox relay resumed publishing after {Failures} failed attempt(s)")]
+    private static partial void LogResumed(ILogger logger, int failures);
 }

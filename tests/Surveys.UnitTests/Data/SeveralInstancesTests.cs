@@ -9,6 +9,7 @@ using Surveys.Instruments;
 using Surveys.Notifier.Alerts;
 using Surveys.Notifier.Data;
 using Surveys.ServiceDefaults.Data;
+using Surveys.ServiceDefaults.Hosting;
 using Surveys.ServiceDefaults.Outbox;
 
 namespace Surveys.UnitTests.Data;
@@ -29,7 +30,7 @@ public class SeveralInstancesTests
         await using var b = new PostgresDb(host.ConnectionString!);
         var outbox = new MessageOutbox(TimeProvider.System);
         var bus = host.Services.GetRequiredService<IBus>();
-        var relays = new[] { a, b }.Select(db => new OutboxRelay(db, outbox, bus, TimeProvider.System, Options.Create(new OutboxOptions()), NullLogger<OutboxRelay>.Instance)).ToList();
+        var relays = new[] { a, b }.Select(db => new OutboxRelay(db, outbox, bus, host.Services.GetRequiredService<Heartbeats>(), TimeProvider.System, Options.Create(new OutboxOptions()), NullLogger<OutboxRelay>.Instance)).ToList();
 
         const int Messages = 500;
         var written = new List<Guid>();
