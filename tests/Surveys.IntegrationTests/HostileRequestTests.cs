@@ -13,7 +13,7 @@ namespace Surveys.IntegrationTests;
 /// docs/security.md summarises what is tried here.
 /// </summary>
 [NonParallelizable]
-public class HostileRequestTests
+public partial class HostileRequestTests
 {
     private static RunningSystem _system = null!;
     private static Guid _patientId;
@@ -123,6 +123,12 @@ public class HostileRequestTests
         // Scoring worker: health only.
         yield return new("scoring OpenAPI without signing in", "scoring", "GET", "/openapi/v1.json", "none", null, 401);
         yield return new("unknown route on scoring", "scoring", "GET", "/api/scores", "admin", null, 404);
+
+        // Issue 20's findings, by area (HostileRequestTests.*.cs).
+        foreach (var attack in LeakAndServerErrorAttacks().Concat(SignInAttacks()).Concat(OperatorAndDataAttacks()))
+        {
+            yield return attack;
+        }
     }
 
     [OneTimeSetUp]
