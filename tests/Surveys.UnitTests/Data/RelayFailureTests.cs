@@ -58,19 +58,6 @@ public class RelayFailureTests
     private static async Task<HealthReportEntry> BackgroundAsync(HarnessHost host) =>
         (await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(check => check.Name == Heartbeats.CheckName)).Entries[Heartbeats.CheckName];
 
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        var value = await read();
-        while (!done(value) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-            value = await read();
-        }
-
-        return value;
-    }
-
     [Test]
     public async Task A_publish_whose_confirm_never_comes_is_given_up_after_its_time_limit_and_the_relay_goes_on()
     {
@@ -117,7 +104,7 @@ public class RelayFailureTests
         await WriteAsync(host, Messages);
 
         Assert.That(await host.WaitForPublishedAsync<InvitationExpired>(Messages), Is.EqualTo(Messages), "the rows behind it are published");
-        var error = await EventuallyAsync(
+        var error = await Eventually.ReadAsync(
             async () =>
             {
                 await using var connection = await db.OpenAsync();
@@ -142,7 +129,7 @@ public class RelayFailureTests
             stallAfter: "00:00:01");
         await WriteAsync(host, 5);
 
-        var stalled = await EventuallyAsync(() => BackgroundAsync(host), entry => entry.Status == HealthStatus.Unhealthy);
+        var stalled = await Eventually.ReadAsync(() => BackgroundAsync(host), entry => entry.Status == HealthStatus.Unhealthy);
         Assert.Multiple(() =>
         {
             Assert.That(stalled.Status, Is.EqualTo(HealthStatus.Unhealthy), "readiness fails while rows wait and nothing is confirmed");
@@ -152,7 +139,7 @@ public class RelayFailureTests
 
         Volatile.Write(ref brokerAway, false);
         Assert.That(await host.WaitForPublishedAsync<InvitationExpired>(5), Is.EqualTo(5));
-        var recovered = await EventuallyAsync(() => BackgroundAsync(host), entry => entry.Status == HealthStatus.Healthy);
+        var recovered = await Eventually.ReadAsync(() => BackgroundAsync(host), entry => entry.Status == HealthStatus.Healthy);
         var log = host.Services.GetFakeLogCollector().GetSnapshot().Select(record => record.Message).ToList();
         Assert.Multiple(() =>
         {

@@ -47,19 +47,6 @@ public class BackgroundLoopTests
     private static async Task<HealthCheckResult> CheckAsync(Heartbeats heartbeats, TimeProvider time) =>
         await new Heartbeats.HealthCheck(heartbeats, time).CheckHealthAsync(new HealthCheckContext());
 
-    private static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        var value = await read();
-        while (!done(value) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10);
-            value = await read();
-        }
-
-        return value;
-    }
-
     [Test]
     public async Task A_pass_that_throws_any_exception_does_not_stop_the_loop_and_the_loop_says_when_it_works_again()
     {
@@ -71,7 +58,7 @@ public class BackgroundLoopTests
             heartbeats, TimeProvider.System, logger, TimeSpan.FromMilliseconds(10));
 
         await loop.StartAsync(CancellationToken.None);
-        var passes = await EventuallyAsync(() => Task.FromResult(loop.Passes), n => n >= 4);
+        var passes = await Eventually.ReadAsync(() => Task.FromResult(loop.Passes), n => n >= 4);
         await loop.StopAsync(CancellationToken.None);
 
         var log = logger.Collector.GetSnapshot().Select(record => record.Message).ToList();
@@ -104,7 +91,7 @@ public class BackgroundLoopTests
             heartbeats, time, new FakeLogger(), interval);
 
         await loop.StartAsync(CancellationToken.None);
-        await EventuallyAsync(() => Task.FromResult(loop.Passes), n => n == 1);
+        await Eventually.ReadAsync(() => Task.FromResult(loop.Passes), n => n == 1);
 
         time.Advance(TimeSpan.FromMinutes(3)); // the threshold: three intervals
         Assert.That((await CheckAsync(heartbeats, time)).Status, Is.EqualTo(HealthStatus.Healthy), "not stalled at the threshold itself");
@@ -118,7 +105,7 @@ public class BackgroundLoopTests
         });
 
         release.SetResult();
-        var recovered = await EventuallyAsync(() => CheckAsync(heartbeats, time), result => result.Status == HealthStatus.Healthy);
+        var recovered = await Eventually.ReadAsync(() => CheckAsync(heartbeats, time), result => result.Status == HealthStatus.Healthy);
         await loop.StopAsync(CancellationToken.None);
         Assert.That(recovered.Status, Is.EqualTo(HealthStatus.Healthy), "progress again clears the stall");
     }
@@ -135,11 +122,11 @@ public class BackgroundLoopTests
         for (var i = 0; i < 5; i++)
         {
             var before = loop.Passes;
-            await EventuallyAsync(() => Task.FromResult(loop.Passes), n => n > before);
+            await Eventually.ReadAsync(() => Task.FromResult(loop.Passes), n => n > before);
             time.Advance(TimeSpan.FromSeconds(30));
         }
 
-        await EventuallyAsync(() => Task.FromResult(loop.Passes), n => n >= 5);
+        await Eventually.ReadAsync(() => Task.FromResult(loop.Passes), n => n >= 5);
         var result = await CheckAsync(heartbeats, time);
         await loop.StopAsync(CancellationToken.None);
         Assert.Multiple(() =>
