@@ -3,16 +3,19 @@ using Surveys.ServiceDefaults.Data;
 
 namespace Surveys.Intake.Data;
 
-public sealed record StaffUser(string UserName, string PasswordHash, string Roles, long FailedAttempts, DateTimeOffset? LockedUntil, DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt)
+public sealed record StaffUser(string UserName, string PasswordHash, string Roles, DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt)
 {
     public IReadOnlyList<string> RoleList => Roles.Split(',', StringSplitOptions.RemoveEmptyEntries);
 }
+
+/// <summary>A pair's (account and client address) failed sign-ins: since its last lock or good sign-in, and its locks so far.</summary>
+public sealed record SignInFailures(long Failures, long Locks, DateTimeOffset? LockedUntil);
 
 /// <summary>The SQL behind staff accounts.</summary>
 public sealed class StaffStore(Db db)
 {
     private const string Columns =
-        "user_name AS UserName, password_hash AS PasswordHash, roles AS Roles, failed_attempts AS FailedAttempts, locked_until AS LockedUntil, created_at AS CreatedAt, disabled_at AS DisabledAt";
+        "user_name AS UserName, password_hash AS PasswordHash, roles AS Roles, created_at AS CreatedAt, disabled_at AS DisabledAt";
 
     public async Task<long> CountAsync(CancellationToken ct)
     {
@@ -48,22 +51,68 @@ public sealed class StaffStore(Db db)
         return (await connection.QueryAsync<StaffUser>(new CommandDefinition($"SELECT {Columns} FROM staff_users ORDER BY user_name", cancellationToken: ct))).AsList();
     }
 
-    public async Task RecordFailureAsync(string userName, int lockoutAttempts, DateTimeOffset lockUntil, CancellationToken ct)
+    /// <summary>The failed sign-ins to one account (or name) from one client address; null when there are none.</summary>
+    public async Task<SignInFailures?> FailuresAsync(string userName, string address, CancellationToken ct)
     {
-        await db.ExecuteAsync(
-            """
-            UPDATE staff_users SET failed_attempts = failed_attempts + 1,
-                   locked_until = CASE WHEN failed_attempts + 1 >= @lockoutAttempts THEN @lockUntil ELSE locked_until END
-            WHERE user_name = @userName
-            """,
-            new { userName, lockoutAttempts, lockUntil }, ct);
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.QuerySingleOrDefaultAsync<SignInFailures>(new CommandDefinition(
+            "SELECT failures AS Failures, locks AS Locks, locked_until AS LockedUntil FROM sign_in_failures WHERE user_name = @userName AND address = @address",
+            new { userName, address }, cancellationToken: ct));
     }
 
-    public async Task RecordSuccessAsync(string userName, string? rehashedPassword, CancellationToken ct)
+    /// <summary>
+    /// Records a failed sign-in of the pair (counted unless <paramref name="count"/> is false: the pair is locked) and forgets
+    /// pairs whose last failure is older than <paramref name="forgetBefore"/> and that are not locked; returns the pair's count.
+    /// </summary>
+    public async Task<long> RecordFailureAsync(string userName, string address, bool count, DateTimeOffset now, DateTimeOffset forgetBefore, CancellationToken ct)
+    {
+        return await db.WriteAsync(async (connection, transaction) =>
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM sign_in_failures WHERE last_failure_at < @forgetBefore AND (locked_until IS NULL OR locked_until < @now)",
+                new { forgetBefore, now }, transaction, cancellationToken: ct));
+            return await connection.ExecuteScalarAsync<long>(new CommandDefinition(
+                """
+                INSERT INTO sign_in_failures (user_name, address, failures, locks, last_failure_at) VALUES (@userName, @address, @increment, 0, @now)
+                ON CONFLICT (user_name, address) DO UPDATE SET failures = sign_in_failures.failures + @increment, last_failure_at = @now
+                RETURNING failures
+                """,
+                new { userName, address, increment = count ? 1 : 0, now }, transaction, cancellationToken: ct));
+        }, ct);
+    }
+
+    /// <summary>Locks the pair until <paramref name="until"/>; its count starts again from zero when the lock ends.</summary>
+    public async Task LockAsync(string userName, string address, DateTimeOffset until, CancellationToken ct)
     {
         await db.ExecuteAsync(
-            "UPDATE staff_users SET failed_attempts = 0, locked_until = NULL, password_hash = COALESCE(@rehashedPassword, password_hash) WHERE user_name = @userName",
-            new { userName, rehashedPassword }, ct);
+            "UPDATE sign_in_failures SET failures = 0, locks = locks + 1, locked_until = @until WHERE user_name = @userName AND address = @address",
+            new { userName, address, until }, ct);
+    }
+
+    /// <summary>Accounts locked from at least one address at <paramref name="now"/>.</summary>
+    public async Task<IReadOnlySet<string>> LockedAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        var names = await connection.QueryAsync<string>(new CommandDefinition(
+            "SELECT DISTINCT user_name FROM sign_in_failures WHERE locked_until > @now", new { now }, cancellationToken: ct));
+        return names.ToHashSet(StringComparer.OrdinalIgnoreCase);
+    }
+
+    /// <summary>A good sign-in: the pair's failures and locks are forgotten, and the hash is upgraded when the hasher asked for it.</summary>
+    public async Task RecordSuccessAsync(string userName, string address, string? rehashedPassword, CancellationToken ct)
+    {
+        await db.WriteAsync(async (connection, transaction) =>
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM sign_in_failures WHERE user_name = @userName AND address = @address", new { userName, address }, transaction, cancellationToken: ct));
+            if (rehashedPassword is not null)
+            {
+                await connection.ExecuteAsync(new CommandDefinition(
+                    "UPDATE staff_users SET password_hash = @rehashedPassword WHERE user_name = @userName", new { userName, rehashedPassword }, transaction, cancellationToken: ct));
+            }
+
+            return 0;
+        }, ct);
     }
 
     /// <summary>Replaces an active account's roles; false when there is no such active account.</summary>

@@ -37,7 +37,7 @@ public static class AuthApi
     private static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueToken(
         TokenRequest request, StaffAccounts accounts, AuditLog audit, HttpContext context, CancellationToken ct)
     {
-        var result = await accounts.SignInAsync(request.UserName, request.Password, ct);
+        var result = await accounts.SignInAsync(request.UserName, request.Password, context.Connection.RemoteIpAddress, ct);
         var actor = string.IsNullOrEmpty(request.UserName) || StaffAccounts.CheckUserName(request.UserName) is not null ? "unknown" : request.UserName;
         switch (result.Outcome)
         {
@@ -45,14 +45,10 @@ public static class AuthApi
                 await audit.RecordAsync(context, "sign_in", "api_token", actor: result.User!.UserName);
                 var (token, lifetime) = accounts.IssueToken(result.User);
                 return TypedResults.Ok(new TokenResponse(token, "Bearer", (int)lifetime.TotalSeconds, result.User.UserName, result.User.RoleList));
-            case SignInOutcome.LockedOut:
-                await audit.RecordAsync(context, "sign_in", "api_token", "locked_out", actor);
-                return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Account locked",
-                    detail: "Too many wrong passwords: this account is locked for a while. Try again later or ask an administrator.");
             default:
-                await audit.RecordAsync(context, "sign_in", "api_token", "failed", actor);
-                return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed",
-                    detail: "The user name or password is not right.");
+                // A locked pair is answered like any other failure (docs/security.md): only the audit trail tells them apart.
+                await audit.RecordAsync(context, "sign_in", "api_token", result.Outcome == SignInOutcome.LockedOut ? "locked_out" : "failed", actor);
+                return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed", detail: SignInPages.FailedSignIn);
         }
     }
 }

@@ -13,8 +13,8 @@ namespace Surveys.Intake.Staff;
 public sealed record SignInResult(SignInOutcome Outcome, StaffUser? User);
 
 /// <summary>
-/// Built-in staff accounts: salted PBKDF2 password hashes (ASP.NET Core Identity's hasher), lockout
-/// after repeated failures, and the platform's short-lived bearer tokens.
+/// Built-in staff accounts: salted PBKDF2 password hashes (ASP.NET Core Identity's hasher), lockout of an
+/// account and address pair after repeated failures, and the platform's short-lived bearer tokens.
 /// </summary>
 public sealed class StaffAccounts(StaffStore store, IOptions<AuthOptions> options, TimeProvider time)
 {
@@ -34,39 +34,54 @@ public sealed class StaffAccounts(StaffStore store, IOptions<AuthOptions> option
     public Task<bool> AddAsync(string userName, string password, IEnumerable<string> roles, CancellationToken ct) =>
         store.AddAsync(userName, Hasher.HashPassword(userName, password), roles, time.GetUtcNow(), ct);
 
-    public async Task<SignInResult> SignInAsync(string? userName, string? password, CancellationToken ct)
+    /// <summary>
+    /// Checks a user name and password from a client address. Every failure looks alike to the client (an unknown or disabled
+    /// account, a wrong password, a locked pair: the same outcome to show, and a password hash verified every time), and
+    /// failures are counted per account AND address: after <see cref="AuthOptions.LockoutAttempts"/> the pair is locked for
+    /// <see cref="AuthOptions.LockoutDuration"/>, each further lock twice as long (at most a day), so guessing from one
+    /// address slows down while the account's owner, elsewhere, signs in as usual. The count starts again when a lock ends; a
+    /// good sign-in forgets the pair. <see cref="SignInOutcome.LockedOut"/> is for the audit trail only.
+    /// </summary>
+    public async Task<SignInResult> SignInAsync(string? userName, string? password, System.Net.IPAddress? address, CancellationToken ct)
     {
+        var auth = options.Value;
         var user = string.IsNullOrEmpty(userName) ? null : await store.FindAsync(userName, ct);
-        if (user is null || user.DisabledAt is not null || string.IsNullOrEmpty(password))
-        {
-            Hasher.VerifyHashedPassword(string.Empty, DummyHash, password ?? string.Empty);
-            return new SignInResult(SignInOutcome.Invalid, null);
-        }
-
+        var typed = (userName ?? string.Empty).ToLowerInvariant();
+        var name = user?.UserName ?? typed[..Math.Min(typed.Length, 64)];
+        var from = address?.ToString() ?? "unknown";
         var now = time.GetUtcNow();
-        if (user.LockedUntil > now)
+        var failures = await store.FailuresAsync(name, from, ct);
+        var locked = failures?.LockedUntil > now;
+
+        var verdict = Hasher.VerifyHashedPassword(user?.UserName ?? string.Empty, user?.PasswordHash ?? DummyHash, password ?? string.Empty);
+        if (!locked && user is { DisabledAt: null } && !string.IsNullOrEmpty(password) && verdict != PasswordVerificationResult.Failed)
         {
-            return new SignInResult(SignInOutcome.LockedOut, user);
+            var rehash = verdict == PasswordVerificationResult.SuccessRehashNeeded ? Hasher.HashPassword(user.UserName, password) : null;
+            await store.RecordSuccessAsync(user.UserName, from, rehash, ct);
+            return new SignInResult(SignInOutcome.Succeeded, rehash is null ? user : user with { PasswordHash = rehash });
         }
 
-        var verdict = Hasher.VerifyHashedPassword(user.UserName, user.PasswordHash, password);
-        if (verdict == PasswordVerificationResult.Failed)
+        var count = await store.RecordFailureAsync(name, from, count: !locked, now, forgetBefore: now - MaximumLockout, ct);
+        if (!locked && count >= auth.LockoutAttempts)
         {
-            await store.RecordFailureAsync(user.UserName, options.Value.LockoutAttempts, now + options.Value.LockoutDuration, ct);
-            return new SignInResult(user.FailedAttempts + 1 >= options.Value.LockoutAttempts ? SignInOutcome.LockedOut : SignInOutcome.Invalid, user);
+            var lockFor = TimeSpan.FromTicks(Math.Min(MaximumLockout.Ticks, auth.LockoutDuration.Ticks * (1L << (int)Math.Min(failures?.Locks ?? 0, 20))));
+            await store.LockAsync(name, from, now + lockFor, ct);
+            locked = true;
         }
 
-        var rehash = verdict == PasswordVerificationResult.SuccessRehashNeeded ? Hasher.HashPassword(user.UserName, password) : null;
-        await store.RecordSuccessAsync(user.UserName, rehash, ct);
-        return new SignInResult(SignInOutcome.Succeeded, rehash is null ? user : user with { PasswordHash = rehash });
+        return new SignInResult(locked ? SignInOutcome.LockedOut : SignInOutcome.Invalid, null);
     }
+
+    /// <summary>The longest a pair stays locked, and how long its failures are remembered after the last one.</summary>
+    public static readonly TimeSpan MaximumLockout = TimeSpan.FromDays(1);
 
     /// <summary>The platform's sign-in check for the web page (intake holds the accounts).</summary>
     public sealed class LocalSignIn(StaffAccounts accounts) : IStaffSignIn
     {
-        public async Task<SignInAttempt> SignInAsync(string? userName, string? password, CancellationToken ct)
+        public async Task<SignInAttempt> SignInAsync(string? userName, string? password, HttpContext context, CancellationToken ct)
         {
-            var result = await accounts.SignInAsync(userName, password, ct);
+            ArgumentNullException.ThrowIfNull(context);
+            var result = await accounts.SignInAsync(userName, password, context.Connection.RemoteIpAddress, ct);
             return new SignInAttempt(result.Outcome, result.Outcome == SignInOutcome.Succeeded
                 ? accounts.Identity(result.User!, Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme)
                 : null);

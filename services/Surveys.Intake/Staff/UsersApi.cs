@@ -13,6 +13,7 @@ public static class UsersApi
 
     public sealed record SetRoles(string[]? Roles);
 
+    /// <param name="LockedOut">Locked for too many wrong passwords from at least one address (only that address is refused).</param>
     public sealed record UserSummary(string UserName, IReadOnlyList<string> Roles, DateTimeOffset CreatedAt, bool Disabled, bool LockedOut);
 
     public static RouteGroupBuilder MapUsersApi(this IEndpointRouteBuilder app)
@@ -84,9 +85,9 @@ public static class UsersApi
 
     private static async Task<Ok<List<UserSummary>>> List(Data.StaffStore store, TimeProvider time, CancellationToken ct)
     {
-        var now = time.GetUtcNow();
         var users = await store.ListAsync(ct);
-        return TypedResults.Ok(users.Select(u => new UserSummary(u.UserName, u.RoleList, u.CreatedAt, u.DisabledAt is not null, u.LockedUntil > now)).ToList());
+        var locked = await store.LockedAsync(time.GetUtcNow(), ct);
+        return TypedResults.Ok(users.Select(u => new UserSummary(u.UserName, u.RoleList, u.CreatedAt, u.DisabledAt is not null, locked.Contains(u.UserName))).ToList());
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Disable(string userName, Data.StaffStore store, AuditLog audit, HttpContext context, TimeProvider time, CancellationToken ct)

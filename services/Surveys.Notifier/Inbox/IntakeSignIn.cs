@@ -1,7 +1,9 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Security.Claims;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Surveys.ServiceDefaults.Pages;
 using Surveys.ServiceDefaults.Security;
@@ -9,22 +11,38 @@ using Surveys.ServiceDefaults.Security;
 namespace Surveys.Notifier.Inbox;
 
 /// <summary>Signs nurses in to the inbox with their platform account, which intake checks.</summary>
-public sealed class IntakeSignIn(HttpClient http) : IStaffSignIn
+/// <remarks>
+/// Intake sees the nurse's address, not the notifier's (<see cref="RelayedClientAddress"/>): each nurse has her own rate
+/// limit, lockout count and audit address. Intake's "too many sign-ins" (429) is shown as such, not as a wrong password.
+/// </remarks>
+public sealed class IntakeSignIn(HttpClient http, IOptions<AuthOptions> auth, TimeProvider time) : IStaffSignIn
 {
-    public async Task<SignInAttempt> SignInAsync(string? userName, string? password, CancellationToken ct)
+    public async Task<SignInAttempt> SignInAsync(string? userName, string? password, HttpContext context, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(context);
         if (string.IsNullOrEmpty(userName) || string.IsNullOrEmpty(password))
         {
             return new SignInAttempt(SignInOutcome.Invalid, null);
         }
 
-        using var response = await http.PostAsJsonAsync("/api/auth/token", new { userName, password }, ct);
-        var body = await response.Content.ReadFromJsonAsync<JsonObject>(ct);
+        using var request = new HttpRequestMessage(HttpMethod.Post, RelayedClientAddress.Route) { Content = JsonContent.Create(new { userName, password }) };
+        if (RelayedClientAddress.Create(auth.Value, context.Connection.RemoteIpAddress, time.GetUtcNow()) is { } relayed)
+        {
+            request.Headers.Add(RelayedClientAddress.Header, relayed);
+        }
+
+        using var response = await http.SendAsync(request, ct);
+        if (response.StatusCode == HttpStatusCode.TooManyRequests)
+        {
+            return new SignInAttempt(SignInOutcome.Throttled, null);
+        }
+
         if (!response.IsSuccessStatusCode)
         {
-            var locked = body?["title"]?.GetValue<string>() == "Account locked";
-            return new SignInAttempt(locked ? SignInOutcome.LockedOut : SignInOutcome.Invalid, null);
+            return new SignInAttempt(SignInOutcome.Invalid, null);
         }
+
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>(ct);
 
         var identity = new ClaimsIdentity(CookieAuthenticationDefaults.AuthenticationScheme, StaffAuth.NameClaim, StaffAuth.RoleClaim);
         identity.AddClaim(new Claim(StaffAuth.NameClaim, body!["userName"]!.GetValue<string>()));

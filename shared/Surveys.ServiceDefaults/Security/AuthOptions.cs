@@ -33,9 +33,10 @@ public sealed class AuthOptions
     /// <summary>How long a service waits for intake to answer an account check before it refuses the request (fail closed).</summary>
     public TimeSpan SessionCheckTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Failed password attempts before an account is locked.</summary>
+    /// <summary>Failed sign-ins from one client address before that address is locked out of that account (the pair only).</summary>
     public int LockoutAttempts { get; set; } = 5;
 
+    /// <summary>How long a pair's first lock lasts; each further lock of the pair lasts twice the one before, at most a day.</summary>
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
 
     /// <summary>External OpenID Connect provider (a hospital's): its issuer URL. Bearer tokens it signs are accepted.</summary>
