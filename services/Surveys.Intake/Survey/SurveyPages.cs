@@ -154,7 +154,7 @@ public static class SurveyPages
         var invitation = await services.Store.FindInvitationAsync(InvitationToken.Hash(token), ct);
         if (invitation?.State(services.Time.GetUtcNow()) == LinkState.Answered)
         {
-            return Results.Redirect($"/s/{token}/sent"); // a double click or a refresh: already sent once
+            return Results.Redirect($"/s/{token}/sent"); // a double click or a refresh: already sent once (a known token, so URL-safe)
         }
 
         var (survey, closed) = await OpenAsync(token, services, ct);
@@ -194,7 +194,10 @@ public static class SurveyPages
         var definition = invitation is null ? null : services.Catalog.Find(invitation.Instrument, invitation.DefinitionVersion);
         if (invitation?.State(services.Time.GetUtcNow()) != LinkState.Answered || definition is null)
         {
-            return Results.Redirect($"/s/{token}");
+            // Not sent yet: back to the survey. An unknown token (any text at all, e.g. with CR/LF) gets the readable
+            // "not recognised" page and never goes into a Location header.
+            var (survey, closed) = await OpenAsync(token, services, ct);
+            return survey is null ? closed! : Results.Redirect(survey.Base);
         }
 
         var t = PageText.For(invitation.Language);
