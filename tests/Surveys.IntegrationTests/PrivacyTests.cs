@@ -10,7 +10,8 @@ namespace Surveys.IntegrationTests;
 /// <summary>
 /// No password, bearer token, patient link, name or contact reaches a log or a trace, by any path: marker values go
 /// through every patient-link route (including the ones that log a warning or refuse the request) and the staff routes
-/// that take them; then every service's log and everything the services exported over OTLP (traces, metrics) is searched.
+/// that take them; then every service's log (request logging on) and everything the services exported over OTLP (traces,
+/// metrics) is searched.
 /// The traces go to a small OTLP/HTTP receiver run by the test (protobuf carries strings as plain UTF-8, so a marker
 /// would show in the raw bytes).
 /// </summary>
@@ -28,6 +29,9 @@ public partial class PrivacyTests
         {
             ["Telemetry__OtlpEndpoint"] = _otlp.Address,
             ["Telemetry__OtlpProtocol"] = "http/protobuf",
+
+            // ASP.NET Core's request logging too ("Request starting HTTP/1.1 GET …/s/…"), which production leaves off.
+            ["Logging__LogLevel__Microsoft.AspNetCore"] = "Information",
         });
     }
 
@@ -115,6 +119,8 @@ public partial class PrivacyTests
             lines => lines.Any(l => l.Contains("Antiforgery", StringComparison.Ordinal)),
             TimeSpan.FromSeconds(10));
         Assert.That(logs.Where(l => l.Contains("Antiforgery", StringComparison.Ordinal)), Is.Not.Empty, "the refused form was logged");
+        Assert.That(logs.Where(l => l.Contains("Request starting", StringComparison.Ordinal) && l.Contains("/s/[link]/q/1", StringComparison.Ordinal)), Is.Not.Empty,
+            "link requests were logged, with the link redacted");
 
         var markers = new[] { markerPassword, markerBearer, linkToken, markerName, markerAddress, _system.AdminPassword, _system.NursePassword }
             .Concat(_system.IssuedTokens).ToList();
