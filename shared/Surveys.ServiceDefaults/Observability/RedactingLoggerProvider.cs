@@ -8,7 +8,8 @@ namespace Surveys.ServiceDefaults.Observability;
 /// Wraps every logger provider so that no link token reaches a log by any path: ASP.NET Core's request scope
 /// (<c>RequestPath</c>), a message, a structured value, or an exception's text (<see cref="LinkRedaction"/>).
 /// </summary>
-internal sealed class RedactingLoggerProvider(ILoggerProvider inner) : ILoggerProvider, ISupportExternalScope
+/// <param name="ownsInner">Whether disposing this disposes <paramref name="inner"/> (when the container does not).</param>
+internal sealed class RedactingLoggerProvider(ILoggerProvider inner, bool ownsInner) : ILoggerProvider, ISupportExternalScope
 {
     /// <summary>Wraps the logger providers registered so far; call after the last one is added.</summary>
     public static void WrapAll(ILoggingBuilder logging)
@@ -18,16 +19,16 @@ internal sealed class RedactingLoggerProvider(ILoggerProvider inner) : ILoggerPr
             logging.Services.Remove(descriptor);
             if (descriptor.ImplementationType is { } type)
             {
-                logging.Services.TryAddSingleton(type);
-                logging.Services.AddSingleton<ILoggerProvider>(sp => new RedactingLoggerProvider((ILoggerProvider)sp.GetRequiredService(type)));
+                logging.Services.TryAddSingleton(type); // the container creates and disposes the provider itself
+                logging.Services.AddSingleton<ILoggerProvider>(sp => new RedactingLoggerProvider((ILoggerProvider)sp.GetRequiredService(type), ownsInner: false));
             }
             else if (descriptor.ImplementationInstance is ILoggerProvider instance)
             {
-                logging.Services.AddSingleton<ILoggerProvider>(new RedactingLoggerProvider(instance));
+                logging.Services.AddSingleton<ILoggerProvider>(new RedactingLoggerProvider(instance, ownsInner: false));
             }
             else if (descriptor.ImplementationFactory is { } factory)
             {
-                logging.Services.AddSingleton<ILoggerProvider>(sp => new RedactingLoggerProvider((ILoggerProvider)factory(sp)));
+                logging.Services.AddSingleton<ILoggerProvider>(sp => new RedactingLoggerProvider((ILoggerProvider)factory(sp), ownsInner: true));
             }
         }
     }
@@ -42,7 +43,13 @@ internal sealed class RedactingLoggerProvider(ILoggerProvider inner) : ILoggerPr
         }
     }
 
-    public void Dispose() => inner.Dispose();
+    public void Dispose()
+    {
+        if (ownsInner)
+        {
+            inner.Dispose();
+        }
+    }
 
     /// <summary>A value as it would be written, redacted; the same instance when it holds no link.</summary>
     private static object? Redact(object? value) =>
