@@ -1,3 +1,6 @@
+using System.Net;
+using System.Text.RegularExpressions;
+
 namespace Surveys.IntegrationTests;
 
 /// <summary>Issue 20, items 1, 2 and 15: tokens in logs, 5xx answers, health methods.</summary>
@@ -29,5 +32,20 @@ public partial class HostileRequestTests
         yield return new("POST on the notifier's readiness", "notifier", "POST", "/health/ready", "none", "{}", 405);
         yield return new("DELETE on the scoring worker's liveness", "scoring", "DELETE", "/health/live", "none", null, 405);
         yield return new("HEAD on readiness", "intake", "HEAD", "/health/ready", "none", null, 200);
+    }
+
+    /// <summary>Item 2 on the survey page (a form with its antiforgery token, so not an <see cref="Attack"/>): 29 decimal places read as 0 before.</summary>
+    [Test]
+    public async Task A_survey_page_answer_a_decimal_cannot_hold_exactly_is_refused()
+    {
+        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = _system.Intake.BaseAddress };
+        var question = await browser.GetStringAsync(new Uri($"/s/{_freshToken}/q/1", UriKind.Relative));
+        var antiforgery = Regex.Match(question, "name=\"__csrf\" value=\"([^\"]+)\"").Groups[1].Value;
+        var answered = await browser.PostAsync(new Uri($"/s/{_freshToken}/q/1", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__csrf"] = antiforgery, ["answer"] = "0.00000000000000000000000000001",
+        }));
+        Assert.That(answered.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), "refused with the question shown again");
+        Assert.That(await answered.Content.ReadAsStringAsync(), Does.Contain("error-message"));
     }
 }

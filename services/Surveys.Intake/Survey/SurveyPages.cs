@@ -7,6 +7,7 @@ using Surveys.Intake.Data;
 using Surveys.Intake.Delivery;
 using Surveys.Intake.Invitations;
 using Surveys.Intake.Responses;
+using Surveys.ServiceDefaults.Hosting;
 using Surveys.ServiceDefaults.Security;
 using static Surveys.ServiceDefaults.Pages.HtmlPage;
 
@@ -232,7 +233,13 @@ public static class SurveyPages
             return item.Required ? (null, hint) : (null, null);
         }
 
-        if (!decimal.TryParse(raw.Replace(',', '.'), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
+        // Digits with one decimal point (or comma), read only when a decimal holds the number exactly (29 decimal places
+        // would otherwise round to another value, e.g. 0.00000000000000000000000000001 to 0).
+        var written = raw.Replace(',', '.');
+        var asJson = written.StartsWith('.') ? "0" + written : written; // ".5" and "2." are fine to type
+        asJson = asJson.EndsWith('.') ? asJson + "0" : asJson;
+        if (!decimal.TryParse(written, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
+            || !ExactDecimalConverter.TryParseExact(asJson, out _)
             || value < item.Min || value > item.Max
             || decimal.Round(value, item.Decimals) != value
             || (!numeric && item.Options.All(o => o.Value != value)))
