@@ -15,7 +15,8 @@ namespace Surveys.Intake.Fhir;
 /// </summary>
 public static partial class FhirApi
 {
-    private const long MaxBodyBytes = 1024 * 1024;
+    private const int MaxBodyBytes = 64 * 1024; // the server's limit for every body (ServiceDefaults)
+    private const string TooLarge = "A QuestionnaireResponse may be at most 64 KB.";
 
     public static WebApplicationBuilder AddFhir(this WebApplicationBuilder builder)
     {
@@ -145,15 +146,26 @@ public static partial class FhirApi
 
         if (context.Request.ContentLength > MaxBodyBytes)
         {
-            return (null, FhirResults.Outcome(StatusCodes.Status413PayloadTooLarge, IssueType.TooLong, "A QuestionnaireResponse may be at most 1 MiB."));
+            return (null, FhirResults.Outcome(StatusCodes.Status413PayloadTooLarge, IssueType.TooLong, TooLarge));
         }
 
         using var reader = new StreamReader(context.Request.Body);
         var buffer = new char[MaxBodyBytes + 1];
-        var length = await reader.ReadBlockAsync(buffer.AsMemory(), ct);
+        int length;
+        try
+        {
+            length = await reader.ReadBlockAsync(buffer.AsMemory(), ct);
+        }
+        catch (BadHttpRequestException bad) // a body without a length that runs past the server's limit, or cut short
+        {
+            return (null, bad.StatusCode == StatusCodes.Status413PayloadTooLarge
+                ? FhirResults.Outcome(StatusCodes.Status413PayloadTooLarge, IssueType.TooLong, TooLarge)
+                : FhirResults.Outcome(StatusCodes.Status400BadRequest, IssueType.Structure, "The request body could not be read."));
+        }
+
         if (length > MaxBodyBytes)
         {
-            return (null, FhirResults.Outcome(StatusCodes.Status413PayloadTooLarge, IssueType.TooLong, "A QuestionnaireResponse may be at most 1 MiB."));
+            return (null, FhirResults.Outcome(StatusCodes.Status413PayloadTooLarge, IssueType.TooLong, TooLarge));
         }
 
         var body = new string(buffer, 0, length);

@@ -7,6 +7,7 @@ using Surveys.Intake.Data;
 using Surveys.Intake.Delivery;
 using Surveys.Intake.Invitations;
 using Surveys.Intake.Responses;
+using Surveys.ServiceDefaults.Hosting;
 using Surveys.ServiceDefaults.Security;
 using static Surveys.ServiceDefaults.Pages.HtmlPage;
 
@@ -154,7 +155,7 @@ public static class SurveyPages
         var invitation = await services.Store.FindInvitationAsync(InvitationToken.Hash(token), ct);
         if (invitation?.State(services.Time.GetUtcNow()) == LinkState.Answered)
         {
-            return Results.Redirect($"/s/{token}/sent"); // a double click or a refresh: already sent once
+            return Results.Redirect($"/s/{token}/sent"); // a double click or a refresh: already sent once (a known token, so URL-safe)
         }
 
         var (survey, closed) = await OpenAsync(token, services, ct);
@@ -194,7 +195,10 @@ public static class SurveyPages
         var definition = invitation is null ? null : services.Catalog.Find(invitation.Instrument, invitation.DefinitionVersion);
         if (invitation?.State(services.Time.GetUtcNow()) != LinkState.Answered || definition is null)
         {
-            return Results.Redirect($"/s/{token}");
+            // Not sent yet: back to the survey. An unknown token (any text at all, e.g. with CR/LF) gets the readable
+            // "not recognised" page and never goes into a Location header.
+            var (survey, closed) = await OpenAsync(token, services, ct);
+            return survey is null ? closed! : Results.Redirect(survey.Base);
         }
 
         var t = PageText.For(invitation.Language);
@@ -229,7 +233,13 @@ public static class SurveyPages
             return item.Required ? (null, hint) : (null, null);
         }
 
-        if (!decimal.TryParse(raw.Replace(',', '.'), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
+        // Digits with one decimal point (or comma), read only when a decimal holds the number exactly (29 decimal places
+        // would otherwise round to another value, e.g. 0.00000000000000000000000000001 to 0).
+        var written = raw.Replace(',', '.');
+        var asJson = written.StartsWith('.') ? "0" + written : written; // ".5" and "2." are fine to type
+        asJson = asJson.EndsWith('.') ? asJson + "0" : asJson;
+        if (!decimal.TryParse(written, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value)
+            || !ExactDecimalConverter.TryParseExact(asJson, out _)
             || value < item.Min || value > item.Max
             || decimal.Round(value, item.Decimals) != value
             || (!numeric && item.Options.All(o => o.Value != value)))

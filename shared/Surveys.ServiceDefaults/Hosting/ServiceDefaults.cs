@@ -40,13 +40,24 @@ public static class ServiceDefaults
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = 64 * 1024;
         });
-        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow);
+        // Numbers (answers, thresholds) are read only when exactly representable: 1e-400 is refused, not read as 0.
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            json.SerializerOptions.Converters.Add(new ExactDecimalConverter());
+        });
+
+        // A request the server refuses while it is read (a body over the limit, one cut short) keeps its 4xx status when it
+        // reaches the exception handler, as problem details: no request may produce a 5xx.
+        builder.Services.Configure<ExceptionHandlerOptions>(handler =>
+            handler.StatusCodeSelector = exception => exception is Microsoft.AspNetCore.Http.BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError);
 
         // Bad input is a 400 with problem details in every environment (Development would otherwise throw, and answer 500).
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(routes => routes.ThrowOnBadRequest = false);
 
         // Structured logs (with the trace id of each request) in every environment: infra/run.sh runs in Development and
-        // its logs read like production's. They never carry names, answers, tokens or passwords.
+        // its logs read like production's. They never carry names, answers, tokens or passwords; a patient's link in a
+        // path, a scope (ASP.NET Core's RequestPath), a message or an exception is written as /s/[link] (LinkRedaction).
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(json =>
         {
@@ -54,6 +65,7 @@ public static class ServiceDefaults
             json.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
             json.UseUtcTimestamp = true;
         });
+        RedactingLoggerProvider.WrapAll(builder.Logging); // last: wraps every provider added above
 
         return builder;
     }
@@ -69,6 +81,7 @@ public static class ServiceDefaults
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
+        app.UseHealthMethods();
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts(); // sent on HTTPS responses only
@@ -96,6 +109,18 @@ public static class ServiceDefaults
         app.MapSurveysMetrics(); // operators, or anyone on loopback: see docs/operations.md
         return app;
     }
+
+    /// <summary>/health/* answers GET and HEAD only; any other method (TRACE, POST, …) gets 405 with Allow, before sign-in is asked for.</summary>
+    private static void UseHealthMethods(this WebApplication app) =>
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments("/health", StringComparison.OrdinalIgnoreCase)
+                && !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method),
+            refuse => refuse.Run(context =>
+            {
+                context.Response.StatusCode = StatusCodes.Status405MethodNotAllowed;
+                context.Response.Headers.Allow = "GET, HEAD";
+                return Task.CompletedTask;
+            }));
 
     private static Task WriteHealthAsync(HttpContext context, HealthReport report)
     {

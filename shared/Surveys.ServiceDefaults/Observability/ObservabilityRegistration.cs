@@ -39,9 +39,22 @@ public static class ObservabilityRegistration
                 .AddPrometheusExporter())
             .WithTracing(tracing => tracing
                 .AddSource(OutboxTracing.SourceName, "MassTransit")
-                .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context =>
-                    !context.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal)
-                    && !context.Request.Path.StartsWithSegments(MetricsPath, StringComparison.Ordinal))
+                .AddAspNetCoreInstrumentation(aspnet =>
+                {
+                    aspnet.Filter = context =>
+                        !context.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal)
+                        && !context.Request.Path.StartsWithSegments(MetricsPath, StringComparison.Ordinal);
+
+                    // A patient's link token never reaches a trace: the path is written as /s/[link]/… (the route, http.route, is
+                    // already the template /s/{token}/…).
+                    aspnet.EnrichWithHttpRequest = (activity, request) =>
+                    {
+                        if (LinkRedaction.MayHoldLink(request.Path.Value))
+                        {
+                            activity.SetTag("url.path", LinkRedaction.Redact(request.Path.Value!));
+                        }
+                    };
+                })
                 .AddHttpClientInstrumentation());
 
         if (builder.Configuration["Telemetry:OtlpEndpoint"] is { Length: > 0 } endpoint)
