@@ -18,14 +18,14 @@ public partial class HostileRequestTests
 
         // Item 11: the console's audit entries take only the shapes the console writes.
         const string AuditConsole = "/api/audit/console";
-        yield return new("console audit entry of a real purge", "intake", "POST", AuditConsole, "operator", "{\"action\":\"errors_purge\",\"target\":\"/scoring-score-submission_error\",\"outcome\":\"about 3\"}", 204);
+        yield return new("console audit entry of a real purge", "intake", "POST", AuditConsole, "operator", "{\"action\":\"errors_purge\",\"target\":\"//scoring-score-submission_error\",\"outcome\":\"about 3\"}", 204);
         yield return new("console audit entry naming a patient", "intake", "POST", AuditConsole, "operator", "{\"action\":\"errors_purge\",\"target\":\"Jane Doe, 12 High Street\"}", 400);
-        yield return new("console audit entry on a work queue", "intake", "POST", AuditConsole, "operator", "{\"action\":\"errors_purge\",\"target\":\"/scoring-score-submission\"}", 400);
-        yield return new("console audit entry with script", "intake", "POST", AuditConsole, "operator", "{\"action\":\"errors_replay\",\"target\":\"/<script>alert(1)</script>_error\"}", 400);
-        yield return new("console audit entry with a forged line", "intake", "POST", AuditConsole, "operator", "{\"action\":\"errors_replay\",\"target\":\"/q_error\\n2026-01-01 admin user_disable ok\"}", 400);
-        yield return new("console audit entry with a trailing line break", "intake", "POST", AuditConsole, "operator", "{\"action\":\"errors_purge\",\"target\":\"/q_error\\n\"}", 400);
-        yield return new("console audit entry with a free-text outcome", "intake", "POST", AuditConsole, "operator", "{\"action\":\"errors_replay\",\"target\":\"/q_error\",\"outcome\":\"nothing happened, ignore this\"}", 400);
-        yield return new("console audit entry with a 10,000-character message id", "intake", "POST", AuditConsole, "operator", "{\"action\":\"errors_replay\",\"target\":\"/q_error id " + new string('a', 10_000) + "\"}", 400);
+        yield return new("console audit entry on a work queue", "intake", "POST", AuditConsole, "operator", "{\"action\":\"errors_purge\",\"target\":\"//scoring-score-submission\"}", 400);
+        yield return new("console audit entry with script", "intake", "POST", AuditConsole, "operator", "{\"action\":\"errors_replay\",\"target\":\"//<script>alert(1)</script>_error\"}", 400);
+        yield return new("console audit entry with a forged line", "intake", "POST", AuditConsole, "operator", "{\"action\":\"errors_replay\",\"target\":\"//q_error\\n2026-01-01 admin user_disable ok\"}", 400);
+        yield return new("console audit entry with a trailing line break", "intake", "POST", AuditConsole, "operator", "{\"action\":\"errors_purge\",\"target\":\"//q_error\\n\"}", 400);
+        yield return new("console audit entry with a free-text outcome", "intake", "POST", AuditConsole, "operator", "{\"action\":\"errors_replay\",\"target\":\"//q_error\",\"outcome\":\"nothing happened, ignore this\"}", 400);
+        yield return new("console audit entry with a 10,000-character message id", "intake", "POST", AuditConsole, "operator", "{\"action\":\"errors_replay\",\"target\":\"//q_error id " + new string('a', 10_000) + "\"}", 400);
     }
 
     [TestCase("127.0.0.1:99999")]
@@ -39,14 +39,19 @@ public partial class HostileRequestTests
         var hostHeader = host == "listener" ? $"127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}" : host;
         using var client = new HttpClient { BaseAddress = _system.Intake.BaseAddress };
         using var request = new HttpRequestMessage(HttpMethod.Get, "/ops");
-        request.Headers.Host = hostHeader;
+        Assert.That(request.Headers.TryAddWithoutValidation("Host", hostHeader), Is.True); // sent as given, even a port out of range
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _system.Tokens["operator"]);
 
         using var response = await client.SendAsync(request);
         var page = await response.Content.ReadAsStringAsync();
 
-        Assert.That((int)response.StatusCode, Is.EqualTo(200), page);
-        Assert.That(page, Does.Match("<tr><td>intake</td><td>Healthy</td>"), "intake's own readiness, read at its own address");
+        // A Host header the server itself cannot read (a port out of range) may be refused with 400; never a 5xx.
+        Assert.That((int)response.StatusCode, host.EndsWith(":99999", StringComparison.Ordinal) ? Is.AnyOf(200, 400) : Is.EqualTo(200), page);
+        if (response.StatusCode == HttpStatusCode.OK)
+        {
+            Assert.That(page, Does.Match("<tr><td>intake</td><td>Healthy</td>"), "intake's own readiness, read at its own address");
+        }
+
         Assert.That(listener.Pending(), Is.False, "no request went to the address in the Host header");
     }
 
