@@ -13,32 +13,20 @@ public static class PrivateFiles
 
     private static readonly string[] SqliteCompanions = ["", "-wal", "-shm", "-journal"];
 
-    /// <summary>Creates <paramref name="folder"/> owner-only when missing, and takes group and others' access from it when it exists.</summary>
+    /// <summary>
+    /// Creates <paramref name="folder"/> (and any missing parent) owner-only. An existing folder is left as it is: it may
+    /// be shared or not the service's own (a mounted volume, a temporary folder); the files the service keeps in it are
+    /// owner-only all the same.
+    /// </summary>
     public static void EnsureFolder(string folder)
     {
         if (OperatingSystem.IsWindows())
         {
             Directory.CreateDirectory(folder);
-            return;
         }
-
-        if (!Directory.Exists(folder))
+        else if (!Directory.Exists(folder))
         {
             Directory.CreateDirectory(folder, Folder);
-            return;
-        }
-
-        var mode = System.IO.File.GetUnixFileMode(folder);
-        if ((mode & ~Folder) != 0)
-        {
-            try
-            {
-                System.IO.File.SetUnixFileMode(folder, mode & Folder);
-            }
-            catch (UnauthorizedAccessException)
-            {
-                // A folder the service does not own (a mounted volume): the files in it are still owner-only.
-            }
         }
     }
 
