@@ -111,7 +111,7 @@ public static class OperatorPage
     /// Where intake reads its own readiness: <see cref="OperationsOptions.IntakeUrl"/>, else the first address the
     /// server listens on (http first; a wildcard such as 0.0.0.0 read as loopback), else the default port.
     /// </summary>
-    internal static Uri Self(OperationsOptions options, IServer server)
+    public static Uri Self(OperationsOptions options, IServer server)
     {
         if (options.IntakeUrl is { } configured)
         {
