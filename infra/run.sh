@@ -9,6 +9,9 @@
 #   Alerting__WebhookSecret=... infra/run.sh
 # In Production a service refuses to start when urgent alerts would reach nobody.
 set -euo pipefail
+# Patient data and logs are for this account only: everything made from here on (the data folder, the logs, the
+# services' own files) is owner-only (folders 700, files 600), and a folder left by an older run is tightened below.
+umask 077
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 . infra/lib/common.sh
@@ -23,6 +26,8 @@ CONFIGURATION=Release
 ENVIRONMENT=${SURVEYS_ENVIRONMENT:-${ASPNETCORE_ENVIRONMENT:-Development}}
 mkdir -p "$DATA_DIR/logs" "$DATA_DIR/run"
 DATA_DIR=$(cd "$DATA_DIR" && pwd)
+chmod 700 "$DATA_DIR" "$DATA_DIR/logs" "$DATA_DIR/run"
+find "$DATA_DIR/logs" -maxdepth 1 -type f -exec chmod 600 {} +
 
 require_dotnet
 command -v curl >/dev/null || apt_install curl ca-certificates

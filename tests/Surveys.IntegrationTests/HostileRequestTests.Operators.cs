@@ -1,3 +1,7 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+
 namespace Surveys.IntegrationTests;
 
 /// <summary>Issue 20, items 4, 8, 9, 11, 12 and 14: the operator page, files, audit, webhooks, drafts.</summary>
@@ -5,6 +9,68 @@ public partial class HostileRequestTests
 {
     private static IEnumerable<Attack> OperatorAndDataAttacks()
     {
-        yield break;
+        // Item 4: the operator page reads configured addresses only (the Host header is tried in Operator_page_ignores_a_hostile_Host_header).
+        yield return new("operator page as an operator", "intake", "GET", "/ops", "operator", null, 200);
+
+        // Item 9: reads of accounts, the audit trail and the development outbox are refused to others (and audited: Reads_of_accounts_audit_and_outbox_are_audited).
+        yield return new("development outbox as a nurse", "intake", "GET", "/dev/outbox", "nurse", null, 403);
+        yield return new("development outbox as an operator", "intake", "GET", "/dev/outbox", "operator", null, 403);
+
+        // Item 11: the console's audit entries take only the shapes the console writes.
+        const string AuditConsole = "/api/audit/console";
+        yield return new("console audit entry of a real purge", "intake", "POST", AuditConsole, "operator", "{\"action\":\"errors_purge\",\"target\":\"//scoring-score-submission_error\",\"outcome\":\"about 3\"}", 204);
+        yield return new("console audit entry naming a patient", "intake", "POST", AuditConsole, "operator", "{\"action\":\"errors_purge\",\"target\":\"Jane Doe, 12 High Street\"}", 400);
+        yield return new("console audit entry on a work queue", "intake", "POST", AuditConsole, "operator", "{\"action\":\"errors_purge\",\"target\":\"//scoring-score-submission\"}", 400);
+        yield return new("console audit entry with script", "intake", "POST", AuditConsole, "operator", "{\"action\":\"errors_replay\",\"target\":\"//<script>alert(1)</script>_error\"}", 400);
+        yield return new("console audit entry with a forged line", "intake", "POST", AuditConsole, "operator", "{\"action\":\"errors_replay\",\"target\":\"//q_error\\n2026-01-01 admin user_disable ok\"}", 400);
+        yield return new("console audit entry with a trailing line break", "intake", "POST", AuditConsole, "operator", "{\"action\":\"errors_purge\",\"target\":\"//q_error\\n\"}", 400);
+        yield return new("console audit entry with a free-text outcome", "intake", "POST", AuditConsole, "operator", "{\"action\":\"errors_replay\",\"target\":\"//q_error\",\"outcome\":\"nothing happened, ignore this\"}", 400);
+        yield return new("console audit entry with a 10,000-character message id", "intake", "POST", AuditConsole, "operator", "{\"action\":\"errors_replay\",\"target\":\"//q_error id " + new string('a', 10_000) + "\"}", 400);
+    }
+
+    [TestCase("127.0.0.1:99999")]
+    [TestCase("listener")]
+    [TestCase("evil.example")]
+    public async Task Operator_page_ignores_a_hostile_Host_header(string host)
+    {
+        // A port of ours that would see any request the page makes to the Host header's address.
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var hostHeader = host == "listener" ? $"127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}" : host;
+        using var client = new HttpClient { BaseAddress = _system.Intake.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/ops");
+        Assert.That(request.Headers.TryAddWithoutValidation("Host", hostHeader), Is.True); // sent as given, even a port out of range
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _system.Tokens["operator"]);
+
+        using var response = await client.SendAsync(request);
+        var page = await response.Content.ReadAsStringAsync();
+
+        // A Host header the server itself cannot read (a port out of range) may be refused with 400; never a 5xx.
+        Assert.That((int)response.StatusCode, host.EndsWith(":99999", StringComparison.Ordinal) ? Is.AnyOf(200, 400) : Is.EqualTo(200), page);
+        if (response.StatusCode == HttpStatusCode.OK)
+        {
+            Assert.That(page, Does.Match("<tr><td>intake</td><td>Healthy</td>"), "intake's own readiness, read at its own address");
+        }
+
+        Assert.That(listener.Pending(), Is.False, "no request went to the address in the Host header");
+    }
+
+    [Test]
+    public async Task Reads_of_accounts_audit_and_outbox_are_audited()
+    {
+        using var admin = new HttpClient { BaseAddress = _system.Intake.BaseAddress };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _system.Tokens["admin"]);
+        var reads = new Dictionary<string, string> { ["/api/users"] = "users_view", ["/api/audit"] = "audit_view", ["/dev/outbox"] = "dev_outbox_view" };
+        foreach (var (path, action) in reads)
+        {
+            var before = await _system.CountAsync("intake", $"SELECT COUNT(*) FROM audit_events WHERE action = '{action}' AND actor = 'admin'");
+            using var response = await admin.GetAsync(new Uri(path, UriKind.Relative));
+            Assert.That((int)response.StatusCode, Is.EqualTo(200), path);
+            Assert.That(await _system.CountAsync("intake", $"SELECT COUNT(*) FROM audit_events WHERE action = '{action}' AND actor = 'admin'"), Is.EqualTo(before + 1), path);
+        }
+
+        // Who and how many, never what: the outbox entry holds a count, not a link or an address.
+        Assert.That(await _system.CountAsync("intake", "SELECT COUNT(*) FROM audit_events WHERE action = 'dev_outbox_view' AND target NOT LIKE 'messages=%'"), Is.Zero);
+        Assert.That(await _system.CountAsync("intake", "SELECT COUNT(*) FROM audit_events WHERE action = 'users_view' AND target NOT LIKE 'accounts=%'"), Is.Zero);
     }
 }

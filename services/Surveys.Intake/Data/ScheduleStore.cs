@@ -275,7 +275,9 @@ public sealed class ScheduleStore(Db db, MessageOutbox outbox, TimeProvider time
 
     /// <summary>
     /// Closes every scheduled invitation whose window has passed unanswered and publishes
-    /// <see cref="InvitationExpired"/> for each, in one transaction; returns how many closed.
+    /// <see cref="InvitationExpired"/> for each, in one transaction; returns how many closed. The same transaction
+    /// deletes the draft answers of every closed link (answered, expired, replaced, or past its window), which may
+    /// hold critical answers nobody sent.
     /// </summary>
     public async Task<int> ExpireDueAsync(DateTimeOffset now, CancellationToken ct)
     {
@@ -290,6 +292,14 @@ public sealed class ScheduleStore(Db db, MessageOutbox outbox, TimeProvider time
                 """,
                 new { now },
                 transaction)).AsList();
+            await connection.ExecuteAsync(
+                """
+                DELETE FROM survey_drafts WHERE EXISTS (
+                    SELECT 1 FROM invitations i WHERE i.id = survey_drafts.invitation_id
+                    AND (i.used_at IS NOT NULL OR i.expired_at IS NOT NULL OR i.superseded_at IS NOT NULL OR i.expires_at <= @now))
+                """,
+                new { now },
+                transaction);
             foreach (var row in rows)
             {
                 await outbox.EnqueueAsync(connection, transaction,
@@ -329,7 +339,7 @@ public sealed class ScheduleStore(Db db, MessageOutbox outbox, TimeProvider time
 
     /// <summary>
     /// Replaces an open invitation with a new link in one transaction: the old row is marked superseded (its
-    /// schedule key and protected token cleared), the new one takes over the key, due time, window and reminder
+    /// schedule key, protected token and draft answers cleared), the new one takes over the key, due time, window and reminder
     /// plan, and its deliveries are written.
     /// </summary>
     public async Task<(ResendOutcome Outcome, Guid NewId, DateTimeOffset ExpiresAt)> ResendAsync(
@@ -360,6 +370,7 @@ public sealed class ScheduleStore(Db db, MessageOutbox outbox, TimeProvider time
                 "UPDATE invitations SET superseded_at = @now, schedule_key = NULL, protected_token = NULL WHERE id = @invitationId",
                 new { invitationId, now },
                 transaction);
+            await connection.ExecuteAsync("DELETE FROM survey_drafts WHERE invitation_id = @invitationId", new { invitationId }, transaction);
             var newId = Guid.NewGuid();
             await connection.ExecuteAsync(
                 """

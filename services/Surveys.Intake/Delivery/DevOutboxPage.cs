@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Surveys.Intake.Data;
 using Surveys.Intake.Invitations;
+using Surveys.ServiceDefaults.Audit;
 using Surveys.ServiceDefaults.Security;
 using static Surveys.ServiceDefaults.Pages.HtmlPage;
 
@@ -21,9 +22,11 @@ public static class DevOutboxPage
         return app;
     }
 
-    private static async Task<IResult> Show(DeliveryStore store, LinkProtector protector, CancellationToken ct)
+    private static async Task<IResult> Show(DeliveryStore store, LinkProtector protector, AuditLog audit, HttpContext context, CancellationToken ct)
     {
+        // It shows live links and contacts: who looked, and how many messages they saw (never what).
         var entries = await store.DevOutboxAsync(200, ct);
+        await audit.RecordAsync(context, "dev_outbox_view", $"messages={entries.Count}");
         var body = new StringBuilder("<h1>Development outbox</h1>")
             .Append("<p>Messages that would have been sent to patients when no e-mail or SMS sender is configured (<code>Delivery:Channels</code>). Newest first.</p>");
         if (entries.Count == 0)

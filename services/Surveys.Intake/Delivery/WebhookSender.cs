@@ -6,15 +6,15 @@ namespace Surveys.Intake.Delivery;
 
 /// <summary>
 /// POSTs <c>{ "to", "text" }</c> to an SMS gateway (or any webhook) through the shared <see cref="SignedWebhook"/>:
-/// signed with <c>X-Surveys-Signature: sha256=&lt;hex HMAC-SHA256 of the body with Delivery:Webhook:Secret&gt;</c>,
-/// with <c>Idempotency-Key</c> and <c>X-Surveys-Delivery</c> set to the delivery id, retried with Polly (exponential,
+/// signed with <c>X-Surveys-Signature: t=&lt;unix seconds&gt;,v1=&lt;hex HMAC-SHA256&gt;</c> (Delivery:Webhook:Secret; see
+/// <see cref="SignedWebhook.Sign"/>), with <c>Idempotency-Key</c> and <c>X-Surveys-Delivery</c> set to the delivery id, retried with Polly (exponential,
 /// bounded) on 5xx, 408, 429 and network errors behind a circuit breaker.
 /// </summary>
 public sealed class WebhookSender : IInvitationSender
 {
     public const string SenderName = "webhook";
     public const string SignatureHeader = SignedWebhook.SignatureHeader;
-    public const string DeliveryHeader = "X-Surveys-Delivery";
+    public const string DeliveryHeader = SignedWebhook.DeliveryHeader;
 
     private readonly SignedWebhook _webhook;
 
@@ -30,13 +30,11 @@ public sealed class WebhookSender : IInvitationSender
 
     public string Name => SenderName;
 
-    public static string Sign(string secret, byte[] body) => SignedWebhook.Sign(secret, body);
-
     public Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
         var body = JsonSerializer.SerializeToUtf8Bytes(new { to = message.To, text = message.Text });
         var id = message.DeliveryId.ToString("D");
-        return _webhook.PostAsync(body, id, new Dictionary<string, string> { [DeliveryHeader] = id }, cancellationToken);
+        return _webhook.PostAsync(body, id, id, cancellationToken);
     }
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using Surveys.Operations;
 using Surveys.ServiceDefaults.Messaging;
@@ -13,6 +15,13 @@ namespace Surveys.Intake.Operations;
 public sealed class OperationsOptions
 {
     public const string Section = "Operations";
+
+    /// <summary>
+    /// Intake itself, for its own readiness (<c>Operations__IntakeUrl</c>); when unset, the address intake listens on.
+    /// Never the request's Host header: that is the client's to choose, so reading it would let a client make intake
+    /// fetch any address.
+    /// </summary>
+    public Uri? IntakeUrl { get; set; }
 
     public Uri ScoringUrl { get; set; } = new("http://127.0.0.1:5102");
 
@@ -42,10 +51,10 @@ public static class OperatorPage
     }
 
     private static async Task<IResult> Show(
-        HttpContext context, IHttpClientFactory clients, IOptions<OperationsOptions> options, IConfiguration configuration, CancellationToken ct)
+        IHttpClientFactory clients, IOptions<OperationsOptions> options, IServer server, IConfiguration configuration, CancellationToken ct)
     {
         var rabbit = configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
-        var self = $"{context.Request.Scheme}://{context.Request.Host}";
+        var self = Self(options.Value, server).ToString();
         var http = clients.CreateClient(ClientName);
         using var management = clients.CreateClient(ClientName);
         management.BaseAddress = rabbit.ManagementUrl;
@@ -96,6 +105,35 @@ public static class OperatorPage
 
         html.Append("</div>");
         return Render("Pipeline status", html.ToString(), script: "live.js", wide: true);
+    }
+
+    /// <summary>
+    /// Where intake reads its own readiness: <see cref="OperationsOptions.IntakeUrl"/>, else the first address the
+    /// server listens on (http first; a wildcard such as 0.0.0.0 read as loopback), else the default port.
+    /// </summary>
+    public static Uri Self(OperationsOptions options, IServer server)
+    {
+        if (options.IntakeUrl is { } configured)
+        {
+            return configured;
+        }
+
+        var listening = (server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
+            .Select(a => new UriBuilder(a.Replace("://+", "://0.0.0.0", StringComparison.Ordinal).Replace("://*", "://0.0.0.0", StringComparison.Ordinal)))
+            .OrderBy(a => a.Scheme == Uri.UriSchemeHttp ? 0 : 1)
+            .FirstOrDefault();
+        if (listening is null)
+        {
+            return new Uri("http://127.0.0.1:5101");
+        }
+
+        listening.Host = listening.Host switch
+        {
+            "0.0.0.0" => "127.0.0.1",
+            "[::]" or "::" => "[::1]",
+            var host => host,
+        };
+        return listening.Uri;
     }
 
     private static string Number(long? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "–";

@@ -83,10 +83,11 @@ public static class UsersApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<List<UserSummary>>> List(Data.StaffStore store, TimeProvider time, CancellationToken ct)
+    private static async Task<Ok<List<UserSummary>>> List(Data.StaffStore store, AuditLog audit, HttpContext context, TimeProvider time, CancellationToken ct)
     {
         var users = await store.ListAsync(ct);
         var locked = await store.LockedAsync(time.GetUtcNow(), ct);
+        await audit.RecordAsync(context, "users_view", $"accounts={users.Count}");
         return TypedResults.Ok(users.Select(u => new UserSummary(u.UserName, u.RoleList, u.CreatedAt, u.DisabledAt is not null, locked.Contains(u.UserName))).ToList());
     }
 

@@ -124,7 +124,7 @@ public sealed partial class AlertDeliveryProcessor(
                     await SmtpTransport.SendAsync(settings.Smtp, new PlainMail(contact.Email!, message.Subject, message.Text, id), ct);
                     break;
                 case AlertChannels.Webhook:
-                    await webhooks.For(contact.Webhook!).PostAsync(message.Json, id.ToString("D"), null, ct);
+                    await webhooks.For(contact.Webhook!).PostAsync(message.Json, id.ToString("D"), id.ToString("D"), ct);
                     break;
                 default:
                     await store.WriteDevOutboxAsync(id, contact.Name, delivery.Channel, message.Subject, message.Text, now, ct);

@@ -12,7 +12,7 @@ public static class AlertDevOutboxPage
     public static async Task<IResult> Show(AlertDeliveryStore store, AuditLog audit, HttpContext context, CancellationToken ct)
     {
         var entries = await store.DevOutboxAsync(200, ct);
-        await audit.RecordAsync(context, "alert_outbox_view", null);
+        await audit.RecordAsync(context, "alert_outbox_view", $"messages={entries.Count}");
         var body = new StringBuilder("<h1>Development alert outbox</h1>")
             .Append("<p>Alert messages that would have been sent when no e-mail or webhook is configured for a contact (<code>Alerting:Contacts</code>). Newest first.</p>");
         if (entries.Count == 0)

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Dapper;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -50,7 +51,7 @@ public sealed class AuditLog(Db db, TimeProvider time)
     }
 }
 
-public static class AuditRegistration
+public static partial class AuditRegistration
 {
     /// <summary>Adds the audit trail table to the service's database.</summary>
     public static IHostApplicationBuilder AddAudit(this IHostApplicationBuilder builder)
@@ -67,30 +68,52 @@ public static class AuditRegistration
     public sealed record ConsoleAction(string? Action, string? Target, string? Outcome);
 
     /// <summary>
-    /// <c>GET /api/audit</c>: admins read the trail, newest first; nobody can change it.
-    /// <c>POST /api/audit/console</c>: the console records an operator's replay or purge (operator role).
+    /// The console acts on the broker, not through intake, so it reports what it did; an operator could send any
+    /// text, so only the shapes the console writes are taken: the target is an error or skipped queue
+    /// (<c>{virtual host}/{queue}_error</c> or <c>_skipped</c>, optionally <c> id {message id}</c>) and the outcome
+    /// <c>started</c>, <c>replayed {n}</c> or <c>about {n}</c>.
+    /// </summary>
+    public static bool IsConsoleEntry(string? action, string? target, string? outcome) =>
+        action is not null && ConsoleActions.Contains(action)
+        && target is { Length: <= 400 } && ConsoleTarget().IsMatch(target)
+        && (outcome is null || (outcome.Length <= 20 && ConsoleOutcome().IsMatch(outcome)));
+
+    [GeneratedRegex(@"^[A-Za-z0-9_.\-/]{1,64}/[A-Za-z0-9_.:\-]{1,200}_(error|skipped)( id [A-Za-z0-9\-]{1,64})?\z", RegexOptions.CultureInvariant)]
+    private static partial Regex ConsoleTarget();
+
+    [GeneratedRegex(@"^(started|(replayed|about) [0-9]{1,9})\z", RegexOptions.CultureInvariant)]
+    private static partial Regex ConsoleOutcome();
+
+    /// <summary>
+    /// <c>GET /api/audit</c>: admins read the trail, newest first; nobody can change it; each read is itself recorded.
+    /// <c>POST /api/audit/console</c>: the console records an operator's replay or purge (operator role), in the
+    /// shapes <see cref="IsConsoleEntry"/> allows.
     /// </summary>
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/audit/console", async Task<Results<NoContent, ValidationProblem>> (ConsoleAction request, AuditLog audit, HttpContext context) =>
             {
-                if (request.Action is null || !ConsoleActions.Contains(request.Action) || request.Target is not { Length: > 0 and <= 200 } || request.Outcome is { Length: > 200 })
+                if (!IsConsoleEntry(request.Action, request.Target, request.Outcome))
                 {
                     return TypedResults.ValidationProblem(new Dictionary<string, string[]>
                     {
-                        ["action"] = [$"Give one of {string.Join(", ", ConsoleActions)}, a target of at most 200 characters and an outcome of at most 200."],
+                        ["action"] = [$"Give one of {string.Join(", ", ConsoleActions)}, an error or skipped queue as the target (virtual host/queue, optionally \" id <message id>\") and an outcome of started, replayed <n> or about <n>."],
                     });
                 }
 
-                await audit.RecordAsync(context, request.Action, request.Target, request.Outcome ?? "ok");
+                await audit.RecordAsync(context, request.Action!, request.Target, request.Outcome ?? "ok");
                 return TypedResults.NoContent();
             })
             .RequireAuthorization(Roles.Operator)
             .WithTags("Audit")
             .WithSummary("Record an operator's replay or purge of failed messages (the console calls this).");
 
-        app.MapGet("/api/audit", async (string? actor, string? action, DateTimeOffset? since, int? limit, AuditLog audit, CancellationToken ct) =>
-                TypedResults.Ok(await audit.FindAsync(actor, action, since, Math.Clamp(limit ?? 200, 1, 1000), ct)))
+        app.MapGet("/api/audit", async (string? actor, string? action, DateTimeOffset? since, int? limit, AuditLog audit, HttpContext context, CancellationToken ct) =>
+            {
+                var rows = await audit.FindAsync(actor, action, since, Math.Clamp(limit ?? 200, 1, 1000), ct);
+                await audit.RecordAsync(context, "audit_view", $"rows={rows.Count}");
+                return TypedResults.Ok(rows);
+            })
             .RequireAuthorization(Roles.Admin)
             .WithTags("Audit")
             .WithSummary("The audit trail of staff actions, newest first (admin).");

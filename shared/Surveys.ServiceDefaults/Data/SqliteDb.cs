@@ -22,7 +22,8 @@ public sealed class SqliteDb : Db
 
         DapperSetup.EnsureRegistered();
         Path = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        PrivateFiles.EnsureFolder(System.IO.Path.GetDirectoryName(Path)!);
+        PrivateFiles.EnsureDatabase(Path);
         ConnectionString = new SqliteConnectionStringBuilder
         {
             DataSource = Path,

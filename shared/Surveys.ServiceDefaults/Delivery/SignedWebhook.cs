@@ -14,7 +14,7 @@ public sealed class SignedWebhookOptions
 {
     public Uri? Url { get; set; }
 
-    /// <summary>Signs each body: <c>X-Surveys-Signature: sha256=&lt;hex HMAC-SHA256&gt;</c>. 16+ characters.</summary>
+    /// <summary>Signs each request (<see cref="SignedWebhook.Sign"/>). 16+ characters.</summary>
     public string? Secret { get; set; }
 
     /// <summary>Retries within one send (exponential from <see cref="RetryDelay"/>, with jitter) on 5xx, 408, 429 and network errors.</summary>
@@ -40,20 +40,24 @@ public sealed class SignedWebhookOptions
 }
 
 /// <summary>
-/// The one way services POST JSON to a webhook: the body signed with
-/// <c>X-Surveys-Signature: sha256=&lt;hex HMAC-SHA256 of the raw body&gt;</c>, an <c>Idempotency-Key</c> header so the
-/// receiver can drop a repeat, and a Polly pipeline: retries (exponential, jitter, bounded) around a circuit breaker
-/// that fails fast while the endpoint keeps failing. Keep one instance per endpoint for as long as the breaker's
-/// state should last. Throws when the endpoint did not accept the body; the caller's durable queue retries later.
+/// The one way services POST JSON to a webhook: signed with
+/// <c>X-Surveys-Signature: t=&lt;unix seconds&gt;,v1=&lt;hex HMAC-SHA256&gt;</c> over the time, the idempotency key, the
+/// delivery id and the raw body (<see cref="Sign"/>), so a receiver can refuse a replayed or re-addressed request;
+/// an <c>Idempotency-Key</c> header so the receiver can drop a repeat and <c>X-Surveys-Delivery</c> naming the
+/// delivery; and a Polly pipeline: retries (exponential, jitter, bounded) around a circuit breaker that fails fast
+/// while the endpoint keeps failing. Keep one instance per endpoint for as long as the breaker's state should last.
+/// Throws when the endpoint did not accept the body; the caller's durable queue retries later.
 /// </summary>
 public sealed partial class SignedWebhook
 {
     public const string SignatureHeader = "X-Surveys-Signature";
     public const string IdempotencyHeader = "Idempotency-Key";
+    public const string DeliveryHeader = "X-Surveys-Delivery";
 
     private readonly Func<HttpClient> _http;
     private readonly SignedWebhookOptions _options;
     private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly TimeProvider _time;
 
     public SignedWebhook(HttpClient http, SignedWebhookOptions options, ILogger logger, TimeProvider? time = null)
         : this(() => http, options, logger, time)
@@ -69,11 +73,12 @@ public sealed partial class SignedWebhook
         ArgumentNullException.ThrowIfNull(logger);
         _http = http;
         _options = options;
+        _time = time ?? TimeProvider.System;
         var transient = new PredicateBuilder<HttpResponseMessage>()
             .Handle<HttpRequestException>()
             .Handle<TaskCanceledException>(ex => ex.InnerException is TimeoutException)
             .HandleResult(r => (int)r.StatusCode >= 500 || r.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests);
-        _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = time ?? TimeProvider.System }
+        _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _time }
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 ShouldHandle = transient, // an open circuit (BrokenCircuitException) is not retried: it fails fast
@@ -110,33 +115,44 @@ public sealed partial class SignedWebhook
             .Build();
     }
 
-    public static string Sign(string secret, byte[] body) =>
-        "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
+    /// <summary>
+    /// The signature header's value: <c>t={timestamp},v1={hex HMAC-SHA256 with the secret}</c> over the UTF-8 text
+    /// <c>{timestamp}.{idempotencyKey}.{deliveryId}.</c> followed by the raw body bytes. Each attempt is signed anew
+    /// with the time it is sent.
+    /// </summary>
+    public static string Sign(string secret, long timestamp, string idempotencyKey, string deliveryId, byte[] body)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        var prefix = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{timestamp}.{idempotencyKey}.{deliveryId}."));
+        var signed = new byte[prefix.Length + body.Length];
+        prefix.CopyTo(signed, 0);
+        body.CopyTo(signed, prefix.Length);
+        var mac = Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed));
+        return string.Create(CultureInfo.InvariantCulture, $"t={timestamp},v1={mac}");
+    }
 
-    /// <summary>POSTs <paramref name="body"/> (UTF-8 JSON) signed, with the idempotency key and any extra headers.</summary>
+    /// <summary>POSTs <paramref name="body"/> (UTF-8 JSON) signed, with the idempotency key and the delivery id.</summary>
     /// <exception cref="HttpRequestException">The endpoint answered with a failure or could not be reached.</exception>
     /// <exception cref="BrokenCircuitException">The circuit is open: nothing was sent.</exception>
-    public async Task PostAsync(byte[] body, string idempotencyKey, IReadOnlyDictionary<string, string>? headers, CancellationToken cancellationToken)
+    public async Task PostAsync(byte[] body, string idempotencyKey, string deliveryId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(body);
         ArgumentException.ThrowIfNullOrEmpty(idempotencyKey);
+        ArgumentException.ThrowIfNullOrEmpty(deliveryId);
         if (_options.Url is null || string.IsNullOrEmpty(_options.Secret))
         {
             throw new InvalidOperationException("The webhook's URL and secret must be set.");
         }
 
-        var signature = Sign(_options.Secret, body);
+        var secret = _options.Secret;
         using var response = await _pipeline.ExecuteAsync(async token =>
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, _options.Url);
             request.Content = new ByteArrayContent(body);
             request.Content.Headers.ContentType = new("application/json") { CharSet = "utf-8" };
-            request.Headers.Add(SignatureHeader, signature);
+            request.Headers.Add(SignatureHeader, Sign(secret, _time.GetUtcNow().ToUnixTimeSeconds(), idempotencyKey, deliveryId, body));
             request.Headers.Add(IdempotencyHeader, idempotencyKey);
-            foreach (var (name, value) in headers ?? new Dictionary<string, string>())
-            {
-                request.Headers.Add(name, value);
-            }
+            request.Headers.Add(DeliveryHeader, deliveryId);
 
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(token);
             timeout.CancelAfter(_options.Timeout);

@@ -93,14 +93,15 @@ public class AlertDeliveryTests(StorageEngine engine)
         Assert.That(first[0].Data, Does.Contain($"https://notifier.clinic.example/inbox/alerts/{alert:D}"));
         AssertNothingClinical(first[0].Data, patient);
 
-        // The webhook: signed body, idempotency key = the queue row's id, JSON with severity and link only.
+        // The webhook: time, idempotency key, delivery id and body signed; key and delivery = the queue row's id;
+        // JSON with severity and link only.
         Assert.That(hooks, Has.Count.EqualTo(1));
         var request = hooks[0];
-        var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes(request.Body)));
-        Assert.That(request.Signature, Is.EqualTo(expected));
+        Assert.That(WebhookSignature.Verify(Secret, request.Signature, request.IdempotencyKey, request.Delivery, request.Body, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)), Is.True, request.Signature);
         Assert.That(request.ContentType, Does.StartWith("application/json"));
         var rowId = (await world.QueryAsync<Guid>("SELECT id FROM alert_deliveries WHERE channel = 'webhook'")).Single().ToString("D");
         Assert.That(request.IdempotencyKey, Is.EqualTo(rowId));
+        Assert.That(request.Delivery, Is.EqualTo(rowId));
         using (var json = JsonDocument.Parse(request.Body))
         {
             Assert.That(json.RootElement.GetProperty("type").GetString(), Is.EqualTo("alert"));

@@ -24,7 +24,7 @@ internal sealed class WebhookReceiver : IDisposable
         _ = Task.Run(ServeAsync);
     }
 
-    public sealed record Request(string Body, string? Signature, string? IdempotencyKey, string? ContentType);
+    public sealed record Request(string Body, string? Signature, string? IdempotencyKey, string? Delivery, string? ContentType);
 
     public Uri Url { get; }
 
@@ -72,7 +72,7 @@ internal sealed class WebhookReceiver : IDisposable
                 var body = await reader.ReadToEndAsync();
                 lock (_requests)
                 {
-                    _requests.Add(new Request(body, context.Request.Headers["X-Surveys-Signature"], context.Request.Headers["Idempotency-Key"], context.Request.ContentType));
+                    _requests.Add(new Request(body, context.Request.Headers["X-Surveys-Signature"], context.Request.Headers["Idempotency-Key"], context.Request.Headers["X-Surveys-Delivery"], context.Request.ContentType));
                 }
             }
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Surveys.Intake.Data;
 using Surveys.Intake.Delivery;
 using Surveys.ServiceDefaults.Data;
+using Surveys.UnitTests.AlertDelivery;
 
 namespace Surveys.UnitTests.Scheduling;
 
@@ -26,20 +27,20 @@ public class DeliveryTests(StorageEngine engine)
     }
 
     [Test]
-    public async Task The_webhook_signs_the_body_and_retries_on_500()
+    public async Task The_webhook_signs_the_time_the_idempotency_key_the_delivery_id_and_the_body_and_retries_on_500()
     {
         var port = FreePort();
         using var listener = new HttpListener();
         listener.Prefixes.Add($"http://127.0.0.1:{port}/sms/");
         listener.Start();
-        var received = new List<(string Body, string? Signature, string? Delivery)>();
+        var received = new List<(string Body, string? Signature, string? Key, string? Delivery)>();
         var server = Task.Run(async () =>
         {
             for (var i = 0; i < 3; i++)
             {
                 var context = await listener.GetContextAsync();
                 using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-                received.Add((await reader.ReadToEndAsync(), context.Request.Headers["X-Surveys-Signature"], context.Request.Headers["X-Surveys-Delivery"]));
+                received.Add((await reader.ReadToEndAsync(), context.Request.Headers["X-Surveys-Signature"], context.Request.Headers["Idempotency-Key"], context.Request.Headers["X-Surveys-Delivery"]));
                 context.Response.StatusCode = i < 2 ? 500 : 202;
                 context.Response.Close();
             }
@@ -57,11 +58,20 @@ public class DeliveryTests(StorageEngine engine)
         await server.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.That(received, Has.Count.EqualTo(3), "two 500s, then success");
-        foreach (var (body, signature, delivery) in received)
+        var now = DateTimeOffset.UtcNow;
+        var tolerance = TimeSpan.FromMinutes(5);
+        foreach (var (body, signature, key, delivery) in received)
         {
-            var expected = "sha256=" + Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), Encoding.UTF8.GetBytes(body)));
-            Assert.That(signature, Is.EqualTo(expected));
+            Assert.That(signature, Does.Match("^t=[0-9]+,v1=[0-9a-f]{64}$"));
+            Assert.That(WebhookSignature.Verify(Secret, signature, key, delivery, body, now, tolerance), Is.True, "a receiver accepts it");
             Assert.That(delivery, Is.EqualTo(message.DeliveryId.ToString("D")));
+            Assert.That(key, Is.EqualTo(message.DeliveryId.ToString("D")));
+
+            // Each part is covered: another delivery id, key or body, or the same request replayed after the tolerance, is refused.
+            Assert.That(WebhookSignature.Verify(Secret, signature, key, Guid.NewGuid().ToString("D"), body, now, tolerance), Is.False);
+            Assert.That(WebhookSignature.Verify(Secret, signature, Guid.NewGuid().ToString("D"), delivery, body, now, tolerance), Is.False);
+            Assert.That(WebhookSignature.Verify(Secret, signature, key, delivery, body + " ", now, tolerance), Is.False);
+            Assert.That(WebhookSignature.Verify(Secret, signature, key, delivery, body, now.AddMinutes(6), tolerance), Is.False);
             using var json = JsonDocument.Parse(body);
             Assert.That(json.RootElement.GetProperty("to").GetString(), Is.EqualTo("+919812345678"));
             Assert.That(json.RootElement.GetProperty("text").GetString(), Is.EqualTo(message.Text));

@@ -187,6 +187,42 @@ public class SchedulerTests(StorageEngine engine)
     }
 
     [Test]
+    public async Task Draft_answers_are_deleted_when_their_link_is_answered_replaced_or_expires()
+    {
+        using var world = new FollowUpWorld(new DateTimeOffset(2026, 3, 2, 4, 0, 0, TimeSpan.Zero), engine);
+        var patient = await world.EnrolAsync("2026-03-02");
+        await world.Main.Scheduler.RunOnceAsync(CancellationToken.None);
+        var ids = (await world.QueryAsync<(Guid, string)>("SELECT id, instrument FROM invitations")).ToDictionary(r => r.Item2, r => r.Item1);
+        var drafts = new SurveyStore(world.Main.Db, world.Time);
+        foreach (var instrument in new[] { "phq9", "gad7", "who5", "t1d_diary" })
+        {
+            await drafts.SaveAnswerAsync(ids[instrument], "9", 3m, CancellationToken.None); // PHQ-9 item 9: a critical answer nobody sent
+        }
+
+        Task<long> DraftAsync(string instrument) => world.CountAsync("SELECT COUNT(*) FROM survey_drafts WHERE invitation_id = @id", new { id = ids[instrument] });
+
+        await world.AnswerAsync(ids["t1d_diary"], patient, "t1d_diary");
+        Assert.That(await DraftAsync("t1d_diary"), Is.Zero, "answered");
+
+        await world.Main.Resender.ResendAsync(patient, ids["phq9"], CancellationToken.None);
+        Assert.That(await DraftAsync("phq9"), Is.Zero, "replaced by a new link");
+        Assert.That(await DraftAsync("gad7"), Is.EqualTo(1), "an open link keeps its draft");
+
+        // GAD-7 is closed by the scheduler at the end of its window; WHO-5 stands for a link issued by hand (no
+        // schedule key), which closes by time alone: the scheduler's pass deletes both drafts.
+        await world.Main.Db.ExecuteAsync("UPDATE invitations SET schedule_key = NULL WHERE id = @id", new { id = ids["who5"] });
+        var closes = (await world.QueryAsync<DateTimeOffset>("SELECT expires_at FROM invitations WHERE id IN (@a, @b)", new { a = ids["gad7"], b = ids["who5"] })).Max();
+        world.Time.Advance(closes - world.Time.GetUtcNow() + TimeSpan.FromMinutes(1));
+        await world.Main.Scheduler.RunOnceAsync(CancellationToken.None);
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await DraftAsync("gad7"), Is.Zero, "expired by the scheduler");
+            Assert.That(await DraftAsync("who5"), Is.Zero, "past its window");
+            Assert.That(await world.CountAsync("SELECT COUNT(*) FROM survey_drafts"), Is.Zero);
+        });
+    }
+
+    [Test]
     public void The_shipped_protocol_plans_what_the_issue_asks_for()
     {
         using var world = new FollowUpWorld(Start, engine);
