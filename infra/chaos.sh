@@ -28,17 +28,19 @@ NODE=surveys-chaos@localhost
 export SURVEYS_CHAOS_FORMS=${SURVEYS_CHAOS_FORMS:-3000}
 WORK=$(mktemp -d -t surveys-chaos.XXXXXX)
 LOGS="$ROOT/TestResults/chaos"
-rm -rf "$LOGS"; mkdir -p "$LOGS"
 
+# The result line is printed last, after the node has stopped; an early exit (die, fail) prints a failed result.
+RESULT=""
 finish() {
   stop_rabbitmq
-  cp -r "$WORK/rabbitmq/log" "$LOGS/rabbitmq" 2>/dev/null
+  [ ! -d "$LOGS" ] || cp -r "$WORK/rabbitmq/log" "$LOGS/rabbitmq" 2>/dev/null
   rm -rf "$WORK"
+  printf '%s\n' "${RESULT:-Chaos: FAILED (stopped before a result; see the messages above)}"
 }
 trap finish EXIT
 
 fail() {
-  echo "Chaos: FAILED ($*)"
+  RESULT="Chaos: FAILED ($*)"
   exit 1
 }
 
@@ -47,6 +49,7 @@ require_dotnet
 for p in "$PORT" "$MANAGEMENT_PORT" $((PORT + 20000)); do
   if port_answers 127.0.0.1 "$p"; then fail "port $p is taken; the chaos suite starts its own broker there (set SURVEYS_CHAOS_RABBITMQ_PORT and SURVEYS_CHAOS_RABBITMQ_MANAGEMENT_PORT)"; fi
 done
+rm -rf "$LOGS"; mkdir -p "$LOGS"
 ensure_rabbitmq "$NODE" "$PORT" "$MANAGEMENT_PORT" "$WORK/rabbitmq" || fail "the broker node did not start"
 [ "$RABBIT_STARTED_NODE" = "$NODE" ] || fail "the broker node $NODE was not started by this run"
 export SURVEYS_TEST_RABBITMQ_PORT=$PORT SURVEYS_TEST_RABBITMQ_MANAGEMENT_PORT=$MANAGEMENT_PORT \
@@ -73,7 +76,7 @@ for run in $(seq 1 "$RUNS"); do
   fi
   [[ $line == "Chaos: FAILED"* ]] && status=1
   [ "$RUNS" -eq 1 ] || line="$line (run $run of $RUNS, $((SECONDS - started)) s)"
-  printf '%s\n' "$line"
+  if [ "$run" -eq "$RUNS" ]; then RESULT=$line; else printf '%s\n' "$line"; fi
   # Each run ends with the node up (the test starts it again after every fault); make sure before the next.
   if [ "$run" -lt "$RUNS" ] && ! env "${RABBIT_ENV[@]}" "$RABBIT_BIN/rabbitmqctl" -n "$NODE" await_startup --timeout 5 >/dev/null 2>&1; then
     infra/lib/rabbitmq-node.sh start "$WORK/rabbitmq" || fail "the broker node did not come back after run $run"
