@@ -57,18 +57,26 @@ management.tcp.ip = 127.0.0.1
 CONF
   echo '[rabbitmq_management].' > "$base/enabled_plugins"
   set_rabbit_env "$node" "$port" "$base"
+  # infra/lib/rabbitmq-node.sh stops, kills and starts this node again from the same environment (the chaos tests).
+  printf '%s\n' "${RABBIT_ENV[@]}" > "$base/node.env"
   log "starting RabbitMQ node $node on 127.0.0.1:$port (management on $mgmt), data in $base"
-  nohup env "${RABBIT_ENV[@]}" "$RABBIT_BIN/rabbitmq-server" > "$base/server.out" 2>&1 &
-  local deadline=$((SECONDS + 120))
+  start_rabbitmq_node "$node" "$mgmt" "$base" || die "RabbitMQ did not start; see $base/log"
+  RABBIT_STARTED_NODE=$node
+}
+
+# start_rabbitmq_node NODE_NAME MANAGEMENT_PORT BASE_DIR : starts the node with RABBIT_ENV, in a session of its own
+# (so it outlives whoever started it), and waits until the broker and its management API answer.
+start_rabbitmq_node() {
+  local node=$1 mgmt=$2 base=$3 deadline=$((SECONDS + 120))
+  setsid nohup env "${RABBIT_ENV[@]}" "$RABBIT_BIN/rabbitmq-server" >> "$base/server.out" 2>&1 < /dev/null &
   until env "${RABBIT_ENV[@]}" "$RABBIT_BIN/rabbitmqctl" -n "$node" await_startup --timeout 30 >/dev/null 2>&1; do
     if [ $SECONDS -ge $deadline ]; then
       tail -n 30 "$base/server.out" >&2
-      die "RabbitMQ did not start; see $base/log"
+      return 1
     fi
     sleep 1
   done
-  RABBIT_STARTED_NODE=$node
-  wait_for_http "http://127.0.0.1:$mgmt/api/overview" 60 >/dev/null || true
+  wait_for_http "http://guest:guest@127.0.0.1:$mgmt/api/overview" 60 >/dev/null || true
 }
 
 # The node runs as the calling user with its own home, so its Erlang cookie stays in its folder.
@@ -79,6 +87,7 @@ set_rabbit_env() {
     RABBITMQ_ENABLED_PLUGINS_FILE="$base/enabled_plugins" RABBITMQ_PID_FILE="$base/rabbitmq.pid")
 }
 
+# Stops the node by its name (its pid may have changed: the chaos tests kill and restart it).
 stop_rabbitmq() {
   [ -n "${RABBIT_STARTED_NODE:-}" ] || return 0
   log "stopping RabbitMQ node $RABBIT_STARTED_NODE"

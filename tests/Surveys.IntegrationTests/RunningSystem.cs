@@ -162,22 +162,30 @@ public sealed class RunningSystem : IAsyncDisposable
     /// <summary>Runs a query against a service's own database (its SQLite file, or its PostgreSQL database), as the service sees it.</summary>
     public async Task<long> CountAsync(string database, string sql)
     {
-        if (_databases.TryGetValue(database, out var postgres))
-        {
-            await using var npgsql = new Npgsql.NpgsqlConnection(postgres);
-            await npgsql.OpenAsync();
-            return await npgsql.ExecuteScalarAsync<long>(sql);
-        }
-
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = Path.Combine(DataDirectory, $"{database}.db"),
-            Mode = SqliteOpenMode.ReadWrite,
-            Pooling = false,
-            DefaultTimeout = 30,
-        }.ToString());
-        await connection.OpenAsync();
+        await using var connection = await ConnectAsync(database);
         return await connection.ExecuteScalarAsync<long>(sql);
+    }
+
+    /// <summary>Reads rows from a service's own database.</summary>
+    public async Task<IReadOnlyList<T>> QueryAsync<T>(string database, string sql)
+    {
+        await using var connection = await ConnectAsync(database);
+        return [.. await connection.QueryAsync<T>(sql)];
+    }
+
+    private async Task<System.Data.Common.DbConnection> ConnectAsync(string database)
+    {
+        System.Data.Common.DbConnection connection = _databases.TryGetValue(database, out var postgres)
+            ? new Npgsql.NpgsqlConnection(postgres)
+            : new SqliteConnection(new SqliteConnectionStringBuilder
+            {
+                DataSource = Path.Combine(DataDirectory, $"{database}.db"),
+                Mode = SqliteOpenMode.ReadWrite,
+                Pooling = false,
+                DefaultTimeout = 30,
+            }.ToString());
+        await connection.OpenAsync();
+        return connection;
     }
 
     /// <summary>Opens a connection to a service's database file (for holding its write lock).</summary>
