@@ -33,7 +33,9 @@ ensure_rabbitmq surveys-load@localhost "$RABBITMQ_PORT" "$RABBITMQ_MANAGEMENT_PO
 guest_vhost "$MGMT" "$VHOST"
 
 log "starting the system in $WORK/data on vhost $VHOST"
-SURVEYS_DATA_DIR="$WORK/data" SURVEYS_ADMIN_PASSWORD="$PASSWORD" RABBITMQ_VHOST="$VHOST" \
+# As guest on a throwaway virtual host (SURVEYS_BROKER_USERS=off): `surveys load` measures the broker with the same
+# guest account (the management overview and its own AMQP probe), which no service user may do.
+SURVEYS_BROKER_USERS=off SURVEYS_DATA_DIR="$WORK/data" SURVEYS_ADMIN_PASSWORD="$PASSWORD" RABBITMQ_VHOST="$VHOST" \
   RateLimits__LinkRequestsPerMinute=100000000 \
   infra/run.sh > "$WORK/run.out" 2>&1 &
 RUN_PID=$!

@@ -74,11 +74,21 @@ if [ ! -e "$SECRETS/admin-created" ]; then
 fi
 
 ensure_rabbitmq surveys@localhost "$RABBITMQ_PORT" "$RABBITMQ_MANAGEMENT_PORT" "$DATA_DIR/rabbitmq"
-# Opt-in: the `surveys` virtual host and one least-privilege user per service (docs/operations.md).
-if [ "${SURVEYS_RABBITMQ_SETUP:-0}" = 1 ]; then
-  RABBITMQ_API_URL="http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT" RABBITMQ_ADMIN_USER=${RABBITMQ_USER:-guest} RABBITMQ_ADMIN_PASSWORD=${RABBITMQ_PASSWORD:-guest} \
-    SURVEYS_DATA_DIR="$DATA_DIR" infra/rabbitmq/setup.sh
-  RABBITMQ_VHOST=surveys
+# The `surveys` virtual host and one least-privilege user per service (infra/rabbitmq/setup.sh), passwords made once
+# into $DATA_DIR/secrets/rabbitmq-* (600). On a node started here the setup uses the node's guest, which the
+# services never use: it stays for local development (RabbitMQ lets guest in from loopback only, and it has no
+# permissions in the `surveys` virtual host). On a broker
+# that already answers it needs an administrator: RABBITMQ_ADMIN_USER / RABBITMQ_ADMIN_PASSWORD (guest/guest is tried
+# when they are not given). SURVEYS_BROKER_USERS=off: no set-up, the services run as RABBITMQ_USER/RABBITMQ_PASSWORD
+# (default guest) in RABBITMQ_VHOST (default /), for a shared broker where this account has no administrator.
+BROKER_USERS=${SURVEYS_BROKER_USERS:-on}
+case $BROKER_USERS in on|off) ;; *) die "SURVEYS_BROKER_USERS is on (default) or off, not $BROKER_USERS" ;; esac
+if [ "$BROKER_USERS" = on ]; then
+  RABBITMQ_API_URL="http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT" \
+    RABBITMQ_ADMIN_USER=${RABBITMQ_ADMIN_USER:-guest} RABBITMQ_ADMIN_PASSWORD=${RABBITMQ_ADMIN_PASSWORD:-guest} \
+    SURVEYS_DATA_DIR="$DATA_DIR" infra/rabbitmq/setup.sh \
+    || die "could not create the broker's users (an administrator is needed: RABBITMQ_ADMIN_USER/RABBITMQ_ADMIN_PASSWORD; or SURVEYS_BROKER_USERS=off on a shared broker, docs/operations.md)"
+  RABBITMQ_VHOST=${SURVEYS_RABBITMQ_VHOST:-surveys}
 fi
 
 log "building (Release)"
@@ -96,9 +106,9 @@ start_service() {
     export RabbitMq__VirtualHost=${RABBITMQ_VHOST:-/} RabbitMq__Username=${RABBITMQ_USER:-guest} RabbitMq__Password=${RABBITMQ_PASSWORD:-guest}
     export RabbitMq__ManagementUrl="http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT/"
     export Operations__ScoringUrl="http://127.0.0.1:$SCORING_PORT" Operations__NotifierUrl="http://127.0.0.1:$NOTIFIER_PORT"
-    if [ "${SURVEYS_RABBITMQ_SETUP:-0}" = 1 ]; then
-      var="SURVEYS_RABBITMQ_${name^^}_PASSWORD"
-      export RabbitMq__Username="surveys-${name,,}" RabbitMq__Password="${!var:-$(cat "$SECRETS/rabbitmq-surveys-${name,,}")}"
+    if [ "$BROKER_USERS" = on ]; then
+      var="SURVEYS_RABBITMQ_${name^^}_PASSWORD" user="${SURVEYS_RABBITMQ_USER_PREFIX:-surveys-}${name,,}"
+      export RabbitMq__Username="$user" RabbitMq__Password="${!var:-$(cat "$SECRETS/rabbitmq-$user")}"
     fi
     export Intake__PublicBaseUrl=${SURVEYS_PUBLIC_URL:-http://127.0.0.1:$INTAKE_PORT}
     export Auth__SigningKey="$SURVEYS_SIGNING_KEY"
@@ -138,7 +148,7 @@ Surveys is running in $ENVIRONMENT. Ctrl-C stops it.
   intake      http://127.0.0.1:$INTAKE_PORT     (API; staff sign-in at /signin; OpenAPI at /openapi/v1.json)
   scoring     http://127.0.0.1:$SCORING_PORT     (health at /health/ready)
   notifier    http://127.0.0.1:$NOTIFIER_PORT     (nurses' inbox at /inbox; alerts API)
-  RabbitMQ    http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT    (management UI, guest/guest on a node started here)
+  RabbitMQ    http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT    (management UI; broker users' passwords in $SECRETS/rabbitmq-*)
   data        $DATA_DIR  (SQLite files, logs in logs/)
 
 MSG

@@ -8,10 +8,14 @@
 #
 # Variables:
 #   SURVEYS_RABBITMQ_VHOST            virtual host (default: surveys)
+#   SURVEYS_RABBITMQ_USER_PREFIX      prefix of the users' names (default: surveys-; users are broker-wide, so two
+#                                     systems on one broker need different prefixes): surveys-intake, surveys-scoring,
+#                                     surveys-notifier, surveys-operator
 #   SURVEYS_RABBITMQ_INTAKE_PASSWORD, SURVEYS_RABBITMQ_SCORING_PASSWORD, SURVEYS_RABBITMQ_NOTIFIER_PASSWORD,
 #   SURVEYS_RABBITMQ_OPERATOR_PASSWORD
 #                                     passwords; each one unset is generated once and kept in
 #                                     $SURVEYS_DATA_DIR/secrets/rabbitmq-<user> (mode 600; never in the repository)
+#   SURVEYS_RABBITMQ_REQUIRE_PASSWORDS yes: refuse to generate, every password must be given (docker-compose.yml)
 #   SURVEYS_DATA_DIR                  data folder (default: ./data, as infra/run.sh)
 #   SURVEYS_RABBITMQ_OPERATOR_REPLAY  yes (default): the operator may replay failed messages (`surveys errors replay`);
 #                                     no: the operator only looks (monitoring tag, no write at all)
@@ -40,6 +44,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 VHOST=${SURVEYS_RABBITMQ_VHOST:-surveys}
+PREFIX=${SURVEYS_RABBITMQ_USER_PREFIX:-surveys-}
 DATA_DIR=${SURVEYS_DATA_DIR:-$PWD/data}
 SECRETS="$DATA_DIR/secrets"
 
@@ -87,6 +92,7 @@ fi
 password() {
   local user=$1 var=$2
   if [ -n "${!var:-}" ]; then printf '%s' "${!var}"; return; fi
+  [ "${SURVEYS_RABBITMQ_REQUIRE_PASSWORDS:-no}" != yes ] || die "$var is not set"
   mkdir -p "$SECRETS" && chmod 700 "$SECRETS"
   local file="$SECRETS/rabbitmq-$user"
   if [ ! -s "$file" ]; then
@@ -157,8 +163,10 @@ apply() {
   log "    write $write"
   log "    read  $read"
 }
-apply surveys-intake SURVEYS_RABBITMQ_INTAKE_PASSWORD "" "$INTAKE"
-apply surveys-scoring SURVEYS_RABBITMQ_SCORING_PASSWORD "" "$SCORING"
-apply surveys-notifier SURVEYS_RABBITMQ_NOTIFIER_PASSWORD "" "$NOTIFIER"
-apply operator SURVEYS_RABBITMQ_OPERATOR_PASSWORD monitoring "$OPERATOR"
+# Intake's operator page (/ops) lists the virtual host's queues with intake's own credentials: tag management
+# (the management API, limited to the virtual hosts and permissions it already has; no other user's connections).
+apply "${PREFIX}intake" SURVEYS_RABBITMQ_INTAKE_PASSWORD management "$INTAKE"
+apply "${PREFIX}scoring" SURVEYS_RABBITMQ_SCORING_PASSWORD "" "$SCORING"
+apply "${PREFIX}notifier" SURVEYS_RABBITMQ_NOTIFIER_PASSWORD "" "$NOTIFIER"
+apply "${PREFIX}operator" SURVEYS_RABBITMQ_OPERATOR_PASSWORD monitoring "$OPERATOR"
 log "done: give each service RabbitMq__VirtualHost=$VHOST and its own RabbitMq__Username/RabbitMq__Password (docs/operations.md)"

@@ -51,6 +51,12 @@ public sealed class Broker : IDisposable
 
     public async Task DeleteVirtualHostAsync() => await _management.DeleteAsync($"vhosts/{Vh}");
 
+    /// <summary>The users of the open AMQP connections to this virtual host.</summary>
+    public async Task<IReadOnlyList<string>> ConnectedUsersAsync() =>
+        (await _management.GetFromJsonAsync<JsonArray>($"vhosts/{Vh}/connections"))!.Select(c => c!["user"]!.GetValue<string>()).ToList();
+
+    public async Task DeleteUserAsync(string name) => await _management.DeleteAsync($"users/{Uri.EscapeDataString(name)}");
+
     public async Task<JsonArray> QueuesAsync() => (await _management.GetFromJsonAsync<JsonArray>($"queues/{Vh}"))!;
 
     public async Task<JsonObject?> QueueAsync(string name)

@@ -23,6 +23,7 @@ public sealed class RunningSystem : IAsyncDisposable
     private string? _postgresServer;
 
     private readonly Dictionary<string, string> _settings;
+    private IReadOnlyDictionary<string, Dictionary<string, string>> _serviceSettings = new Dictionary<string, Dictionary<string, string>>();
 
     private RunningSystem(Broker broker, string dataDirectory, IDictionary<string, string>? settings)
     {
@@ -71,15 +72,23 @@ public sealed class RunningSystem : IAsyncDisposable
     public HttpClient NotifierClient { get; private set; } = null!;
 
     /// <param name="settings">Extra configuration for every service (environment variables, Section__Key).</param>
+    /// <param name="serviceSettings">Made once the test's virtual host exists: extra configuration per service ("Intake", ...), over the rest.</param>
     /// <param name="postgresServer">A PostgreSQL server (a connection string with no database): each service gets a fresh database there.</param>
     /// <param name="instances">How many instances of each service run (more than one needs PostgreSQL).</param>
-    public static async Task<RunningSystem> StartAsync(IDictionary<string, string>? settings = null, string? postgresServer = null, int instances = 1)
+    public static async Task<RunningSystem> StartAsync(
+        IDictionary<string, string>? settings = null, string? postgresServer = null, int instances = 1,
+        Func<Broker, Task<IReadOnlyDictionary<string, Dictionary<string, string>>>>? serviceSettings = null)
     {
         var broker = new Broker();
         await broker.CreateVirtualHostAsync();
         var system = new RunningSystem(broker, Directory.CreateTempSubdirectory("surveys-e2e-").FullName, settings);
         try
         {
+            if (serviceSettings is not null)
+            {
+                system._serviceSettings = await serviceSettings(broker);
+            }
+
             if (postgresServer is not null)
             {
                 await system.CreateDatabasesAsync(postgresServer);
@@ -236,6 +245,11 @@ public sealed class RunningSystem : IAsyncDisposable
         {
             environment["Storage__Engine"] = "Postgres";
             environment["Storage__ConnectionString"] = database;
+        }
+
+        foreach (var (key, value) in _serviceSettings.GetValueOrDefault(service) ?? [])
+        {
+            environment[key] = value;
         }
 
         return environment;
