@@ -25,6 +25,7 @@ public static class ServiceDefaults
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHeartbeats();
         builder.AddSurveysTelemetry(); // metrics on /metrics, traces (OTLP when Telemetry:OtlpEndpoint is set)
+        builder.AddForwardedHeaders(); // client address and scheme from trusted reverse proxies only (ForwardedHeaders section)
         builder.AddStaffAuth();
         builder.AddRateLimits();
         builder.Services.AddAntiforgery(antiforgery =>
@@ -78,6 +79,7 @@ public static class ServiceDefaults
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseTrustedForwardedHeaders(); // first: rate limits, audit, lockout, cookies and HSTS see the client, not the proxy
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
