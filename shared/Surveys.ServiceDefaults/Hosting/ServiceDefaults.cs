@@ -32,6 +32,7 @@ public static class ServiceDefaults
         {
             antiforgery.Cookie.Name = "surveys.antiforgery";
             antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+            antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest; // Secure whenever the client's scheme is https (forwarded headers)
             antiforgery.FormFieldName = "__csrf";
         });
 

@@ -1,4 +1,8 @@
 using System.Net;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -30,13 +34,20 @@ public class ForwardedHeadersTests
         app.MapServiceDefaults();
         app.MapGet("/who", (HttpContext context) => $"{context.Connection.RemoteIpAddress} {context.Request.Scheme}")
             .AllowAnonymous().RequireRateLimiting(RateLimits.SignIn);
+        app.MapGet("/cookies", async (HttpContext context, IAntiforgery antiforgery) =>
+        {
+            antiforgery.GetAndStoreTokens(context);
+            await context.SignInAsync(CookieAuthenticationDefaults.AuthenticationScheme,
+                new ClaimsPrincipal(new ClaimsIdentity([new Claim(StaffAuth.NameClaim, "nurse")], CookieAuthenticationDefaults.AuthenticationScheme)));
+        }).AllowAnonymous();
         await app.StartAsync();
         return (app, new HttpClient { BaseAddress = new Uri(app.Urls.First()) });
     }
 
     internal static Task<HttpResponseMessage> SendAsync(HttpClient http, string path, string? forwardedFor, string? forwardedProto = null)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative));
+        // A host name of the site's own: HSTS is never sent for localhost or 127.0.0.1.
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(path, UriKind.Relative)) { Headers = { Host = "surveys.example" } };
         if (forwardedFor is not null)
         {
             request.Headers.Add("X-Forwarded-For", forwardedFor);
@@ -112,4 +123,26 @@ public class ForwardedHeadersTests
         var error = Assert.ThrowsAsync<InvalidOperationException>(() => StartAsync(("ForwardedHeaders:KnownNetworks:0", "10.0.0.0/99")));
         Assert.That(error!.Message, Does.Contain("ForwardedHeaders:KnownNetworks"));
     }
+
+    [Test]
+    public async Task Cookies_are_secure_and_hsts_is_sent_when_the_client_came_by_https()
+    {
+        var (app, http) = await StartAsync(("ForwardedHeaders:KnownProxies:0", "127.0.0.1"));
+        await using var _ = app;
+        using var __ = http;
+
+        var https = await SendAsync(http, "/cookies", "203.0.113.7", "https");
+        var plain = await SendAsync(http, "/cookies", "198.51.100.9", "http");
+        Assert.Multiple(() =>
+        {
+            Assert.That(Cookie(https, "surveys.staff"), Does.Contain("secure").IgnoreCase, "the staff cookie over https");
+            Assert.That(Cookie(https, "surveys.antiforgery"), Does.Contain("secure").IgnoreCase, "the antiforgery cookie over https");
+            Assert.That(https.Headers.Contains("Strict-Transport-Security"), Is.True, "HSTS over https outside Development");
+            Assert.That(Cookie(plain, "surveys.staff"), Does.Not.Contain("secure").IgnoreCase, "plain http (a development set-up) still works");
+            Assert.That(plain.Headers.Contains("Strict-Transport-Security"), Is.False);
+        });
+    }
+
+    private static string Cookie(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues("Set-Cookie", out var cookies) ? cookies.FirstOrDefault(c => c.StartsWith(name + "=", StringComparison.Ordinal)) ?? "" : "";
 }
