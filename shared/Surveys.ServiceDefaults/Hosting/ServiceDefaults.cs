@@ -109,7 +109,7 @@ public static class ServiceDefaults
             },
             ResponseWriter = WriteHealthAsync,
         }).AllowAnonymous();
-        app.MapSurveysMetrics(); // operators, or anyone on loopback: see docs/operations.md
+        app.MapSurveysMetrics(); // operators, or a scraper with Metrics:ScrapeToken: see docs/operations.md
         return app;
     }
 
