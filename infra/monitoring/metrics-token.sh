@@ -1,6 +1,6 @@
 #!/bin/sh
 # Keeps an operator's bearer token in $TOKEN_FILE for Prometheus (authorization.credentials_file in prometheus.yml).
-# The services serve /metrics only to loopback or to a signed-in operator, and their tokens live
+# The services serve /metrics only to a signed-in operator or to Metrics__ScrapeToken, and operators' tokens live
 # Auth__TokenLifetime (30 minutes by default): so this signs in as SURVEYS_METRICS_USER (an account with the role
 # operator, and only that) and signs in again at half the token's lifetime. POSIX sh + curl (the curlimages/curl image).
 set -u

@@ -43,9 +43,10 @@ public class OperationsTests
     private static Dictionary<string, int> Phq9(params int[] answers) =>
         answers.Select((a, i) => (i + 1, a)).ToDictionary(p => p.Item1.ToString(CultureInfo.InvariantCulture), p => p.a);
 
-    private static async Task<string> MetricsAsync(ServiceProcess service)
+    private async Task<string> MetricsAsync(ServiceProcess service)
     {
         using var http = new HttpClient { BaseAddress = service.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _system.ScrapeToken);
         var response = await http.GetAsync(new Uri("/metrics", UriKind.Relative));
         Assert.That((int)response.StatusCode, Is.EqualTo(200), $"{service.Name} /metrics");
         return await response.Content.ReadAsStringAsync();

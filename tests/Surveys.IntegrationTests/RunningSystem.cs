@@ -45,6 +45,9 @@ public sealed class RunningSystem : IAsyncDisposable
     /// <summary>The signing key every service was given (tests forge tokens with and without it).</summary>
     public string SigningKey { get; } = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(48));
 
+    /// <summary>The scrape token every service was given (Metrics__ScrapeToken): what a Prometheus sends for /metrics.</summary>
+    public string ScrapeToken { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
     /// <summary>The bearer tokens the tests were given (so the privacy test can look for them in logs).</summary>
     public List<string> IssuedTokens { get; } = [];
 
@@ -259,6 +262,7 @@ public sealed class RunningSystem : IAsyncDisposable
     {
         ["ASPNETCORE_ENVIRONMENT"] = _settings.GetValueOrDefault("ASPNETCORE_ENVIRONMENT", "Development"),
         ["Auth__SigningKey"] = SigningKey,
+        ["Metrics__ScrapeToken"] = ScrapeToken,
         ["Auth__BootstrapAdminPassword"] = AdminPassword,
         ["RateLimits__LinkRequestsPerMinute"] = _settings.GetValueOrDefault("RateLimits__LinkRequestsPerMinute", "1000000"),
         ["RateLimits__SignInAttemptsPerMinute"] = _settings.GetValueOrDefault("RateLimits__SignInAttemptsPerMinute", "1000"),

@@ -25,12 +25,14 @@ public static class ServiceDefaults
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddHeartbeats();
         builder.AddSurveysTelemetry(); // metrics on /metrics, traces (OTLP when Telemetry:OtlpEndpoint is set)
+        builder.AddForwardedHeaders(); // client address and scheme from trusted reverse proxies only (ForwardedHeaders section)
         builder.AddStaffAuth();
         builder.AddRateLimits();
         builder.Services.AddAntiforgery(antiforgery =>
         {
             antiforgery.Cookie.Name = "surveys.antiforgery";
             antiforgery.Cookie.SameSite = SameSiteMode.Strict;
+            antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest; // Secure whenever the client's scheme is https (forwarded headers)
             antiforgery.FormFieldName = "__csrf";
         });
 
@@ -78,6 +80,7 @@ public static class ServiceDefaults
     public static WebApplication MapServiceDefaults(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseTrustedForwardedHeaders(); // first: rate limits, audit, lockout, cookies and HSTS see the client, not the proxy
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
@@ -106,7 +109,7 @@ public static class ServiceDefaults
             },
             ResponseWriter = WriteHealthAsync,
         }).AllowAnonymous();
-        app.MapSurveysMetrics(); // operators, or anyone on loopback: see docs/operations.md
+        app.MapSurveysMetrics(); // operators, or a scraper with Metrics:ScrapeToken: see docs/operations.md
         return app;
     }
 

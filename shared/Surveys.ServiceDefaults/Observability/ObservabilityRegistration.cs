@@ -1,4 +1,5 @@
-using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 using MassTransit;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -69,15 +70,32 @@ public static class ObservabilityRegistration
     }
 
     /// <summary>
-    /// /metrics in Prometheus text format, for a signed-in operator or for anyone on the loopback interface
-    /// (a Prometheus or an agent on the same host). Everything else gets 401/403.
+    /// /metrics in Prometheus text format, for a signed-in operator (bearer token) or for a scraper that sends the configured
+    /// scrape token (<c>Metrics:ScrapeToken</c>) as <c>Authorization: Bearer</c>. Nothing else: no address is trusted, loopback
+    /// included (a reverse proxy on the same host would otherwise expose it). Everything else gets 401/403.
     /// </summary>
     public static WebApplication MapSurveysMetrics(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        var scrapeToken = app.Configuration["Metrics:ScrapeToken"];
+        if (scrapeToken is { Length: > 0 and < 32 })
+        {
+            throw new InvalidOperationException("Metrics:ScrapeToken is shorter than 32 characters. Set Metrics__ScrapeToken to a long random secret (openssl rand -hex 32), or leave it unset.");
+        }
+
+        var expected = scrapeToken is { Length: > 0 } ? SHA256.HashData(Encoding.UTF8.GetBytes(scrapeToken)) : null;
         app.MapPrometheusScrapingEndpoint(MetricsPath).RequireAuthorization(policy => policy.RequireAssertion(context =>
             context.User.IsInRole(Roles.Operator)
-            || (context.Resource is HttpContext http && http.Connection.RemoteIpAddress is { } address && IPAddress.IsLoopback(address))));
+            || (expected is not null && context.Resource is HttpContext http && SendsToken(http, expected))));
         return app;
+    }
+
+    /// <summary>Whether the request's bearer credential is the scrape token: hashes compared in constant time.</summary>
+    private static bool SendsToken(HttpContext http, byte[] expected)
+    {
+        const string Bearer = "Bearer ";
+        var header = http.Request.Headers.Authorization.ToString();
+        return header.StartsWith(Bearer, StringComparison.OrdinalIgnoreCase)
+            && CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(header[Bearer.Length..].Trim())), expected);
     }
 }
