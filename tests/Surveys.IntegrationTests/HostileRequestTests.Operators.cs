@@ -12,6 +12,12 @@ public partial class HostileRequestTests
         // Item 4: the operator page reads configured addresses only (the Host header is tried in Operator_page_ignores_a_hostile_Host_header).
         yield return new("operator page as an operator", "intake", "GET", "/ops", "operator", null, 200);
 
+        // Item 6: metrics only to operators or the scrape token, never to anyone on loopback (a proxy on the same host).
+        yield return new("metrics without a sign-in from loopback", "intake", "GET", "/metrics", "none", null, 401);
+        yield return new("notifier metrics without a sign-in from loopback", "notifier", "GET", "/metrics", "none", null, 401);
+        yield return new("metrics as a nurse", "intake", "GET", "/metrics", "nurse", null, 403);
+        yield return new("metrics with a forged token", "scoring", "GET", "/metrics", "forged-key", null, 401);
+
         // Item 9: reads of accounts, the audit trail and the development outbox are refused to others (and audited: Reads_of_accounts_audit_and_outbox_are_audited).
         yield return new("development outbox as a nurse", "intake", "GET", "/dev/outbox", "nurse", null, 403);
         yield return new("development outbox as an operator", "intake", "GET", "/dev/outbox", "operator", null, 403);
