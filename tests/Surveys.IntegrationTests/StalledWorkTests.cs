@@ -68,7 +68,8 @@ public class StalledWorkTests
             using var ops = new HttpClient { BaseAddress = _system.Intake.BaseAddress };
             ops.DefaultRequestHeaders.Authorization = new("Bearer", _system.Tokens["operator"]);
             var page = await ops.GetStringAsync(new Uri("/ops", UriKind.Relative));
-            Assert.That(page, Does.Contain("Work has stopped moving").And.Contain("<li>intake: outbox relay</li>"), "the operator page names it");
+            var panel = page[page.IndexOf("id=\"stalled-work\"", StringComparison.Ordinal)..];
+            Assert.That(panel, Does.Contain("Work has stopped moving").And.Contain("intake: outbox relay"), "the operator page's stalled-work panel names it");
 
             var status = await Cli.RunAsync(_system.CliEnvironment(_configHome), null, "status");
             Assert.That(status.ExitCode, Is.EqualTo(1), status.Output);

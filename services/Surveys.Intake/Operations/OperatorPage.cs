@@ -63,48 +63,8 @@ public static class OperatorPage
         var status = await PipelineStatus.ReadAsync(
             http, [("intake", self), ("scoring", options.Value.ScoringUrl.ToString()), ("notifier", options.Value.NotifierUrl.ToString())], management, rabbit.VirtualHost, ct);
 
-        var html = new StringBuilder("<h1>Pipeline status</h1>")
-            .Append("<div data-live id=\"status\">")
-            .Append("<p class=\"panel").Append(status.Healthy ? string.Empty : " field--error").Append("\" id=\"verdict\"><strong>")
-            .Append(status.Healthy ? "All well." : "Something needs a person: see the marked rows (docs/operations.md has the runbook).")
-            .Append("</strong> <a href=\"/ops\">Refresh</a></p>");
-        html.Append(await ComponentHtml.RenderAsync<UnacknowledgedAlertsPanel>(new()
-            {
-                [nameof(UnacknowledgedAlertsPanel.Count)] = status.Services.Sum(s => s.UrgentAlertsPastLastLevel ?? 0),
-            }))
-            .Append(await ComponentHtml.RenderAsync<StalledWorkPanel>(new()
-            {
-                [nameof(StalledWorkPanel.Stalled)] = status.Services.Where(s => s.StalledWork is not null).Select(s => (s.Name, s.StalledWork!)).ToList(),
-            }))
-            .Append("<h2>Services</h2><table id=\"services\"><thead><tr><th scope=\"col\">Service</th><th scope=\"col\">Ready</th><th scope=\"col\">Outbox pending</th><th scope=\"col\">Oldest</th><th scope=\"col\">Unpublishable</th><th scope=\"col\">Urgent alerts past the last contact</th><th scope=\"col\">Stalled work</th><th scope=\"col\"><span class=\"visually-hidden\">Needs a person</span></th></tr></thead><tbody>");
-        foreach (var s in status.Services)
-        {
-            html.Append("<tr><td>").Append(E(s.Name)).Append("</td><td>").Append(E(s.Status)).Append("</td><td>").Append(E(Number(s.OutboxPending)))
-                .Append("</td><td>").Append(E(s.OutboxOldestSeconds is { } age ? string.Create(CultureInfo.InvariantCulture, $"{age:F0} s") : "–"))
-                .Append("</td><td>").Append(E(Number(s.OutboxUnpublishable))).Append("</td><td>").Append(E(Number(s.UrgentAlertsPastLastLevel)))
-                .Append("</td><td>").Append(E(s.StalledWork ?? "–")).Append("</td><td>").Append(Attention(s.Attention)).Append("</td></tr>");
-        }
-
-        html.Append("</tbody></table><h2>Queues</h2>");
-        if (status.BrokerError is not null)
-        {
-            html.Append("<p class=\"error-message\">").Append(E(status.BrokerError)).Append("</p>");
-        }
-        else
-        {
-            html.Append("<table id=\"queues\"><caption class=\"visually-hidden\">Queues of virtual host ").Append(E(status.VirtualHost)).Append("</caption><thead><tr><th scope=\"col\">Queue</th><th scope=\"col\">Messages</th><th scope=\"col\">Consumers</th><th scope=\"col\">In/s</th><th scope=\"col\">Out/s</th><th scope=\"col\"><span class=\"visually-hidden\">Needs a person</span></th></tr></thead><tbody>");
-            foreach (var q in status.Queues!)
-            {
-                html.Append("<tr><td>").Append(E(q.Name)).Append("</td><td>").Append(q.Messages).Append("</td><td>").Append(q.Consumers)
-                    .Append("</td><td>").Append(q.PublishRate.ToString("F1", CultureInfo.InvariantCulture)).Append("</td><td>").Append(q.DeliverRate.ToString("F1", CultureInfo.InvariantCulture))
-                    .Append("</td><td>").Append(Attention(q.Attention)).Append("</td></tr>");
-            }
-
-            html.Append("</tbody></table>");
-        }
-
-        html.Append("</div>");
-        return Render("Pipeline status", html.ToString(), script: "live.js", wide: true);
+        var body = await ComponentHtml.RenderAsync<PipelineStatusView>(new() { [nameof(PipelineStatusView.Status)] = status });
+        return Render("Pipeline status", body, script: "live.js", wide: true);
     }
 
     /// <summary>
@@ -135,8 +95,4 @@ public static class OperatorPage
         };
         return listening.Uri;
     }
-
-    private static string Number(long? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "–";
-
-    private static string Attention(bool attention) => attention ? "<span class=\"tag tag--urgent\">needs a person</span>" : string.Empty;
 }
