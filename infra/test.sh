@@ -70,6 +70,25 @@ if [ $found -eq 0 ] || { [ $status -ne 0 ] && [ $failed -eq 0 ]; }; then
   failed=$((failed + 1)); status=1
 fi
 [ $failed -eq 0 ] || status=1
+if [ $failed -ne 0 ]; then
+  # Name each failed test and the start of its message just above the result line, where a
+  # truncated CI log still shows them.
+  echo "Failed tests:"
+  for trx in "$RESULTS"/*.trx; do
+    [ -e "$trx" ] || continue
+    awk -v project="$(basename "$trx" .trx)" '
+      /<UnitTestResult / && /outcome="(Failed|Error|Timeout|Aborted)"/ {
+        match($0, /testName="[^"]*"/); name = substr($0, RSTART + 10, RLENGTH - 11); gsub(/&quot;/, "\"", name)
+        print "  " project ": " name; want = 1; shown = 0; next }
+      want && /<Message>/ { inmsg = 1; sub(/.*<Message>/, "") }
+      inmsg {
+        line = $0; done = sub(/<\/Message>.*/, "", line)
+        gsub(/&lt;/, "<", line); gsub(/&gt;/, ">", line); gsub(/&quot;/, "\"", line); gsub(/&amp;/, "\\&", line)
+        if (shown < 6 && line != "") { print "      " substr(line, 1, 300); shown++ }
+        if (done) { inmsg = 0; want = 0 } }
+      /<\/UnitTestResult>/ { want = 0; inmsg = 0 }' "$trx"
+  done
+fi
 finish
 trap - EXIT
 echo "Tests: $passed passed, $failed failed, $skipped skipped"
