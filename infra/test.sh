@@ -28,6 +28,13 @@ require_dotnet
 # Browser tests drive Debian's Chromium (no browser download); a Devanagari font renders the Hindi pages.
 if [ ! -x "${SURVEYS_CHROMIUM:-/usr/bin/chromium}" ]; then apt_install chromium; fi
 if command -v fc-list >/dev/null && ! fc-list | grep -qi deva; then apt_install fonts-lohit-deva || true; fi
+# The reverse-proxy tests run Debian's nginx in the foreground on their own ports; the package's own service, which
+# its installation may start on port 80, is stopped again.
+export SURVEYS_NGINX=${SURVEYS_NGINX:-/usr/sbin/nginx}
+if [ ! -x "$SURVEYS_NGINX" ]; then
+  apt_install nginx
+  as_root sh -c 'command -v service >/dev/null && service nginx stop >/dev/null 2>&1; [ -f /run/nginx.pid ] && kill "$(cat /run/nginx.pid)" 2>/dev/null; true'
+fi
 ensure_rabbitmq surveys-test@localhost "$SURVEYS_TEST_RABBITMQ_PORT" "$SURVEYS_TEST_RABBITMQ_MANAGEMENT_PORT" "$WORK/rabbitmq" || exit 1
 if [ -n "$RABBIT_STARTED_NODE" ]; then
   # The fault-injection tests stop and start this node's broker to simulate an outage.

@@ -1,0 +1,268 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace Surveys.IntegrationTests;
+
+/// <summary>
+/// Issue 20 item 6, live: the one-host nginx set-up of docs/operations.md ("Behind a reverse proxy"), taken from the
+/// document itself, terminating TLS with a self-signed certificate in front of a production intake that trusts it.
+/// The client, the proxy and intake use three loopback addresses (127.0.0.3 → nginx on 127.0.0.1 → intake from
+/// 127.0.0.2), so the client's address can be told apart from the proxy's.
+/// </summary>
+[NonParallelizable]
+public sealed partial class ReverseProxyTests
+{
+    private const string Client = "127.0.0.3";
+    private const string Proxy = "127.0.0.2";
+
+    private RunningSystem _system = null!;
+    private string _folder = null!;
+    private Process _nginx = null!;
+    private X509Certificate2 _certificate = null!;
+    private int _httpsPort;
+    private int _httpPort;
+
+    [GeneratedRegex("name=\"__csrf\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+
+    [OneTimeSetUp]
+    public async Task StartAsync()
+    {
+        var nginx = Environment.GetEnvironmentVariable("SURVEYS_NGINX") ?? "/usr/sbin/nginx";
+        Assert.That(File.Exists(nginx), Is.True, $"nginx is needed at {nginx} (infra/test.sh installs Debian's nginx; or set SURVEYS_NGINX)");
+
+        _system = await RunningSystem.StartAsync(new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Production", // HSTS is sent outside Development only
+            ["ForwardedHeaders__KnownProxies__0"] = Proxy,
+            ["Alerting__Contacts__0__Name"] = "ward",
+            ["Alerting__Contacts__0__Webhook"] = $"http://127.0.0.1:{ServiceProcess.FreePort()}/alerts",
+            ["Alerting__WebhookSecret"] = "a-webhook-secret-of-some-length",
+        });
+
+        _folder = Directory.CreateTempSubdirectory("surveys-nginx-").FullName;
+        _certificate = WriteSelfSignedCertificate(_folder);
+        (_httpsPort, _httpPort) = (ServiceProcess.FreePort(), ServiceProcess.FreePort());
+        var configuration = Path.Combine(_folder, "nginx.conf");
+        await File.WriteAllTextAsync(configuration, NginxConfiguration(DocumentedServerBlocks()));
+
+        _nginx = Process.Start(new ProcessStartInfo(nginx, ["-p", _folder, "-c", configuration])
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        })!;
+        await RunningSystem.EventuallyAsync(
+            () => Task.FromResult(_nginx.HasExited || Answers(_httpsPort)), done => done, TimeSpan.FromSeconds(30));
+        Assert.That(_nginx.HasExited, Is.False, () => $"nginx stopped: {_nginx.StandardError.ReadToEnd()}");
+    }
+
+    [OneTimeTearDown]
+    public async Task StopAsync()
+    {
+        if (_nginx is { HasExited: false })
+        {
+            _nginx.Kill(entireProcessTree: true);
+            await _nginx.WaitForExitAsync();
+        }
+
+        _nginx?.Dispose();
+        _certificate?.Dispose();
+        if (_system is not null)
+        {
+            await _system.DisposeAsync();
+        }
+
+        if (_folder is not null)
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+
+    [Test]
+    public async Task Through_the_documented_nginx_set_up_staff_cookies_are_secure_hsts_is_sent_and_the_audit_trail_has_the_clients_address()
+    {
+        var cookies = new CookieContainer();
+        using var client = ClientFrom(Client, cookies);
+
+        using var form = await client.GetAsync(new Uri("/signin", UriKind.Relative));
+        var antiforgery = AntiforgeryField().Match(await form.Content.ReadAsStringAsync()).Groups[1].Value;
+        using var signIn = await client.PostAsync(new Uri("/signin", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__csrf"] = antiforgery, ["userName"] = "admin", ["password"] = _system.AdminPassword,
+        }));
+        var setCookies = form.Headers.GetValues("Set-Cookie").Concat(signIn.Headers.GetValues("Set-Cookie")).ToList();
+        var trail = await _system.IntakeClient.GetFromJsonAsync<JsonArray>("/api/audit?action=sign_in&actor=admin&limit=100");
+        var viaProxy = trail!.Select(e => e!.AsObject()).Where(e => (string?)e["outcome"] == "ok").Select(e => (string?)e["clientAddress"]).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(form.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(form.Headers.TryGetValues("Strict-Transport-Security", out var hsts) ? hsts.Single() : null, Does.StartWith("max-age="));
+            Assert.That(signIn.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), "signed in through the proxy");
+            Assert.That(setCookies.Where(c => c.StartsWith("surveys.staff=", StringComparison.Ordinal)).ToList(),
+                Has.Count.EqualTo(1).And.All.Contains("; secure"), "the staff cookie is Secure: the original scheme was https");
+            Assert.That(setCookies.Where(c => c.StartsWith("surveys.antiforgery=", StringComparison.Ordinal)).ToList(),
+                Is.Not.Empty.And.All.Contains("; secure"), "the antiforgery cookie is Secure too");
+            Assert.That(viaProxy, Does.Contain(Client), "the audit trail has the client's address");
+            Assert.That(viaProxy, Does.Not.Contain(Proxy), "and never the proxy's");
+        });
+    }
+
+    [Test]
+    public async Task Through_the_proxy_sign_in_failures_count_against_the_clients_address_not_the_proxys()
+    {
+        using var client = ClientFrom("127.0.0.4", new CookieContainer());
+        var form = await client.GetStringAsync(new Uri("/signin", UriKind.Relative));
+        using var refused = await client.PostAsync(new Uri("/signin", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__csrf"] = AntiforgeryField().Match(form).Groups[1].Value, ["userName"] = "proxied-nobody", ["password"] = "wrong",
+        }));
+
+        var addresses = await _system.QueryAsync<string>("intake", "SELECT address FROM sign_in_failures");
+        Assert.Multiple(() =>
+        {
+            Assert.That(refused.StatusCode, Is.Not.EqualTo(HttpStatusCode.Redirect), "a wrong password does not sign in");
+            Assert.That(addresses, Does.Contain("127.0.0.4"));
+            Assert.That(addresses, Does.Not.Contain(Proxy));
+        });
+    }
+
+    [Test]
+    public async Task The_documented_set_up_redirects_plain_http_to_https_and_hides_metrics()
+    {
+        using var plain = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri($"http://127.0.0.1:{_httpPort}") };
+        using var redirect = await plain.GetAsync(new Uri("/signin", UriKind.Relative));
+        using var client = ClientFrom(Client, new CookieContainer());
+        using var metrics = await client.GetAsync(new Uri("/metrics", UriKind.Relative));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(redirect.StatusCode, Is.EqualTo(HttpStatusCode.MovedPermanently));
+            Assert.That(redirect.Headers.Location?.Scheme, Is.EqualTo("https"));
+            Assert.That(metrics.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "the proxy never routes /metrics");
+        });
+    }
+
+    [Test]
+    public async Task Forwarded_headers_from_an_address_that_is_not_a_known_proxy_are_ignored()
+    {
+        // Straight to intake from loopback, which is not trusted here: the claimed address and scheme are not believed.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/auth/token")
+        {
+            Content = JsonContent.Create(new { userName = "admin", password = _system.AdminPassword }),
+        };
+        request.Headers.Add("X-Forwarded-For", "198.51.100.9");
+        request.Headers.Add("X-Forwarded-Proto", "https");
+        using var response = await _system.PatientClient.SendAsync(request);
+        var trail = await _system.IntakeClient.GetFromJsonAsync<JsonArray>("/api/audit?action=sign_in&actor=admin&limit=100");
+        var addresses = trail!.Select(e => (string?)e!["clientAddress"]).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(response.Headers.Contains("Strict-Transport-Security"), Is.False, "plain http is not taken for https");
+            Assert.That(addresses, Does.Not.Contain("198.51.100.9"));
+        });
+    }
+
+    /// <summary>The nginx example of docs/operations.md, with this test's ports, certificate and loopback addresses.</summary>
+    private string DocumentedServerBlocks()
+    {
+        var document = File.ReadAllText(Path.Combine(ServiceProcess.RepositoryRoot(), "docs", "operations.md"));
+        var section = document[document.IndexOf("Or with nginx", StringComparison.Ordinal)..];
+        var block = Regex.Match(section, "```\\n(.*?)```", RegexOptions.Singleline).Groups[1].Value;
+        Assert.That(block, Does.Contain("listen 443 ssl;").And.Contain("proxy_pass http://127.0.0.1:5101;").And.Contain("listen 80;"),
+            "the documented nginx example has the shape this test adapts");
+        return block
+            .Replace("listen 443 ssl;", $"listen 127.0.0.1:{_httpsPort} ssl;", StringComparison.Ordinal)
+            .Replace("listen 80;", $"listen 127.0.0.1:{_httpPort};", StringComparison.Ordinal)
+            .Replace("return 301 https://$host$request_uri;", $"return 301 https://$host:{_httpsPort}$request_uri;", StringComparison.Ordinal)
+            .Replace("/etc/ssl/surveys/fullchain.pem", Path.Combine(_folder, "fullchain.pem"), StringComparison.Ordinal)
+            .Replace("/etc/ssl/surveys/privkey.pem", Path.Combine(_folder, "privkey.pem"), StringComparison.Ordinal)
+            .Replace("proxy_pass http://127.0.0.1:5101;", $"proxy_pass http://127.0.0.1:{_system.Intake.BaseAddress.Port}; proxy_bind {Proxy};", StringComparison.Ordinal);
+    }
+
+    /// <summary>A whole nginx configuration of its own: runs in the foreground as this user, files in the test's folder.</summary>
+    private string NginxConfiguration(string servers) => $$"""
+        daemon off;
+        master_process off;
+        pid {{_folder}}/nginx.pid;
+        error_log {{_folder}}/error.log warn;
+        events {}
+        http {
+            access_log off;
+            client_body_temp_path {{_folder}}/body;
+            proxy_temp_path {{_folder}}/proxy;
+            fastcgi_temp_path {{_folder}}/fastcgi;
+            uwsgi_temp_path {{_folder}}/uwsgi;
+            scgi_temp_path {{_folder}}/scgi;
+        {{servers}}
+        }
+        """;
+
+    private static X509Certificate2 WriteSelfSignedCertificate(string folder)
+    {
+        using var key = RSA.Create(2048);
+        var request = new CertificateRequest("CN=surveys.example.org", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("surveys.example.org");
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+        File.WriteAllText(Path.Combine(folder, "fullchain.pem"), certificate.ExportCertificatePem());
+        File.WriteAllText(Path.Combine(folder, "privkey.pem"), key.ExportPkcs8PrivateKeyPem());
+        return certificate;
+    }
+
+    /// <summary>An https client that connects from the given loopback address and trusts only this test's certificate.</summary>
+    private HttpClient ClientFrom(string address, CookieContainer cookies)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            AllowAutoRedirect = false,
+            CookieContainer = cookies,
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && certificate.GetCertHashString() == _certificate.GetCertHashString(),
+            },
+            ConnectCallback = async (context, cancellation) =>
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                try
+                {
+                    socket.Bind(new IPEndPoint(IPAddress.Parse(address), 0));
+                    await socket.ConnectAsync(IPAddress.Loopback, context.DnsEndPoint.Port, cancellation);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        return new HttpClient(handler) { BaseAddress = new Uri($"https://surveys.example.org:{_httpsPort}") };
+    }
+
+    private static bool Answers(int port)
+    {
+        try
+        {
+            using var socket = new TcpClient();
+            socket.Connect(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+}
