@@ -222,6 +222,8 @@ public class FaultInjectionTests
 
         Assert.That(exitCode, Is.Zero, output);
         Assert.That(output, Does.Contain("intake.db").And.Contain("scoring.db").And.Contain("notifier.db").And.Contain("integrity ok"));
+        Assert.That(File.GetUnixFileMode(target), Is.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute), "the backup folder is owner-only");
+        Assert.That(Directory.GetFiles(target).Select(File.GetUnixFileMode), Has.All.EqualTo(UnixFileMode.UserRead | UnixFileMode.UserWrite), "and so is every copy");
         await using var copy = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(target, "notifier.db")};Mode=ReadOnly;Pooling=False");
         await copy.OpenAsync();
         await using var command = copy.CreateCommand();

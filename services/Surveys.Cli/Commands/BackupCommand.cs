@@ -7,7 +7,9 @@ namespace Surveys.Cli.Commands;
 /// <summary>
 /// <c>surveys backup</c>: a consistent online copy of every service's SQLite database, taken with
 /// SQLite's backup API while the services keep running. Each copy is checked with
-/// <c>PRAGMA integrity_check</c> and left as one self-contained file (rollback journal, no WAL).
+/// <c>PRAGMA integrity_check</c> and left as one self-contained file (rollback journal, no WAL). Copies hold patient
+/// data, so they are owner-only like the databases (docs/operations.md, "Files and permissions"): a new backup folder
+/// is made 700 and each copy is created 600 before SQLite opens it.
 /// </summary>
 public static class BackupCommand
 {
@@ -46,7 +48,7 @@ public static class BackupCommand
             return 2;
         }
 
-        output.Create();
+        CreateOwnerOnly(output);
         var failures = 0;
         foreach (var source in sources)
         {
@@ -57,6 +59,7 @@ public static class BackupCommand
                 return 2;
             }
 
+            CreateOwnerOnly(target);
             using (var from = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = source.FullName, Mode = SqliteOpenMode.ReadWrite, Pooling = false }.ToString()))
             using (var to = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = target, Pooling = false }.ToString()))
             {
@@ -73,6 +76,28 @@ public static class BackupCommand
         }
 
         return failures == 0 ? 0 : 1;
+    }
+
+    private static void CreateOwnerOnly(DirectoryInfo folder)
+    {
+        if (OperatingSystem.IsWindows() || folder.Exists)
+        {
+            folder.Create();
+            return;
+        }
+
+        Directory.CreateDirectory(folder.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+    }
+
+    private static void CreateOwnerOnly(string file)
+    {
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using var created = new FileStream(file, options);
     }
 
     private static string Execute(SqliteConnection connection, string sql)
