@@ -211,6 +211,7 @@ public class FaultInjectionTests
     }
 
     [Test]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task A_backup_taken_while_the_system_runs_is_consistent_and_complete()
     {
         var tokens = await InvitationsAsync(50);

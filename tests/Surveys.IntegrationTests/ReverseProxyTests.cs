@@ -107,9 +107,9 @@ public sealed partial class ReverseProxyTests
             Assert.That(form.StatusCode, Is.EqualTo(HttpStatusCode.OK));
             Assert.That(form.Headers.TryGetValues("Strict-Transport-Security", out var hsts) ? hsts.Single() : null, Does.StartWith("max-age="));
             Assert.That(signIn.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), "signed in through the proxy");
-            Assert.That(setCookies.Where(c => c.StartsWith("surveys.staff=", StringComparison.Ordinal)).ToList(),
+            Assert.That(setCookies.Where(c => c.StartsWith("surveys.intake=", StringComparison.Ordinal)).ToList(),
                 Has.Count.EqualTo(1).And.All.Contains("; secure"), "the staff cookie is Secure: the original scheme was https");
-            Assert.That(setCookies.Where(c => c.StartsWith("surveys.antiforgery=", StringComparison.Ordinal)).ToList(),
+            Assert.That(setCookies.Where(c => c.StartsWith("surveys.intake.antiforgery=", StringComparison.Ordinal)).ToList(),
                 Is.Not.Empty.And.All.Contains("; secure"), "the antiforgery cookie is Secure too");
             Assert.That(viaProxy, Does.Contain(Client), "the audit trail has the client's address");
             Assert.That(viaProxy, Does.Not.Contain(Proxy), "and never the proxy's");

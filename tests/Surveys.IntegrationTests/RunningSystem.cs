@@ -65,6 +65,9 @@ public sealed class RunningSystem : IAsyncDisposable
 
     public ServiceProcess Notifier => _services.Single(s => s.Name == "Notifier");
 
+    /// <summary>The staff portal: the one web front for admins, nurses and operators.</summary>
+    public ServiceProcess Portal => Service("Portal");
+
     public IReadOnlyList<ServiceProcess> Services => _services;
 
     /// <summary>Every running instance of a service, the first one first.</summary>
@@ -103,10 +106,14 @@ public sealed class RunningSystem : IAsyncDisposable
             system._settings["Notifier__IntakeUrl"] = $"http://127.0.0.1:{intakePort}";
             system._settings["Operations__ScoringUrl"] = $"http://127.0.0.1:{scoringPort}";
             system._settings["Operations__NotifierUrl"] = $"http://127.0.0.1:{notifierPort}";
+            system._settings["Portal__IntakeUrl"] = $"http://127.0.0.1:{intakePort}";
+            system._settings["Portal__ScoringUrl"] = $"http://127.0.0.1:{scoringPort}";
+            system._settings["Portal__NotifierUrl"] = $"http://127.0.0.1:{notifierPort}";
             system._settings["RabbitMq__ManagementUrl"] = broker.ManagementUrl.ToString();
             system._services.Add(ServiceProcess.Start("Intake", system.DataDirectory, system.Environment("Intake"), intakePort));
             system._services.Add(ServiceProcess.Start("Scoring", system.DataDirectory, system.Environment("Scoring"), scoringPort));
             system._services.Add(ServiceProcess.Start("Notifier", system.DataDirectory, system.Environment("Notifier"), notifierPort));
+            system._services.Add(ServiceProcess.Start("Portal", system.DataDirectory, system.Environment("Portal")));
             await Task.WhenAll(system._services.Select(s => s.WaitUntilReadyAsync(TimeSpan.FromSeconds(60))));
 
             // More instances once the first have migrated their databases; they share the data folder (intake's

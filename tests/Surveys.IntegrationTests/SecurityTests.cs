@@ -65,7 +65,7 @@ public partial class SecurityTests
         }));
         Assert.That(right.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
         Assert.That(right.Headers.Location?.OriginalString, Is.EqualTo("/staff"), "an off-site return address is ignored");
-        var cookie = right.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("surveys.staff=", StringComparison.Ordinal));
+        var cookie = right.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("surveys.intake=", StringComparison.Ordinal));
         Assert.That(cookie, Does.Contain("httponly").IgnoreCase.And.Contain("samesite=strict").IgnoreCase);
 
         var home = await browser.GetStringAsync(new Uri("/staff", UriKind.Relative));

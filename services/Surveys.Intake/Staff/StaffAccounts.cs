@@ -2,7 +2,6 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Surveys.Intake.Data;
 using Surveys.ServiceDefaults.Pages;
@@ -114,20 +113,6 @@ public sealed class StaffAccounts(StaffStore store, IOptions<AuthOptions> option
     }
 
     /// <summary>A bearer token every service accepts, valid for <see cref="AuthOptions.TokenLifetime"/>.</summary>
-    public (string Token, TimeSpan Lifetime) IssueToken(StaffUser user)
-    {
-        var auth = options.Value;
-        var now = time.GetUtcNow().UtcDateTime;
-        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = auth.Issuer,
-            Audience = auth.Audience,
-            Subject = Identity(user, "bearer"),
-            IssuedAt = now,
-            NotBefore = now,
-            Expires = now + auth.TokenLifetime,
-            SigningCredentials = new SigningCredentials(StaffAuth.SigningKey(auth), SecurityAlgorithms.HmacSha256),
-        });
-        return (token, auth.TokenLifetime);
-    }
+    public (string Token, TimeSpan Lifetime) IssueToken(StaffUser user) =>
+        (StaffTokens.Create(Identity(user, "bearer"), options.Value, time.GetUtcNow(), options.Value.TokenLifetime), options.Value.TokenLifetime);
 }

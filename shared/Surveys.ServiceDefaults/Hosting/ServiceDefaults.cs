@@ -30,7 +30,7 @@ public static class ServiceDefaults
         builder.AddRateLimits();
         builder.Services.AddAntiforgery(antiforgery =>
         {
-            antiforgery.Cookie.Name = "surveys.antiforgery";
+            antiforgery.Cookie.Name = StaffAuth.CookieName(builder.Environment.ApplicationName) + ".antiforgery";
             antiforgery.Cookie.SameSite = SameSiteMode.Strict;
             antiforgery.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest; // Secure whenever the client's scheme is https (forwarded headers)
             antiforgery.FormFieldName = "__csrf";

@@ -25,6 +25,17 @@ public static class StaffAuth
     /// <summary>The account's security stamp at sign-in: it changes when the account is disabled or its password or roles change.</summary>
     public const string StampClaim = "stamp";
 
+    /// <summary>
+    /// The name of a service's cookies: "surveys.portal", "surveys.intake", ... (its antiforgery cookie adds
+    /// ".antiforgery"). Cookies belong to a host, not a port, so services on one host each need their own: with one name,
+    /// signing in to one replaced the other's session, and one's antiforgery cookie broke the other's forms.
+    /// </summary>
+    public static string CookieName(string applicationName)
+    {
+        ArgumentNullException.ThrowIfNull(applicationName);
+        return "surveys." + applicationName[(applicationName.LastIndexOf('.') + 1)..].ToLowerInvariant();
+    }
+
     public static IHostApplicationBuilder AddStaffAuth(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -84,7 +95,7 @@ public static class StaffAuth
             })
             .AddCookie(cookie =>
             {
-                cookie.Cookie.Name = "surveys.staff";
+                cookie.Cookie.Name = CookieName(builder.Environment.ApplicationName);
                 cookie.Cookie.HttpOnly = true;
                 cookie.Cookie.SameSite = SameSiteMode.Strict;
                 cookie.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;

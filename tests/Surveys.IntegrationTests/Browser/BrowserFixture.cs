@@ -52,6 +52,19 @@ public sealed class BrowserFixture : IAsyncDisposable
         JavaScriptEnabled = false,
     });
 
+    /// <summary>
+    /// A staff member's browser at <paramref name="width"/> px (390: a phone; 1280: a desk), with JavaScript on so that
+    /// axe-core can run in the page (the pages themselves need none).
+    /// </summary>
+    public Task<IBrowserContext> StaffAsync(Uri baseAddress, int width) => Browser.NewContextAsync(new BrowserNewContextOptions
+    {
+        BaseURL = baseAddress.ToString(),
+        ViewportSize = new ViewportSize { Width = width, Height = width <= 400 ? 844 : 900 },
+        IsMobile = width <= 400,
+        HasTouch = width <= 400,
+        BypassCSP = true,
+    });
+
     /// <summary>A desktop browser with JavaScript on (axe-core runs in the page; the pages themselves use none).</summary>
     public Task<IBrowserContext> DesktopAsync(Uri baseAddress) => Browser.NewContextAsync(new BrowserNewContextOptions
     {

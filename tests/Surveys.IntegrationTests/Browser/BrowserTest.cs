@@ -52,6 +52,14 @@ public abstract class BrowserTest
     protected static async Task NavigateByAsync(IPage page, Func<Task> action) => await page.RunAndWaitForNavigationAsync(action);
 #pragma warning restore CS0612
 
+    /// <summary>A staff page as every one must be: no serious or critical axe violation, nothing scrolling sideways at its width.</summary>
+    protected static async Task AssertGoodPageAsync(IPage page, string name)
+    {
+        await AssertAccessibleAsync(page, name);
+        var width = page.ViewportSize!.Width;
+        Assert.That(await page.EvaluateAsync<int>("document.documentElement.scrollWidth"), Is.LessThanOrEqualTo(width), $"{name} fits {width} px");
+    }
+
     /// <summary>axe-core finds no serious or critical violation on the page as it stands.</summary>
     protected static async Task AssertAccessibleAsync(IPage page, string name)
     {

@@ -135,10 +135,10 @@ public class ForwardedHeadersTests
         var plain = await SendAsync(http, "/cookies", "198.51.100.9", "http");
         Assert.Multiple(() =>
         {
-            Assert.That(Cookie(https, "surveys.staff"), Does.Contain("secure").IgnoreCase, "the staff cookie over https");
-            Assert.That(Cookie(https, "surveys.antiforgery"), Does.Contain("secure").IgnoreCase, "the antiforgery cookie over https");
+            Assert.That(Cookie(https, StaffAuth.CookieName(app.Environment.ApplicationName)), Does.Contain("secure").IgnoreCase, "the staff cookie over https");
+            Assert.That(Cookie(https, StaffAuth.CookieName(app.Environment.ApplicationName) + ".antiforgery"), Does.Contain("secure").IgnoreCase, "the antiforgery cookie over https");
             Assert.That(https.Headers.Contains("Strict-Transport-Security"), Is.True, "HSTS over https outside Development");
-            Assert.That(Cookie(plain, "surveys.staff"), Does.Not.Contain("secure").IgnoreCase, "plain http (a development set-up) still works");
+            Assert.That(Cookie(plain, StaffAuth.CookieName(app.Environment.ApplicationName)), Does.Not.Contain("secure").IgnoreCase, "plain http (a development set-up) still works");
             Assert.That(plain.Headers.Contains("Strict-Transport-Security"), Is.False);
         });
     }

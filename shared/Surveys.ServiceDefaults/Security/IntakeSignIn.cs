@@ -5,15 +5,16 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.AspNetCore.Http;
 using Surveys.ServiceDefaults.Pages;
-using Surveys.ServiceDefaults.Security;
 
-namespace Surveys.Notifier.Inbox;
+namespace Surveys.ServiceDefaults.Security;
 
-/// <summary>Signs nurses in to the inbox with their platform account, which intake checks.</summary>
+/// <summary>Signs staff in to a web front (the portal, the notifier's inbox) with their platform account, which intake checks.</summary>
 /// <remarks>
-/// Intake sees the nurse's address, not the notifier's (<see cref="RelayedClientAddress"/>): each nurse has her own rate
-/// limit, lockout count and audit address. Intake's "too many sign-ins" (429) is shown as such, not as a wrong password.
+/// The <see cref="HttpClient"/> given has intake's address. Intake sees the person's address, not the web front's
+/// (<see cref="RelayedClientAddress"/>): each has her own rate limit, lockout count and audit address. Intake's "too
+/// many sign-ins" (429) is shown as such, not as a wrong password.
 /// </remarks>
 public sealed class IntakeSignIn(HttpClient http, IOptions<AuthOptions> auth, TimeProvider time) : IStaffSignIn
 {

@@ -1,0 +1,24 @@
+using Surveys.Portal;
+using Surveys.Portal.Apis;
+using Surveys.Portal.Components;
+using Surveys.Portal.SignIn;
+using Surveys.ServiceDefaults.Hosting;
+using Surveys.ServiceDefaults.Pages;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.Services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section);
+builder.AddPortalSignIn(); // one cookie for every role; passwords are checked by intake, which holds the accounts
+builder.AddServiceApis(); // intake's and the notifier's JSON APIs, called as the signed-in person
+builder.Services.AddRazorComponents();
+builder.Services.AddCascadingAuthenticationState();
+
+var app = builder.Build();
+
+app.MapServiceDefaults();
+app.MapAssets();
+app.MapSignOut();
+app.MapRazorComponents<App>();
+
+app.Run();
