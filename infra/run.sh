@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole Surveys system on this machine: a RabbitMQ node (installed with apt-get when no
-# broker answers), then intake, scoring and notifier, each with its SQLite file in ./data.
+# broker answers), then intake, scoring and notifier, each with its SQLite file in ./data, and the staff portal
+# (the one web front for admins, nurses and operators; it keeps no data of its own).
 # Ctrl-C stops everything this script started. Safe to run again, or after a crash.
 # It runs them in Development (ASPNETCORE_ENVIRONMENT=Development): invitations and alerts go to the development
 # outboxes (/dev/outbox, /dev/alert-outbox) and every page says "Development: messages are not sent". For real
@@ -22,6 +23,7 @@ RABBITMQ_MANAGEMENT_PORT=${RABBITMQ_MANAGEMENT_PORT:-15672}
 INTAKE_PORT=${INTAKE_PORT:-5101}
 SCORING_PORT=${SCORING_PORT:-5102}
 NOTIFIER_PORT=${NOTIFIER_PORT:-5103}
+PORTAL_PORT=${PORTAL_PORT:-5104}
 CONFIGURATION=Release
 ENVIRONMENT=${SURVEYS_ENVIRONMENT:-${ASPNETCORE_ENVIRONMENT:-Development}}
 mkdir -p "$DATA_DIR/logs" "$DATA_DIR/run"
@@ -107,12 +109,15 @@ start_service() {
     export RabbitMq__ManagementUrl="http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT/"
     export Operations__ScoringUrl="http://127.0.0.1:$SCORING_PORT" Operations__NotifierUrl="http://127.0.0.1:$NOTIFIER_PORT"
     if [ "$BROKER_USERS" = on ]; then
-      var="SURVEYS_RABBITMQ_${name^^}_PASSWORD" user="${SURVEYS_RABBITMQ_USER_PREFIX:-surveys-}${name,,}"
+      # The portal reads the queues and replays or purges failed messages as the console does: the operator's user.
+      account=${name,,}; [ "$name" = Portal ] && account=operator
+      var="SURVEYS_RABBITMQ_${account^^}_PASSWORD" user="${SURVEYS_RABBITMQ_USER_PREFIX:-surveys-}$account"
       export RabbitMq__Username="$user" RabbitMq__Password="${!var:-$(cat "$SECRETS/rabbitmq-$user")}"
     fi
     export Intake__PublicBaseUrl=${SURVEYS_PUBLIC_URL:-http://127.0.0.1:$INTAKE_PORT}
     export Auth__SigningKey="$SURVEYS_SIGNING_KEY"
-    export Notifier__IntakeUrl="http://127.0.0.1:$INTAKE_PORT"
+    export Notifier__IntakeUrl="http://127.0.0.1:$INTAKE_PORT" Notifier__PortalUrl="http://127.0.0.1:$PORTAL_PORT"
+    export Portal__IntakeUrl="http://127.0.0.1:$INTAKE_PORT" Portal__ScoringUrl="http://127.0.0.1:$SCORING_PORT" Portal__NotifierUrl="http://127.0.0.1:$NOTIFIER_PORT"
     if [ "$name" = Intake ] && [ -n "$ADMIN_PASSWORD" ]; then export Auth__BootstrapAdminPassword="$ADMIN_PASSWORD"; fi
     exec dotnet "Surveys.$name.dll"
   ) >> "$DATA_DIR/logs/$name.log" 2>&1 &
@@ -123,8 +128,9 @@ start_service() {
 start_service Intake "$INTAKE_PORT"
 start_service Scoring "$SCORING_PORT"
 start_service Notifier "$NOTIFIER_PORT"
+start_service Portal "$PORTAL_PORT"
 
-for pair in "intake:$INTAKE_PORT" "scoring:$SCORING_PORT" "notifier:$NOTIFIER_PORT"; do
+for pair in "intake:$INTAKE_PORT" "scoring:$SCORING_PORT" "notifier:$NOTIFIER_PORT" "portal:$PORTAL_PORT"; do
   name=${pair%%:*}; port=${pair##*:}
   if ! wait_for_http "http://127.0.0.1:$port/health/ready" 90 "$(cat "$DATA_DIR/run/${name^}.pid")"; then
     tail -n 40 "$DATA_DIR/logs/${name^}.log" >&2 || true
@@ -145,9 +151,10 @@ fi
 cat <<MSG
 
 Surveys is running in $ENVIRONMENT. Ctrl-C stops it.
-  intake      http://127.0.0.1:$INTAKE_PORT     (API; staff sign-in at /signin; OpenAPI at /openapi/v1.json)
+  staff       http://127.0.0.1:$PORTAL_PORT     (the staff portal: sign in as admin, add nurses and operators there)
+  intake      http://127.0.0.1:$INTAKE_PORT     (patients' survey pages at /s/...; API; OpenAPI at /openapi/v1.json)
   scoring     http://127.0.0.1:$SCORING_PORT     (health at /health/ready)
-  notifier    http://127.0.0.1:$NOTIFIER_PORT     (nurses' inbox at /inbox; alerts API)
+  notifier    http://127.0.0.1:$NOTIFIER_PORT     (alerts API)
   RabbitMQ    http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT    (management UI; broker users' passwords in $SECRETS/rabbitmq-*)
   data        $DATA_DIR  (SQLite files, logs in logs/)
 
