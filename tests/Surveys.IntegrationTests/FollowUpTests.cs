@@ -31,7 +31,7 @@ public class FollowUpTests
 
     private async Task<string> OutboxPageAsync()
     {
-        var response = await _system.IntakeClient.GetAsync(new Uri("/dev/outbox", UriKind.Relative));
+        var response = await _system.IntakeClient.GetAsync(new Uri("/api/dev/outbox", UriKind.Relative));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         return await response.Content.ReadAsStringAsync();
     }
@@ -79,7 +79,7 @@ public class FollowUpTests
 
         // The development outbox shows the message: the clinic's name and the link, nothing clinical.
         var oldToken = await TokenOnOutboxPageAsync(await TokenHashAsync(oldId));
-        Assert.That(oldToken, Is.Not.Null, "the PHQ-9 link appears on /dev/outbox");
+        Assert.That(oldToken, Is.Not.Null, "the PHQ-9 link is in the development outbox");
         var page = await OutboxPageAsync();
         Assert.That(page, Does.Contain("Riverside Clinic").And.Contain("asha@example.org"));
         Assert.That(page, Does.Not.Contain("PHQ").And.Not.Contain("phq9").And.Not.Contain("Asha Example"));
@@ -136,12 +136,12 @@ public class FollowUpTests
     {
         using var nurse = new HttpClient { BaseAddress = _system.Intake.BaseAddress };
         nurse.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _system.Tokens["nurse"]);
-        Assert.That((await nurse.GetAsync(new Uri("/dev/outbox", UriKind.Relative))).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That((await nurse.GetAsync(new Uri("/api/dev/outbox", UriKind.Relative))).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
 
         using var handler = new HttpClientHandler { AllowAutoRedirect = false };
         using var anonymous = new HttpClient(handler) { BaseAddress = _system.Intake.BaseAddress };
-        var response = await anonymous.GetAsync(new Uri("/dev/outbox", UriKind.Relative));
-        Assert.That(response.StatusCode, Is.AnyOf(HttpStatusCode.Unauthorized, HttpStatusCode.Redirect, HttpStatusCode.Found));
+        var response = await anonymous.GetAsync(new Uri("/api/dev/outbox", UriKind.Relative));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That(await response.Content.ReadAsStringAsync(), Does.Not.Contain("/s/"));
     }
 }

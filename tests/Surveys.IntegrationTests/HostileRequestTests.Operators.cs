@@ -19,8 +19,8 @@ public partial class HostileRequestTests
         yield return new("metrics with a forged token", "scoring", "GET", "/metrics", "forged-key", null, 401);
 
         // Item 9: reads of accounts, the audit trail and the development outbox are refused to others (and audited: Reads_of_accounts_audit_and_outbox_are_audited).
-        yield return new("development outbox as a nurse", "intake", "GET", "/dev/outbox", "nurse", null, 403);
-        yield return new("development outbox as an operator", "intake", "GET", "/dev/outbox", "operator", null, 403);
+        yield return new("development outbox as a nurse", "intake", "GET", "/api/dev/outbox", "nurse", null, 403);
+        yield return new("development outbox as an operator", "intake", "GET", "/api/dev/outbox", "operator", null, 403);
 
         // Item 11: the console's audit entries take only the shapes the console writes.
         const string AuditConsole = "/api/audit/console";
@@ -66,7 +66,7 @@ public partial class HostileRequestTests
     {
         using var admin = new HttpClient { BaseAddress = _system.Intake.BaseAddress };
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _system.Tokens["admin"]);
-        var reads = new Dictionary<string, string> { ["/api/users"] = "users_view", ["/api/audit"] = "audit_view", ["/dev/outbox"] = "dev_outbox_view" };
+        var reads = new Dictionary<string, string> { ["/api/users"] = "users_view", ["/api/audit"] = "audit_view", ["/api/dev/outbox"] = "dev_outbox_view" };
         foreach (var (path, action) in reads)
         {
             var before = await _system.CountAsync("intake", $"SELECT COUNT(*) FROM audit_events WHERE action = '{action}' AND actor = 'admin'");

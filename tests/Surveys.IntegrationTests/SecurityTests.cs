@@ -425,8 +425,8 @@ public partial class DevelopmentModeTests
         using var nurse = new HttpClient { BaseAddress = system.Notifier.BaseAddress };
         nurse.DefaultRequestHeaders.Authorization = new("Bearer", system.Tokens["nurse"]);
 
-        var outbox = await system.IntakeClient.GetAsync(new Uri("/dev/outbox", UriKind.Relative));
-        var alertOutbox = await nurse.GetAsync(new Uri("/dev/alert-outbox", UriKind.Relative));
+        var outbox = await system.IntakeClient.GetAsync(new Uri("/api/dev/outbox", UriKind.Relative));
+        var alertOutbox = await nurse.GetAsync(new Uri("/api/dev/alert-outbox", UriKind.Relative));
         var signIn = await system.PatientClient.GetStringAsync(new Uri("/signin", UriKind.Relative));
 
         Assert.Multiple(() =>
@@ -456,7 +456,7 @@ public partial class DevelopmentModeTests
             ["patient's survey"] = await system.PatientClient.GetStringAsync(new Uri($"/s/{token}", UriKind.Relative)),
             ["notifier sign-in"] = form,
             ["nurses' inbox"] = await inbox.Content.ReadAsStringAsync(),
-            ["development outbox"] = await system.IntakeClient.GetStringAsync(new Uri("/dev/outbox", UriKind.Relative)),
+            ["staff portal sign-in"] = await new HttpClient { BaseAddress = system.Portal.BaseAddress }.GetStringAsync(new Uri("/signin", UriKind.Relative)),
         };
 
         Assert.Multiple(() =>

@@ -58,7 +58,7 @@ public static class FollowUpFeature
         app.MapPatientsApi();
         app.MapInvitationsApi();
         app.MapPatientPages();
-        app.MapDevOutboxPage();
+        app.MapDevOutboxApi();
         return app;
     }
 }

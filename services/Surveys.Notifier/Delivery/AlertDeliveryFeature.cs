@@ -1,6 +1,8 @@
 using Surveys.Notifier.Inbox;
 using Microsoft.Extensions.Options;
+using Surveys.Contracts;
 using Surveys.Notifier.Data;
+using Surveys.ServiceDefaults.Audit;
 using Surveys.ServiceDefaults.Security;
 
 namespace Surveys.Notifier.Delivery;
@@ -34,12 +36,19 @@ public static class AlertDeliveryFeature
         ArgumentNullException.ThrowIfNull(app);
         if (!app.ServiceProvider.GetRequiredService<IHostEnvironment>().IsDevelopment())
         {
-            return app; // /dev/* exists only in Development
+            return app; // the development outbox exists only in Development
         }
 
-        app.MapGet("/dev/alert-outbox", AlertDevOutboxPage.Show)
+        // The alert messages that would have been sent, newest first: for the portal's development outbox page and tests.
+        app.MapGet("/api/dev/alert-outbox", async (AlertDeliveryStore store, AuditLog audit, HttpContext context, CancellationToken ct) =>
+            {
+                var entries = await store.DevOutboxAsync(200, ct);
+                await audit.RecordAsync(context, "alert_outbox_view", $"messages={entries.Count}");
+                return TypedResults.Ok(entries.Select(e => new DevelopmentOutboxMessage(e.CreatedAt, e.Channel, e.Contact, e.Subject, e.Text)).ToList());
+            })
             .RequireAuthorization(policy => policy.RequireRole(Roles.Nurse, Roles.Admin))
-            .ExcludeFromDescription();
+            .WithTags("Development")
+            .WithSummary("Development only: the alert messages that would have been sent to staff, newest first (at most 200).");
         return app;
     }
 }

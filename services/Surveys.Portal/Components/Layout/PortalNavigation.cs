@@ -4,7 +4,11 @@ using Surveys.ServiceDefaults.Security;
 namespace Surveys.Portal.Components.Layout;
 
 /// <summary>One place in the portal: where it is, what it is called, what it is for and who may open it.</summary>
-public sealed record NavigationItem(string Href, string Text, string Description, params string[] Roles);
+public sealed record NavigationItem(string Href, string Text, string Description, params string[] Roles)
+{
+    /// <summary>Only where messages are not sent (Development).</summary>
+    public bool DevelopmentOnly { get; init; }
+}
 
 /// <summary>The portal's places by role: the header's navigation and the home page are both made from this list.</summary>
 public static class PortalNavigation
@@ -16,12 +20,16 @@ public static class PortalNavigation
         new("/staff-accounts", "Staff accounts", "Add staff, give or take roles, disable an account, reset a password.", Roles.Admin),
         new("/audit", "Audit trail", "Who did what and when: sign-ins, views of patients' details, changes.", Roles.Admin),
         new("/pipeline", "Pipeline", "The services, queues and backlogs; failed messages, replay and purge.", Roles.Operator),
+        new("/dev/outbox", "Development outbox", "Development: the messages that would have been sent to patients and staff.", Roles.Admin, Roles.Nurse)
+        {
+            DevelopmentOnly = true,
+        },
     ];
 
-    public static IEnumerable<NavigationItem> For(ClaimsPrincipal user)
+    public static IEnumerable<NavigationItem> For(ClaimsPrincipal user, bool development)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return Items.Where(item => item.Roles.Any(user.IsInRole));
+        return Items.Where(item => item.Roles.Any(user.IsInRole) && (development || !item.DevelopmentOnly));
     }
 
     /// <summary>Roles in the words staff use.</summary>
