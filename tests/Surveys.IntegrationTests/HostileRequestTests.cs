@@ -23,7 +23,7 @@ public partial class HostileRequestTests
     private static string _expiredToken = null!;
     private static Dictionary<string, long> _before = null!;
 
-    /// <param name="Service">intake, notifier or scoring.</param>
+    /// <param name="Service">intake, notifier, scoring or portal.</param>
     /// <param name="As">none, admin, nurse, operator, or a forged token's kind.</param>
     /// <param name="Body">Raw body; {fresh}, {used}, {expired}, {patient} and {submission} are replaced.</param>
     public sealed record Attack(string Name, string Service, string Method, string Path, string As, string? Body, int Expected, string ContentType = "application/json")
@@ -125,7 +125,7 @@ public partial class HostileRequestTests
         yield return new("unknown route on scoring", "scoring", "GET", "/api/scores", "admin", null, 404);
 
         // Issue 20's findings, by area (HostileRequestTests.*.cs).
-        foreach (var attack in LeakAndServerErrorAttacks().Concat(SignInAttacks()).Concat(OperatorAndDataAttacks()))
+        foreach (var attack in LeakAndServerErrorAttacks().Concat(SignInAttacks()).Concat(OperatorAndDataAttacks()).Concat(PortalAttacks()))
         {
             yield return attack;
         }
@@ -173,6 +173,7 @@ public partial class HostileRequestTests
         {
             "notifier" => _system.Notifier.BaseAddress,
             "scoring" => _system.Service("Scoring").BaseAddress,
+            "portal" => _system.Portal.BaseAddress,
             _ => _system.Intake.BaseAddress,
         };
         using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = baseAddress };
