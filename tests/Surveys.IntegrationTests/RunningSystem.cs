@@ -160,6 +160,7 @@ public sealed class RunningSystem : IAsyncDisposable
         ["SURVEYS_INTAKE_URL"] = Intake.BaseAddress.ToString(),
         ["SURVEYS_SCORING_URL"] = Service("Scoring").BaseAddress.ToString(),
         ["SURVEYS_NOTIFIER_URL"] = Notifier.BaseAddress.ToString(),
+        ["SURVEYS_PORTAL_URL"] = Portal.BaseAddress.ToString(),
         ["SURVEYS_DATA_DIR"] = DataDirectory,
         ["XDG_CONFIG_HOME"] = configHome,
     };
