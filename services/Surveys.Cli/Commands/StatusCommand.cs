@@ -40,6 +40,7 @@ public static class StatusCommand
         ("intake", BrokerCommandLine.Env("SURVEYS_INTAKE_URL") ?? "http://127.0.0.1:5101"),
         ("scoring", BrokerCommandLine.Env("SURVEYS_SCORING_URL") ?? "http://127.0.0.1:5102"),
         ("notifier", BrokerCommandLine.Env("SURVEYS_NOTIFIER_URL") ?? "http://127.0.0.1:5103"),
+        ("portal", BrokerCommandLine.Env("SURVEYS_PORTAL_URL") ?? "http://127.0.0.1:5104"),
     ];
 
     private static async Task<int> RunAsync(BrokerSettings broker, bool json, CancellationToken ct)
