@@ -16,8 +16,8 @@ public static partial class PipelineWords
         _ => $"queue {queue}",
     };
 
-    /// <summary>What a failed message was, from MassTransit's message type (urn:message:Surveys.Contracts:SurveySubmitted).</summary>
-    public static string MessageType(string? type) => (type?.Split(';')[0].Split(':')[^1]) switch
+    /// <summary>What a failed message was, from its type: Surveys.Contracts.SurveySubmitted (MT-Fault-MessageType) or urn:message:Surveys.Contracts:SurveySubmitted.</summary>
+    public static string MessageType(string? type) => (type?.Split(';')[0].Split(':', '.')[^1]) switch
     {
         null or "" => "Unknown kind of message",
         "SurveySubmitted" => "A submitted survey, to be scored",

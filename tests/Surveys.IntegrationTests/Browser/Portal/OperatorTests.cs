@@ -15,6 +15,14 @@ public class OperatorTests : BrowserTest
 {
     private const string ErrorQueue = "scoring-score-submission_error";
 
+    /// <summary>Each test starts from an empty error queue, whatever one before it left.</summary>
+    [SetUp]
+    public async Task EmptyTheErrorQueueAsync()
+    {
+        await Platform.Broker.EmptyAsync(ErrorQueue);
+        Assert.That(await WaitForFailedAsync(n => n == 0), Is.Zero);
+    }
+
     [Test]
     public async Task The_operator_reads_why_a_message_failed_and_replays_it_after_a_confirmation([Values(390, 1280)] int width)
     {
