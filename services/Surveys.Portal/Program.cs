@@ -1,6 +1,7 @@
 using Surveys.Portal;
 using Surveys.Portal.Apis;
 using Surveys.Portal.Components;
+using Surveys.Portal.Pipeline;
 using Surveys.Portal.SignIn;
 using Surveys.ServiceDefaults.Hosting;
 using Surveys.ServiceDefaults.Pages;
@@ -11,6 +12,7 @@ builder.AddServiceDefaults();
 builder.Services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section);
 builder.AddPortalSignIn(); // one cookie for every role; passwords are checked by intake, which holds the accounts
 builder.AddServiceApis(); // intake's and the notifier's JSON APIs, called as the signed-in person
+builder.AddOperatorWork(); // the pipeline pages: services' readiness, the broker's management API and AMQP (RabbitMq__*)
 builder.Services.AddRazorComponents();
 builder.Services.AddCascadingAuthenticationState();
 

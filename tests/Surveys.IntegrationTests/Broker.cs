@@ -87,6 +87,28 @@ public sealed class Broker : IDisposable
         Assert.That(routed?["routed"]?.GetValue<bool>(), Is.True, $"nothing was bound to {messageType}");
     }
 
+    /// <summary>
+    /// Puts a MassTransit envelope straight into a queue (through the default exchange) with the given headers: a
+    /// failed message as MassTransit leaves it in an error queue, say.
+    /// </summary>
+    public async Task PutIntoQueueAsync(string queue, Guid messageId, string messageType, object message, Dictionary<string, object> headers)
+    {
+        var envelope = new { messageId, messageType = new[] { $"urn:message:{messageType}" }, message };
+        var response = await _management.PostAsJsonAsync($"exchanges/{Vh}/amq.default/publish", new
+        {
+            properties = new { content_type = "application/vnd.masstransit+json", delivery_mode = 2, message_id = messageId.ToString(), headers },
+            routing_key = queue,
+            payload = JsonSerializer.Serialize(envelope, JsonSerializerOptions.Web),
+            payload_encoding = "string",
+        });
+        response.EnsureSuccessStatusCode();
+        Assert.That((await response.Content.ReadFromJsonAsync<JsonObject>())?["routed"]?.GetValue<bool>(), Is.True, $"nothing took the message into {queue}");
+    }
+
+    /// <summary>Empties a queue (what a test left behind).</summary>
+    public async Task EmptyAsync(string queue) =>
+        (await _management.DeleteAsync($"queues/{Vh}/{Uri.EscapeDataString(queue)}/contents")).EnsureSuccessStatusCode();
+
     /// <summary>Reads (and puts back) up to <paramref name="count"/> messages of a queue.</summary>
     public async Task<JsonArray> PeekAsync(string queue, int count)
     {

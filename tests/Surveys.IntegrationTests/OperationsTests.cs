@@ -154,21 +154,8 @@ public class OperationsTests
         return client;
     }
 
-    /// <summary>Puts a MassTransit envelope straight into a queue (through the default exchange), with the given headers.</summary>
-    private async Task PutIntoQueueAsync(string queue, Guid messageId, string messageType, object message, Dictionary<string, object> headers)
-    {
-        var envelope = new { messageId, messageType = new[] { $"urn:message:{messageType}" }, message };
-        using var management = Management();
-        var response = await management.PostAsJsonAsync($"exchanges/{Uri.EscapeDataString(_system.Broker.VirtualHost)}/amq.default/publish", new
-        {
-            properties = new { content_type = "application/vnd.masstransit+json", delivery_mode = 2, message_id = messageId.ToString(), headers },
-            routing_key = queue,
-            payload = JsonSerializer.Serialize(envelope, JsonSerializerOptions.Web),
-            payload_encoding = "string",
-        });
-        response.EnsureSuccessStatusCode();
-        Assert.That((await response.Content.ReadFromJsonAsync<JsonObject>())?["routed"]?.GetValue<bool>(), Is.True, $"nothing took the message into {queue}");
-    }
+    private Task PutIntoQueueAsync(string queue, Guid messageId, string messageType, object message, Dictionary<string, object> headers) =>
+        _system.Broker.PutIntoQueueAsync(queue, messageId, messageType, message, headers);
 
     /// <summary>
     /// How many messages a queue holds now, read (and put back) through the management API: its "messages"

@@ -109,6 +109,8 @@ public sealed class RunningSystem : IAsyncDisposable
             system._settings["Portal__IntakeUrl"] = $"http://127.0.0.1:{intakePort}";
             system._settings["Portal__ScoringUrl"] = $"http://127.0.0.1:{scoringPort}";
             system._settings["Portal__NotifierUrl"] = $"http://127.0.0.1:{notifierPort}";
+            // The broker's management API, for intake's /ops and the portal's pipeline pages (which also replay over AMQP
+            // with RabbitMq__Host/Port, as guest on this test's virtual host, like the services).
             system._settings["RabbitMq__ManagementUrl"] = broker.ManagementUrl.ToString();
             system._services.Add(ServiceProcess.Start("Intake", system.DataDirectory, system.Environment("Intake"), intakePort));
             system._services.Add(ServiceProcess.Start("Scoring", system.DataDirectory, system.Environment("Scoring"), scoringPort));

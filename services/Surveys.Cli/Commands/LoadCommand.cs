@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Surveys.Cli.Load;
+using Surveys.Operations;
 
 namespace Surveys.Cli.Commands;
 
@@ -29,7 +30,7 @@ public static class LoadCommand
         var dataDir = new Option<string>("--data-dir")
         {
             Description = "The system's data folder, holding intake.db, scoring.db and notifier.db (default: SURVEYS_DATA_DIR, else ./data).",
-            DefaultValueFactory = _ => BrokerSettings.Env("SURVEYS_DATA_DIR") ?? "data",
+            DefaultValueFactory = _ => BrokerCommandLine.Env("SURVEYS_DATA_DIR") ?? "data",
         };
         var intakes = new Option<string[]>("--intake-url")
         {
@@ -48,7 +49,7 @@ public static class LoadCommand
         {
             count, warmup, rate, concurrency, alertShare, dataDir, intakes, noCeiling, httpFloor, drain, output,
         };
-        foreach (var option in BrokerSettings.Options)
+        foreach (var option in BrokerCommandLine.Options)
         {
             command.Options.Add(option);
         }
@@ -69,7 +70,7 @@ public static class LoadCommand
                 return 2;
             }
 
-            if (BrokerSettings.From(parse, Console.Error) is not { } broker)
+            if (BrokerCommandLine.From(parse, Console.Error) is not { } broker)
             {
                 return 2;
             }

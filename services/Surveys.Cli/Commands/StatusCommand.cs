@@ -24,12 +24,12 @@ public static class StatusCommand
     {
         var json = new Option<bool>("--json") { Description = "JSON for scripts." };
         var command = new Command("status", "Readiness of every service, queues, failures and outbox backlogs at a glance (exit 1 when something needs a person).") { json };
-        foreach (var option in BrokerSettings.Options)
+        foreach (var option in BrokerCommandLine.Options)
         {
             command.Options.Add(option);
         }
 
-        command.SetAction(async (parse, ct) => BrokerSettings.From(parse, Console.Error) is { } broker
+        command.SetAction(async (parse, ct) => BrokerCommandLine.From(parse, Console.Error) is { } broker
             ? await RunAsync(broker, parse.GetValue(json), ct)
             : 2);
         return command;
@@ -37,10 +37,10 @@ public static class StatusCommand
 
     internal static (string Name, string Url)[] Services() =>
     [
-        ("intake", BrokerSettings.Env("SURVEYS_INTAKE_URL") ?? "http://127.0.0.1:5101"),
-        ("scoring", BrokerSettings.Env("SURVEYS_SCORING_URL") ?? "http://127.0.0.1:5102"),
-        ("notifier", BrokerSettings.Env("SURVEYS_NOTIFIER_URL") ?? "http://127.0.0.1:5103"),
-        ("portal", BrokerSettings.Env("SURVEYS_PORTAL_URL") ?? "http://127.0.0.1:5104"),
+        ("intake", BrokerCommandLine.Env("SURVEYS_INTAKE_URL") ?? "http://127.0.0.1:5101"),
+        ("scoring", BrokerCommandLine.Env("SURVEYS_SCORING_URL") ?? "http://127.0.0.1:5102"),
+        ("notifier", BrokerCommandLine.Env("SURVEYS_NOTIFIER_URL") ?? "http://127.0.0.1:5103"),
+        ("portal", BrokerCommandLine.Env("SURVEYS_PORTAL_URL") ?? "http://127.0.0.1:5104"),
     ];
 
     private static async Task<int> RunAsync(BrokerSettings broker, bool json, CancellationToken ct)
@@ -59,7 +59,7 @@ public static class StatusCommand
         var redirected = Console.IsOutputRedirected;
         var console = AnsiConsole.Create(new AnsiConsoleSettings
         {
-            Ansi = redirected || BrokerSettings.Env("NO_COLOR") is not null ? AnsiSupport.No : AnsiSupport.Detect,
+            Ansi = redirected || BrokerCommandLine.Env("NO_COLOR") is not null ? AnsiSupport.No : AnsiSupport.Detect,
             ColorSystem = redirected ? ColorSystemSupport.NoColors : ColorSystemSupport.Detect,
             Out = new AnsiConsoleOutput(Console.Out),
         });

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Events;
 using Surveys.Cli.Commands;
+using Surveys.Operations;
 
 namespace Surveys.Cli.Load;
 

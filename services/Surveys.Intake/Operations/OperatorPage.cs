@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using Surveys.Operations;
+using Surveys.ServiceDefaults.Hosting;
 using Surveys.ServiceDefaults.Messaging;
 using Surveys.ServiceDefaults.Security;
 using static Surveys.ServiceDefaults.Pages.HtmlPage;
@@ -69,30 +69,11 @@ public static class OperatorPage
 
     /// <summary>
     /// Where intake reads its own readiness: <see cref="OperationsOptions.IntakeUrl"/>, else the first address the
-    /// server listens on (http first; a wildcard such as 0.0.0.0 read as loopback), else the default port.
+    /// server listens on (<see cref="ListeningAddress"/>), else the default port.
     /// </summary>
     public static Uri Self(OperationsOptions options, IServer server)
     {
-        if (options.IntakeUrl is { } configured)
-        {
-            return configured;
-        }
-
-        var listening = (server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
-            .Select(a => new UriBuilder(a.Replace("://+", "://0.0.0.0", StringComparison.Ordinal).Replace("://*", "://0.0.0.0", StringComparison.Ordinal)))
-            .OrderBy(a => a.Scheme == Uri.UriSchemeHttp ? 0 : 1)
-            .FirstOrDefault();
-        if (listening is null)
-        {
-            return new Uri("http://127.0.0.1:5101");
-        }
-
-        listening.Host = listening.Host switch
-        {
-            "0.0.0.0" => "127.0.0.1",
-            "[::]" or "::" => "[::1]",
-            var host => host,
-        };
-        return listening.Uri;
+        ArgumentNullException.ThrowIfNull(options);
+        return options.IntakeUrl ?? ListeningAddress.Of(server) ?? new Uri("http://127.0.0.1:5101");
     }
 }

@@ -1,64 +1,18 @@
-using System.CommandLine;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using RabbitMQ.Client;
 
-namespace Surveys.Cli.Commands;
+namespace Surveys.Operations;
 
 /// <summary>
-/// Where the broker is, for the operators' commands: the management HTTP API (queues, counts, listing), AMQP
-/// (replay) and the virtual host. Options win over the environment (SURVEYS_RABBITMQ_*), which wins over the defaults.
+/// Where the broker is, for the operator's work: the management HTTP API (queues, counts, listing, purge), AMQP
+/// (replay) and the virtual host, with the credentials for both. The console makes it from its options and
+/// environment, the portal from the <c>RabbitMq__*</c> settings the services use.
 /// </summary>
 public sealed record BrokerSettings(Uri ManagementUrl, Uri AmqpUrl, string VirtualHost, string UserName, string Password)
 {
-    public static readonly Option<string?> ManagementOption = new("--rabbitmq-url")
-    {
-        Description = "RabbitMQ management API (default: SURVEYS_RABBITMQ_URL, else http://127.0.0.1:15672).",
-    };
-
-    public static readonly Option<string?> AmqpOption = new("--amqp-url")
-    {
-        Description = "RabbitMQ AMQP address, for replay (default: SURVEYS_RABBITMQ_AMQP_URL, else amqp://<management host>:5672).",
-    };
-
-    public static readonly Option<string?> VirtualHostOption = new("--vhost")
-    {
-        Description = "Virtual host (default: SURVEYS_RABBITMQ_VHOST, else /).",
-    };
-
-    public static IEnumerable<Option> Options => [ManagementOption, AmqpOption, VirtualHostOption];
-
-    /// <summary>The settings, or null (with a message) when an address is not a valid URL.</summary>
-    public static BrokerSettings? From(ParseResult parse, TextWriter stderr)
-    {
-        ArgumentNullException.ThrowIfNull(parse);
-        ArgumentNullException.ThrowIfNull(stderr);
-        var management = parse.GetValue(ManagementOption) ?? Env("SURVEYS_RABBITMQ_URL") ?? "http://127.0.0.1:15672";
-        if (!Uri.TryCreate(management, UriKind.Absolute, out var managementUrl))
-        {
-            stderr.WriteLine($"The management address must be a URL such as http://127.0.0.1:15672; it is '{management}'.");
-            return null;
-        }
-
-        var amqp = parse.GetValue(AmqpOption) ?? Env("SURVEYS_RABBITMQ_AMQP_URL") ?? $"amqp://{managementUrl.Host}:5672";
-        if (!Uri.TryCreate(amqp, UriKind.Absolute, out var amqpUrl))
-        {
-            stderr.WriteLine($"The AMQP address must be a URL such as amqp://127.0.0.1:5672; it is '{amqp}'.");
-            return null;
-        }
-
-        return new BrokerSettings(
-            managementUrl,
-            amqpUrl,
-            parse.GetValue(VirtualHostOption) ?? Env("SURVEYS_RABBITMQ_VHOST") ?? "/",
-            Env("SURVEYS_RABBITMQ_USER") ?? "guest",
-            Env("SURVEYS_RABBITMQ_PASSWORD") ?? "guest");
-    }
-
-    public static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
-
     /// <summary>An AMQP connection factory for this broker and virtual host, named in the broker's connection list.</summary>
     public ConnectionFactory ConnectionFactory(string clientName) => new()
     {
@@ -69,11 +23,20 @@ public sealed record BrokerSettings(Uri ManagementUrl, Uri AmqpUrl, string Virtu
         ClientProvidedName = clientName,
     };
 
+    /// <summary>A client of the management API (base address <c>…/api/</c>, basic credentials).</summary>
     public HttpClient ManagementClient()
     {
-        var client = new HttpClient { BaseAddress = new Uri(ManagementUrl, "/api/"), Timeout = TimeSpan.FromSeconds(15) };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{UserName}:{Password}")));
+        var client = new HttpClient { Timeout = TimeSpan.FromSeconds(15) };
+        ConfigureManagement(client);
         return client;
+    }
+
+    /// <summary>Points <paramref name="client"/> (from a factory, say) at the management API with this broker's credentials.</summary>
+    public void ConfigureManagement(HttpClient client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        client.BaseAddress = new Uri(ManagementUrl, "/api/");
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{UserName}:{Password}")));
     }
 
     private string Vh => Uri.EscapeDataString(VirtualHost);
