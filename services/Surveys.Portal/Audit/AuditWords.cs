@@ -56,6 +56,16 @@ public static class AuditWords
         _ => Plain(outcome),
     };
 
+    /// <summary>What an entry is about: ids stay ids (a patient's pseudonymous id, a user name), the few codes become words.</summary>
+    public static string? Target(string action, string? target) => (action, target) switch
+    {
+        ("sign_in", "api_token") => "Through the portal or the API",
+        ("sign_in", "web") => "On a service's own sign-in page",
+        (_, { } rows) when rows.StartsWith("rows=", StringComparison.Ordinal) => $"{rows[5..]} entries",
+        (_, { } count) when count.StartsWith("accounts=", StringComparison.Ordinal) => $"{count[9..]} accounts",
+        _ => target,
+    };
+
     /// <summary>An action or outcome this page has no words for yet: its code with spaces, still readable.</summary>
     private static string Plain(string code) => code.Length == 0 ? code : char.ToUpperInvariant(code[0]) + code[1..].Replace('_', ' ');
 }
