@@ -47,7 +47,13 @@ public partial class AdminTests : BrowserTest
         await page.GotoAsync($"/staff-accounts/{userName}");
         Assert.That(await page.InnerTextAsync("dl"), Does.Contain("nurse").And.Contain("Enabled"));
         await AssertGoodPageAsync(page, $"an account at {width}");
+        await page.UncheckAsync("#role-nurse");
+        refused = await page.RunAndWaitForResponseAsync(() => page.GetByRole(AriaRole.Button, new() { Name = "Save the roles" }).ClickAsync(), r => r.Request.Method == "POST");
+        Assert.That(refused.Status, Is.EqualTo(400), "no role at all is refused");
+        Assert.That(await page.InnerTextAsync(".error-summary"), Does.Contain("Choose one or more roles."));
+        await AssertGoodPageAsync(page, $"roles refused at {width}");
         await page.CheckAsync("#roles"); // administrator
+        await page.CheckAsync("#role-nurse");
         await PressAsync(page, "Save the roles");
         Assert.That(await page.InnerTextAsync("dl"), Does.Contain("administrator, nurse"));
         Assert.That(await page.InnerTextAsync("[role=status]"), Does.Contain("sign in again"));
@@ -100,6 +106,7 @@ public partial class AdminTests : BrowserTest
         Assert.That(await page.InnerTextAsync("h1"), Is.EqualTo($"Asha Verma {width}'s invitations"));
         var table = await page.InnerTextAsync("main table");
         Assert.That(table, Does.Contain("Waiting for an answer").And.Not.Contain("phq9"), "states and questionnaires in words");
+        await ShotAsync(page, $"portal-invitations-{width}");
         await AssertGoodPageAsync(page, $"invitations at {width}");
         await NavigateByAsync(page, () => page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("^Resend") }).First.ClickAsync());
         Assert.That(await page.InnerTextAsync("[role=status]"), Does.Contain("A new link is on its way"));
