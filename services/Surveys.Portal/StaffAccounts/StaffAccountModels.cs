@@ -12,6 +12,9 @@ public sealed record PasswordReset(string UserName, string Password);
 /// <summary>The role checkboxes of a form.</summary>
 public sealed class RoleChoice
 {
+    /// <summary>Posted by a hidden field, so a form with no box ticked still carries the choice (of no role) rather than none.</summary>
+    public bool Posted { get; set; }
+
     public bool Admin { get; set; }
 
     public bool Nurse { get; set; }
