@@ -2,6 +2,7 @@ using Surveys.Portal;
 using Surveys.Portal.Apis;
 using Surveys.Portal.Components;
 using Surveys.Portal.Pipeline;
+using Surveys.Portal.Research;
 using Surveys.Portal.SignIn;
 using Surveys.ServiceDefaults.Hosting;
 using Surveys.ServiceDefaults.Pages;
@@ -21,6 +22,7 @@ var app = builder.Build();
 app.MapServiceDefaults();
 app.MapAssets();
 app.MapSignOut();
+app.MapResearchDownloads(); // files streamed from intake: a page cannot stream a file
 app.MapRazorComponents<App>();
 
 app.Run();

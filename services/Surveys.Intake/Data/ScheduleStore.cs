@@ -176,6 +176,30 @@ public sealed class ScheduleStore(Db db, MessageOutbox outbox, TimeProvider time
             new { id, protocol, indexDate }, ct) > 0;
     }
 
+    /// <summary>Replaces the patient's contacts (one per channel); false when there is no such patient.</summary>
+    public async Task<bool> ReplaceContactsAsync(Guid id, IReadOnlyList<PatientContact> contacts, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(contacts);
+        return await db.WriteAsync(async (connection, transaction) =>
+        {
+            if (await connection.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM patients WHERE id = @id", new { id }, transaction) == 0)
+            {
+                return false;
+            }
+
+            await connection.ExecuteAsync("DELETE FROM patient_contacts WHERE patient_id = @id", new { id }, transaction);
+            foreach (var contact in contacts)
+            {
+                await connection.ExecuteAsync(
+                    "INSERT INTO patient_contacts (patient_id, channel, address) VALUES (@id, @Channel, @Address)",
+                    new { id, contact.Channel, contact.Address },
+                    transaction);
+            }
+
+            return true;
+        }, ct);
+    }
+
     public async Task<IReadOnlyList<EnrolledPatient>> EnrolledPatientsAsync(Guid? only, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);

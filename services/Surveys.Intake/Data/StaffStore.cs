@@ -122,6 +122,13 @@ public sealed class StaffStore(Db db)
             "UPDATE staff_users SET roles = @roles WHERE user_name = @userName AND disabled_at IS NULL", new { userName, roles = string.Join(',', roles) }, ct) > 0;
     }
 
+    /// <summary>Replaces an active account's password hash (which changes its stamp, so its sessions end); false when there is no such active account.</summary>
+    public async Task<bool> SetPasswordAsync(string userName, string passwordHash, CancellationToken ct)
+    {
+        return await db.ExecuteAsync(
+            "UPDATE staff_users SET password_hash = @passwordHash WHERE user_name = @userName AND disabled_at IS NULL", new { userName, passwordHash }, ct) > 0;
+    }
+
     public async Task<bool> DisableAsync(string userName, DateTimeOffset at, CancellationToken ct)
     {
         return await db.ExecuteAsync(

@@ -38,6 +38,10 @@ public static partial class PatientsApi
             .WithSummary("Move a patient to a follow-up protocol (and index date).")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
+        group.MapPut("/{patientId:guid}/contacts", PutContacts)
+            .WithSummary("Replace a patient's contacts (e-mail, SMS: each at most once); an empty list leaves none.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         app.MapGet("/api/protocols", (ProtocolCatalog protocols) => TypedResults.Ok(protocols.All.Select(p => new ProtocolResponse(
                 p.Id, p.Title, p.SendAt.ToString("HH:mm", CultureInfo.InvariantCulture), p.Occurrences.Select(o => o.Key).ToList())).ToList()))
             .WithTags("Patients").RequireAuthorization(Roles.Admin).WithSummary("The follow-up protocols patients can be enrolled in.");

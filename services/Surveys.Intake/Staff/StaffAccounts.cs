@@ -33,6 +33,13 @@ public sealed class StaffAccounts(StaffStore store, IOptions<AuthOptions> option
     public Task<bool> AddAsync(string userName, string password, IEnumerable<string> roles, CancellationToken ct) =>
         store.AddAsync(userName, Hasher.HashPassword(userName, password), roles, time.GetUtcNow(), ct);
 
+    /// <summary>Gives an active account a newly generated password (returned once, kept nowhere); null when there is no such active account.</summary>
+    public async Task<string?> ResetPasswordAsync(string userName, CancellationToken ct)
+    {
+        var password = GeneratePassword();
+        return await store.SetPasswordAsync(userName, Hasher.HashPassword(userName, password), ct) ? password : null;
+    }
+
     /// <summary>
     /// Checks a user name and password from a client address. Every failure looks alike to the client (an unknown or disabled
     /// account, a wrong password, a locked pair: the same outcome to show, and a password hash verified every time), and

@@ -14,6 +14,9 @@ public static class UsersApi
     public sealed record SetRoles(string[]? Roles);
 
     /// <param name="LockedOut">Locked for too many wrong passwords from at least one address (only that address is refused).</param>
+    /// <param name="Password">Generated: shown once, kept nowhere.</param>
+    public sealed record PasswordReset(string UserName, string Password);
+
     public sealed record UserSummary(string UserName, IReadOnlyList<string> Roles, DateTimeOffset CreatedAt, bool Disabled, bool LockedOut);
 
     public static RouteGroupBuilder MapUsersApi(this IEndpointRouteBuilder app)
@@ -22,6 +25,10 @@ public static class UsersApi
         group.MapPost("/", Add).WithSummary("Add a staff account; the password is generated when none is given.").ProducesValidationProblem();
         group.MapGet("/", List).WithSummary("Every staff account, without passwords.");
         group.MapDelete("/{userName}", Disable).WithSummary("Disable an account (it is kept for the audit trail); its sessions end within a minute, and at once for any action.");
+        group.MapPost("/{userName}/password", ResetPassword)
+            .WithSummary("Give an account a newly generated password, shown once; its sessions end.")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPut("/{userName}/roles", ChangeRoles).WithSummary("Replace an account's roles; its sessions end (sign in again to use the new roles).").ProducesValidationProblem();
         return group;
     }
@@ -100,5 +107,24 @@ public static class UsersApi
 
         await audit.RecordAsync(context, "user_disable", userName);
         return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<PasswordReset>, ValidationProblem, ProblemHttpResult>> ResetPassword(
+        string userName, StaffAccounts accounts, AuditLog audit, HttpContext context, CancellationToken ct)
+    {
+        if (StaffAccounts.CheckUserName(userName) is { } nameError)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["userName"] = [nameError] }, title: "The password cannot be reset");
+        }
+
+        var password = await accounts.ResetPasswordAsync(userName, ct);
+        if (password is null)
+        {
+            await audit.RecordAsync(context, "user_password_reset", userName, "not_found");
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such active account", detail: $"No active account is named {userName}.");
+        }
+
+        await audit.RecordAsync(context, "user_password_reset", userName);
+        return TypedResults.Ok(new PasswordReset(userName, password));
     }
 }
