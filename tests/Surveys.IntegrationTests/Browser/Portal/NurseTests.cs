@@ -19,6 +19,10 @@ public class NurseTests : BrowserTest
         var patientId = await EnrolAsync(name, clinicNumber);
         // A PHQ-9 baseline, a much worse PHQ-9 with item 9 answered, then a diary.
         await Platform.SubmitAsync(await Platform.InviteAsync(patientId, "phq9"), Enumerable.Range(1, 9).ToDictionary(i => $"{i}", i => i <= 4 ? 1 : 0));
+        // The baseline is the first result the notifier records: wait for it before the worse form.
+        var baseline = await RunningSystem.EventuallyAsync(
+            async () => (await Platform.NotifierClient.GetFromJsonAsync<JsonArray>($"/api/patients/{patientId}/scores"))!.Count, n => n >= 1, TimeSpan.FromSeconds(60));
+        Assert.That(baseline, Is.EqualTo(1));
         var worse = new[] { 2, 2, 1, 2, 1, 1, 1, 0, 1 };
         await Platform.SubmitAsync(await Platform.InviteAsync(patientId, "phq9"), Enumerable.Range(1, 9).ToDictionary(i => $"{i}", i => worse[i - 1]));
         var diary = new Dictionary<string, int>
@@ -27,10 +31,11 @@ public class NurseTests : BrowserTest
             ["11"] = 2, ["12"] = 0, ["14"] = 0, ["15"] = 1, ["18"] = 0,
         };
         await Platform.SubmitAsync(await Platform.InviteAsync(patientId, "t1d_diary"), diary);
-        await RunningSystem.EventuallyAsync(
+        var raised = await RunningSystem.EventuallyAsync(
             async () => (await Platform.NotifierClient.GetFromJsonAsync<JsonArray>($"/api/alerts?patientId={patientId}"))!
                 .Count(a => a!["instrument"]!.GetValue<string>() == "phq9"),
-            n => n >= 2, TimeSpan.FromSeconds(30));
+            n => n >= 2, TimeSpan.FromSeconds(60));
+        Assert.That(raised, Is.EqualTo(2), "a critical answer and worse than baseline");
 
         await using var context = await Browser.StaffAsync(Platform.Portal.BaseAddress, width);
         var page = await context.NewPageAsync();
@@ -41,7 +46,7 @@ public class NurseTests : BrowserTest
         await page.FillAsync("#q", name);
         await NavigateByAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Show alerts" }).ClickAsync());
         var cards = page.Locator("#alerts > li");
-        Assert.That(await cards.CountAsync(), Is.GreaterThanOrEqualTo(2));
+        Assert.That(await cards.CountAsync(), Is.GreaterThanOrEqualTo(2), await page.InnerTextAsync("main"));
         foreach (var card in await cards.AllAsync())
         {
             Assert.That(await card.InnerTextAsync(), Does.Contain(name).And.Contain(clinicNumber));
