@@ -60,6 +60,7 @@ public class PatientDirectoryApiTests(string engine)
         var byClinicNumber = await SearchAsync($"rs-{tag}");
         var byIdPrefix = await SearchAsync(ravi.ToString()[..8]);
         var nobody = await SearchAsync($"nobody {tag}");
+        var wildcards = await SearchAsync("%_");
 
         Assert.Multiple(() =>
         {
@@ -71,6 +72,7 @@ public class PatientDirectoryApiTests(string engine)
             Assert.That(Ids(byIdPrefix), Does.Contain(ravi));
             Assert.That(Ids(nobody), Is.Empty, "a search that matches nobody lists nobody");
             Assert.That(nobody["total"]!.GetValue<int>(), Is.Zero);
+            Assert.That(wildcards["total"]!.GetValue<int>(), Is.Zero, "% and _ are letters to search for, not wildcards");
         });
     }
 
