@@ -128,6 +128,23 @@ public class NurseTests : BrowserTest
         Assert.That(await page.InnerTextAsync("main"), Does.Contain("Give the page as a whole number from 1."));
     }
 
+    [Test]
+    public async Task An_admin_finds_a_patient_and_sees_the_links_to_change_them()
+    {
+        var patientId = await EnrolAsync("Admin Lookup", "AL-1");
+        await using var context = await Browser.StaffAsync(Platform.Portal.BaseAddress, 390);
+        var page = await context.NewPageAsync();
+        await SignInThroughAsync(page, "/patients", "admin", Platform.AdminPassword, "/patients");
+        await page.FillAsync("#q", "AL-1");
+        await NavigateByAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Search" }).ClickAsync());
+        await NavigateByAsync(page, () => page.Locator("#patients").GetByRole(AriaRole.Link, new() { Name = "Admin Lookup" }).ClickAsync());
+
+        Assert.That(new Uri(page.Url).AbsolutePath, Is.EqualTo($"/patients/{patientId}"));
+        Assert.That(await page.Locator($"#admin-actions a[href='/patients/{patientId}/edit']").CountAsync(), Is.EqualTo(1));
+        Assert.That(await page.Locator($"#admin-actions a[href='/patients/{patientId}/invitations']").CountAsync(), Is.EqualTo(1));
+        await AssertGoodPageAsync(page, "patient page for an admin");
+    }
+
     private static string Email(int width) => $"patient{width}@example.org";
 
     private async Task<Guid> EnrolAsync(string name, string clinicNumber)
