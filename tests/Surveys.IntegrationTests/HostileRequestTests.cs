@@ -76,6 +76,13 @@ public partial class HostileRequestTests
         yield return new("enrol a patient without signing in", "intake", "POST", "/api/patients", "none", null, 401);
         yield return new("enrol a patient as a nurse", "intake", "POST", "/api/patients", "nurse", null, 403);
         yield return new("enrol a patient as an operator", "intake", "POST", "/api/patients", "operator", null, 403);
+        yield return new("search patients without signing in", "intake", "GET", "/api/patients?q=a", "none", null, 401);
+        yield return new("search patients as an operator", "intake", "GET", "/api/patients?q=a", "operator", null, 403);
+        yield return new("SQL in a patient search", "intake", "GET", "/api/patients?q=%27%20OR%20%271%27%3D%271", "nurse", null, 200);
+        yield return new("LIKE wildcards in a patient search", "intake", "GET", "/api/patients?q=%25_%25", "nurse", null, 200);
+        yield return new("a huge page size", "intake", "GET", "/api/patients?pageSize=1000000", "nurse", null, 400);
+        yield return new("a page number past int", "intake", "GET", "/api/patients?page=99999999999999999999", "nurse", null, 400);
+        yield return new("a patient's answers as an operator", "intake", "GET", "/api/patients/{patient}/answers", "operator", null, 403);
         yield return new("invite without signing in", "intake", "POST", "/api/patients/{patient}/invitations", "none", "{\"instrument\":\"phq9\"}", 401);
         yield return new("invite as a nurse", "intake", "POST", "/api/patients/{patient}/invitations", "nurse", "{\"instrument\":\"phq9\"}", 403);
         yield return new("invite to a script instrument", "intake", "POST", "/api/patients/{patient}/invitations", "admin", "{\"instrument\":\"<script>alert(1)</script>\"}", 400);

@@ -10,7 +10,11 @@ namespace Surveys.Intake.Data;
 public sealed record PatientContact(string Channel, string Address);
 
 public sealed record PatientDetails(
-    Guid Id, string? DisplayName, string Language, string TimeZone, string? IndexDate, string? Protocol, DateTimeOffset CreatedAt, IReadOnlyList<PatientContact> Contacts);
+    Guid Id, string? DisplayName, string Language, string TimeZone, string? IndexDate, string? Protocol, DateTimeOffset CreatedAt, IReadOnlyList<PatientContact> Contacts)
+{
+    /// <summary>The clinic's own number for the patient (optional; kept only in intake, like the name).</summary>
+    public string? ClinicNumber { get; init; }
+}
 
 /// <summary>A patient enrolled in a protocol, as the scheduler sees them (no name, no contact).</summary>
 public sealed record EnrolledPatient(Guid Id, string TimeZone, string IndexDate, string Protocol);
@@ -61,6 +65,7 @@ public sealed class ScheduleStore(Db db, MessageOutbox outbox, TimeProvider time
         public string? IndexDate { get; set; }
         public string? Protocol { get; set; }
         public DateTimeOffset CreatedAt { get; set; }
+        public string? ClinicNumber { get; set; }
     }
 
     private sealed class ContactRow
@@ -127,10 +132,10 @@ public sealed class ScheduleStore(Db db, MessageOutbox outbox, TimeProvider time
         {
             await connection.ExecuteAsync(
                 """
-                INSERT INTO patients (id, created_at, display_name, language, time_zone, index_date, protocol)
-                VALUES (@Id, @CreatedAt, @DisplayName, @Language, @TimeZone, @IndexDate, @Protocol)
+                INSERT INTO patients (id, created_at, display_name, language, time_zone, index_date, protocol, clinic_number)
+                VALUES (@Id, @CreatedAt, @DisplayName, @Language, @TimeZone, @IndexDate, @Protocol, @ClinicNumber)
                 """,
-                new { patient.Id, patient.CreatedAt, patient.DisplayName, patient.Language, patient.TimeZone, patient.IndexDate, patient.Protocol },
+                new { patient.Id, patient.CreatedAt, patient.DisplayName, patient.Language, patient.TimeZone, patient.IndexDate, patient.Protocol, patient.ClinicNumber },
                 transaction);
             foreach (var contact in patient.Contacts)
             {
@@ -150,7 +155,7 @@ public sealed class ScheduleStore(Db db, MessageOutbox outbox, TimeProvider time
         var row = await connection.QuerySingleOrDefaultAsync<PatientRow>(new CommandDefinition(
             """
             SELECT id AS Id, display_name AS DisplayName, language AS Language, time_zone AS TimeZone, index_date AS IndexDate,
-                   protocol AS Protocol, created_at AS CreatedAt
+                   protocol AS Protocol, created_at AS CreatedAt, clinic_number AS ClinicNumber
             FROM patients WHERE id = @id
             """,
             new { id },
@@ -165,7 +170,7 @@ public sealed class ScheduleStore(Db db, MessageOutbox outbox, TimeProvider time
             new { id },
             cancellationToken: ct));
         return new PatientDetails(row.Id, row.DisplayName, row.Language, row.TimeZone, row.IndexDate, row.Protocol, row.CreatedAt,
-            contacts.Select(c => new PatientContact(c.Channel, c.Address)).ToList());
+            contacts.Select(c => new PatientContact(c.Channel, c.Address)).ToList()) { ClinicNumber = row.ClinicNumber };
     }
 
     /// <summary>Moves the patient to another protocol (and index date); false when there is no such patient.</summary>

@@ -29,8 +29,10 @@ public static class InvitationsApi
             .WithSummary("Issue a personal survey link for one instrument.")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
-        group.MapGet("/", ListInvitations)
-            .WithSummary("A patient's invitations, newest first, with their state (open, answered, expired, replaced).")
+        app.MapGet("/api/patients/{patientId:guid}/invitations", ListInvitations)
+            .WithTags("Invitations")
+            .RequireAuthorization(PatientDirectoryApi.AdminOrNurse)
+            .WithSummary("A patient's invitations, newest first, with their state (open, answered, expired, replaced); admins and nurses.")
             .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPost("/{invitationId:guid}/resend", Resend)
             .WithSummary("Send a new link for an open invitation; the old link stops working at once.")

@@ -12,14 +12,28 @@ public static partial class PatientsApi
     public sealed record ContactRequest(string? Channel, string? Address);
 
     /// <summary>Every field is optional: an empty body enrols a pseudonymous patient with no protocol.</summary>
-    public sealed record EnrolPatient(string? DisplayName, string? Language, string? TimeZone, string? IndexDate, string? Protocol, IReadOnlyList<ContactRequest>? Contacts);
+    public sealed record EnrolPatient(
+        string? DisplayName, string? Language, string? TimeZone, string? IndexDate, string? Protocol, IReadOnlyList<ContactRequest>? Contacts, string? ClinicNumber = null);
 
     public sealed record ChangeProtocol(string? Protocol, string? IndexDate);
 
     public sealed record PatientCreated(Guid Id);
 
     public sealed record PatientResponse(
-        Guid Id, string? DisplayName, string Language, string TimeZone, string? IndexDate, string? Protocol, DateTimeOffset CreatedAt, IReadOnlyList<PatientContact> Contacts);
+        Guid Id, string? DisplayName, string Language, string TimeZone, string? IndexDate, string? Protocol, DateTimeOffset CreatedAt, IReadOnlyList<PatientContact> Contacts)
+    {
+        /// <summary>The clinic's own number for the patient, if it gave one.</summary>
+        public string? ClinicNumber { get; init; }
+
+        public static PatientResponse From(PatientDetails patient)
+        {
+            ArgumentNullException.ThrowIfNull(patient);
+            return new(patient.Id, patient.DisplayName, patient.Language, patient.TimeZone, patient.IndexDate, patient.Protocol, patient.CreatedAt, patient.Contacts)
+            {
+                ClinicNumber = patient.ClinicNumber,
+            };
+        }
+    }
 
     public sealed record ProtocolResponse(string Id, string Title, string SendAt, IReadOnlyList<string> Steps);
 
@@ -33,7 +47,11 @@ public static partial class PatientsApi
         group.MapPost("/", CreatePatient)
             .WithSummary("Enrol a patient under a new pseudonymous id; optionally with language, time zone, index date, protocol and contacts.")
             .ProducesValidationProblem();
-        group.MapGet("/{patientId:guid}", GetPatient).WithSummary("A patient's enrolment details.").ProducesProblem(StatusCodes.Status404NotFound);
+        app.MapGet("/api/patients/{patientId:guid}", GetPatient)
+            .WithTags("Patients")
+            .RequireAuthorization(PatientDirectoryApi.AdminOrNurse)
+            .WithSummary("A patient's enrolment details, contacts included (admins and nurses; every read is audited).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
         group.MapPut("/{patientId:guid}/protocol", PutProtocol)
             .WithSummary("Move a patient to a follow-up protocol (and index date).")
             .ProducesValidationProblem()
@@ -58,6 +76,12 @@ public static partial class PatientsApi
         if (displayName is not null && (displayName.Length > 100 || displayName.Any(char.IsControl)))
         {
             errors["displayName"] = ["Give a display name of at most 100 characters, on one line."];
+        }
+
+        var clinicNumber = string.IsNullOrWhiteSpace(request.ClinicNumber) ? null : request.ClinicNumber.Trim();
+        if (clinicNumber is not null && (clinicNumber.Length > 40 || clinicNumber.Any(char.IsControl)))
+        {
+            errors["clinicNumber"] = ["Give a clinic number of at most 40 characters, on one line."];
         }
 
         var language = string.IsNullOrWhiteSpace(request.Language) ? "en" : request.Language.Trim();
@@ -107,7 +131,7 @@ public static partial class PatientsApi
             return (errors, null);
         }
 
-        return (errors, new PatientDetails(id, displayName, language, timeZone, indexDate, protocolId, now, contacts));
+        return (errors, new PatientDetails(id, displayName, language, timeZone, indexDate, protocolId, now, contacts) { ClinicNumber = clinicNumber });
     }
 
     private static string? ValidateProtocol(string? protocolId, string? indexDateText, ProtocolCatalog protocols, DateTimeOffset now, Dictionary<string, string[]> errors)
@@ -174,7 +198,7 @@ public static partial class PatientsApi
         }
 
         await audit.RecordAsync(context, "patient_view", patientId.ToString());
-        return TypedResults.Ok(new PatientResponse(patient.Id, patient.DisplayName, patient.Language, patient.TimeZone, patient.IndexDate, patient.Protocol, patient.CreatedAt, patient.Contacts));
+        return TypedResults.Ok(PatientResponse.From(patient));
     }
 
     private static async Task<Results<Ok<PatientResponse>, ValidationProblem, ProblemHttpResult>> PutProtocol(
@@ -205,7 +229,7 @@ public static partial class PatientsApi
         await audit.RecordAsync(context, "patient_protocol_change", $"{patientId} {protocolId}");
         await scheduler.IssueDueAsync(patientId, ct);
         patient = await store.GetPatientAsync(patientId, ct);
-        return TypedResults.Ok(new PatientResponse(patient!.Id, patient.DisplayName, patient.Language, patient.TimeZone, patient.IndexDate, patient.Protocol, patient.CreatedAt, patient.Contacts));
+        return TypedResults.Ok(PatientResponse.From(patient!));
     }
 
     public static ProblemHttpResult NotFound(Guid patientId) => TypedResults.Problem(

@@ -36,6 +36,7 @@ public static class FollowUpFeature
             .ValidateOnStart();
 
         services.AddSingleton<ScheduleStore>();
+        services.AddSingleton<PatientDirectory>();
         services.AddSingleton<DeliveryStore>();
         services.AddSingleton<DeliverySignal>();
         services.AddSingleton<FollowUpScheduler>();
@@ -57,6 +58,7 @@ public static class FollowUpFeature
     {
         app.MapPatientsApi();
         app.MapInvitationsApi();
+        app.MapPatientDirectoryApi();
         app.MapPatientPages();
         app.MapDevOutboxApi();
         return app;

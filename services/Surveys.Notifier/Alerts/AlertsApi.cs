@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Surveys.Instruments;
 using Surveys.Notifier.Data;
 using Surveys.ServiceDefaults.Audit;
 using Surveys.ServiceDefaults.Security;
@@ -11,7 +12,7 @@ public static class AlertsApi
     public static readonly string[] Statuses = ["open", "acknowledged", "resolved"];
     public static readonly string[] Severities = [AlertRules.Urgent, AlertRules.High, AlertRules.Routine];
     public static readonly string[] Rules = [AlertRules.CriticalItem, AlertRules.SevereBand, AlertRules.WorseThanBaseline, AlertRules.MissedSurveys];
-    public static readonly string[] Outcomes = ["contacted_patient", "referred", "false_alarm", "other"];
+    public static readonly string[] Outcomes = AlertWords.Outcomes.Select(o => o.Key).ToArray();
     public const int MaxNoteLength = 2000;
 
     public sealed record AlertDetails(Alert Alert, IReadOnlyList<Evidence> Evidence);
@@ -110,7 +111,7 @@ public static class AlertsApi
         var errors = new Dictionary<string, string[]>();
         if (outcome is null || !Outcomes.Contains(outcome))
         {
-            errors["outcome"] = [$"Choose the outcome: {string.Join(", ", Outcomes)}."];
+            errors["outcome"] = [$"Choose the outcome: {AlertWords.OutcomeChoices()}."];
         }
 
         if (note is { Length: > MaxNoteLength })
@@ -120,7 +121,7 @@ public static class AlertsApi
 
         if (outcome == "other" && string.IsNullOrWhiteSpace(note))
         {
-            errors["note"] = ["Say what happened in the note when the outcome is 'other'."];
+            errors["note"] = ["Say what happened in the note when the outcome is Other."];
         }
 
         return errors.Count == 0 ? null : errors;
