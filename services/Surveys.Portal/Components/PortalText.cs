@@ -2,16 +2,25 @@ using System.Globalization;
 
 namespace Surveys.Portal.Components;
 
-/// <summary>How the portal writes times and codes for people: "2 Dec 2026, 14:05 UTC", "e-mail", "text message".</summary>
+/// <summary>How the portal writes times, dates and codes for people: "2 Dec 2026, 14:05 UTC", "e-mail", "text message".</summary>
 public static class PortalText
 {
     public static string When(DateTimeOffset at) => at.UtcDateTime.ToString("d MMM yyyy, HH:mm 'UTC'", CultureInfo.InvariantCulture);
+
+    public static string When(DateTimeOffset? at, string missing = "–") => at is { } value ? When(value) : missing;
+
+    /// <summary>A date written yyyy-MM-dd, as "2 Dec 2026".</summary>
+    public static string Date(string? isoDate) =>
+        DateOnly.TryParseExact(isoDate, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            ? date.ToString("d MMM yyyy", CultureInfo.InvariantCulture)
+            : "–";
 
     public static string Channel(string channel) => channel switch
     {
         "email" => "e-mail",
         "sms" => "text message",
         "webhook" => "webhook",
+        "outbox" => "development outbox",
         _ => channel,
     };
 }

@@ -8,9 +8,6 @@ public static class StaffText
 {
     private static readonly InstrumentCatalog Catalog = InstrumentCatalog.LoadEmbedded();
 
-    /// <summary>"2 Dec 2026, 14:05" (UTC).</summary>
-    public static string When(DateTimeOffset at) => at.UtcDateTime.ToString("d MMM yyyy, HH:mm", CultureInfo.InvariantCulture);
-
     public static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
 
     public static string Age(DateTimeOffset at, DateTimeOffset now)

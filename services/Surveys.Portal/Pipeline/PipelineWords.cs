@@ -30,10 +30,6 @@ public static partial class PipelineWords
     /// <summary>The exception's short name ("UnprocessableMessageException" for MassTransit's full type name).</summary>
     public static string Fault(string faultType) => faultType.Split('.')[^1];
 
-    /// <summary>"2 Dec 2026, 14:05 UTC".</summary>
-    public static string When(DateTimeOffset? at) =>
-        at is { } time ? time.ToUniversalTime().ToString("d MMM yyyy, HH:mm 'UTC'", CultureInfo.InvariantCulture) : "Time not recorded";
-
     public static string Messages(long count) => count == 1 ? "1 failed message" : string.Create(CultureInfo.InvariantCulture, $"{count} failed messages");
 
     [GeneratedRegex("(?<=[a-z])([A-Z])", RegexOptions.CultureInvariant)]

@@ -19,6 +19,7 @@ public static class PortalNavigation
         new("/patients", "Patients", "Find a patient by name, clinic number or id: contact details, results, diary and alerts.", Roles.Nurse, Roles.Admin),
         new("/staff-accounts", "Staff accounts", "Add staff, give or take roles, disable an account, reset a password.", Roles.Admin),
         new("/audit", "Audit trail", "Who did what and when: sign-ins, views of patients' details, changes.", Roles.Admin),
+        new("/research", "Research", "The research export, its data dictionary and the outcomes report.", Roles.Admin),
         new("/pipeline", "Pipeline", "The services, queues and backlogs; failed messages, replay and purge.", Roles.Operator),
         new("/dev/outbox", "Development outbox", "Development: the messages that would have been sent to patients and staff.", Roles.Admin, Roles.Nurse)
         {
