@@ -66,6 +66,16 @@ public sealed record Threshold(ComparisonOperator Operator, decimal Value)
         ComparisonOperator.Lt => "< ",
         _ => "= ",
     } + Value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The threshold in words for staff: "at least 1", "more than 9", "at most 3", "less than 4", "exactly 0".</summary>
+    public string InWords() => Operator switch
+    {
+        ComparisonOperator.Ge => "at least ",
+        ComparisonOperator.Gt => "more than ",
+        ComparisonOperator.Le => "at most ",
+        ComparisonOperator.Lt => "less than ",
+        _ => "exactly ",
+    } + Value.ToString(CultureInfo.InvariantCulture);
 }
 
 public sealed record AnswerOption(decimal Value, LocalizedText Label);

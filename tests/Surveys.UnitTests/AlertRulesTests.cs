@@ -193,7 +193,7 @@ public class AlertRulesTests
 
         var alert = Rules.Evaluate(Scored("phq9", 14), baseline).Single(a => a.Rule == "worse_than_baseline");
 
-        Assert.That(alert.Reason, Is.EqualTo("PHQ-9 rose from 5, the best so far, to 14: +9, threshold +5, and 14 is >= 10. The first result was 20."));
+        Assert.That(alert.Reason, Is.EqualTo("PHQ-9 rose from 5, the best so far, to 14: +9, threshold +5, and 14 is at least 10. The first result was 20."));
         Assert.That(alert.Details["best"], Is.EqualTo(5m));
     }
 

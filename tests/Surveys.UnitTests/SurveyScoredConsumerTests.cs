@@ -169,7 +169,7 @@ public class SurveyScoredConsumerTests(StorageEngine engine)
 
         var alerts = await Store.FindAlertsAsync(first.PatientId, null, CancellationToken.None);
         var relapse = alerts.Single(a => a.Rule == "worse_than_baseline");
-        Assert.That(relapse.Reason, Does.StartWith("PHQ-9 rose from 5, the best so far, to 14: +9, threshold +5, and 14 is >= 10"));
+        Assert.That(relapse.Reason, Does.StartWith("PHQ-9 rose from 5, the best so far, to 14: +9, threshold +5, and 14 is at least 10"));
     }
 
     [Test]

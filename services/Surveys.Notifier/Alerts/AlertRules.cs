@@ -134,7 +134,7 @@ public sealed class AlertRules(InstrumentCatalog catalog)
                     var since = best is null ? Invariant($"from {first} at baseline") : Invariant($"from {best.Total}, the best so far,");
                     var also = best is null ? string.Empty : Invariant($" The first result was {first}.");
                     alerts.Add(new AlertCandidate(WorseThanBaseline, High,
-                        Invariant($"{name} {verb} {since} to {current}: {Signed(change)}, threshold {Signed(worsening.TotalChange)}{(alerting.Relevant is null ? string.Empty : $", and {current} is {alerting.Relevant}")}.{also}"),
+                        Invariant($"{name} {verb} {since} to {current}: {Signed(change)}, threshold {Signed(worsening.TotalChange)}{(alerting.Relevant is null ? string.Empty : $", and {current} is {alerting.Relevant.InWords()}")}.{also}"),
                         Details(scored, ("baseline", first), ("baselineSubmissionId", baseline.SubmissionId), ("baselineAt", baseline.SubmittedAt),
                             ("best", best?.Total), ("bestSubmissionId", best?.SubmissionId), ("bestAt", best?.SubmittedAt), ("current", current), ("change", change))));
                 }
@@ -211,7 +211,7 @@ public sealed class AlertRules(InstrumentCatalog catalog)
         {
             var items = string.Join(", ", c.Items.Select(i => $"item {i} ('{ItemText(definition, i)}')"));
             var count = c.MinCount > 1 ? Invariant($"{c.MinCount} or more of ") : c.Items.Count > 1 ? "any of " : string.Empty;
-            return $"{count}{items} answered {c.Test}";
+            return $"{count}{items} answered {c.Test.InWords()}";
         });
         return string.Join(", or ", conditions);
     }
