@@ -87,7 +87,12 @@ public class BrokerUsersTests
             TimeSpan.FromSeconds(15));
         Assert.That(scores.Single()!["submissionId"]!.GetValue<Guid>(), Is.EqualTo(submissionId));
 
-        Assert.That((await _system.Broker.ConnectedUsersAsync()).Distinct(), Is.EquivalentTo(ServiceNames.Select(User)), "the services connect as their own users, none as guest");
+        // The management API lists connections from statistics it gathers every few seconds: wait until it has all three.
+        var connected = await RunningSystem.EventuallyAsync(
+            async () => (await _system.Broker.ConnectedUsersAsync()).Distinct().ToList(),
+            users => ServiceNames.Select(User).All(users.Contains),
+            TimeSpan.FromSeconds(30));
+        Assert.That(connected, Is.EquivalentTo(ServiceNames.Select(User)), "the services connect as their own users, none as guest");
 
         // Intake's operator page lists the queues with intake's own user (tag management, this virtual host only).
         using var ops = new HttpRequestMessage(HttpMethod.Get, "/ops");
