@@ -19,9 +19,21 @@ namespace Surveys.Notifier.Inbox;
 /// </summary>
 public static class InboxPages
 {
-    private static readonly Dictionary<string, string> RuleNames = AlertWords.Rules.ToDictionary(r => r.Key, r => r.Value);
+    private static readonly Dictionary<string, string> RuleNames = new()
+    {
+        [AlertRules.CriticalItem] = "Critical answer",
+        [AlertRules.SevereBand] = "Severe range",
+        [AlertRules.WorseThanBaseline] = "Worse than baseline",
+        [AlertRules.MissedSurveys] = "Missed surveys",
+    };
 
-    private static readonly Dictionary<string, string> OutcomeNames = AlertWords.Outcomes.ToDictionary(o => o.Key, o => o.Value);
+    private static readonly Dictionary<string, string> OutcomeNames = new()
+    {
+        ["contacted_patient"] = "Contacted the patient",
+        ["referred"] = "Referred",
+        ["false_alarm"] = "False alarm",
+        ["other"] = "Other",
+    };
 
     public static IEndpointRouteBuilder MapInboxPages(this IEndpointRouteBuilder app)
     {
