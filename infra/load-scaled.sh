@@ -62,7 +62,7 @@ start_instance() {
     export Storage__DataDirectory="$WORK/data"
     export RabbitMq__Port="$RABBITMQ_PORT" RabbitMq__VirtualHost="$VHOST" RabbitMq__ManagementUrl="http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT/"
     export Auth__SigningKey="$SIGNING_KEY" Notifier__IntakeUrl="http://127.0.0.1:5101" Intake__PublicBaseUrl="http://127.0.0.1:5101"
-    export Operations__ScoringUrl="http://127.0.0.1:5102" Operations__NotifierUrl="http://127.0.0.1:5103"
+    export Intake__NotifierUrl="http://127.0.0.1:5103"
     export RateLimits__LinkRequestsPerMinute=100000000
     if [ "$name" = Intake ] && [ "$first" = 1 ]; then export Auth__BootstrapAdminPassword="$PASSWORD"; fi
     exec dotnet "Surveys.$name.dll"

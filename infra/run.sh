@@ -107,7 +107,7 @@ start_service() {
     export RabbitMq__Host=${RABBITMQ_HOST:-localhost} RabbitMq__Port="$RABBITMQ_PORT"
     export RabbitMq__VirtualHost=${RABBITMQ_VHOST:-/} RabbitMq__Username=${RABBITMQ_USER:-guest} RabbitMq__Password=${RABBITMQ_PASSWORD:-guest}
     export RabbitMq__ManagementUrl="http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT/"
-    export Operations__ScoringUrl="http://127.0.0.1:$SCORING_PORT" Operations__NotifierUrl="http://127.0.0.1:$NOTIFIER_PORT"
+    export Intake__NotifierUrl="http://127.0.0.1:$NOTIFIER_PORT"
     if [ "$BROKER_USERS" = on ]; then
       # The portal reads the queues and replays or purges failed messages as the console does: the operator's user.
       account=${name,,}; [ "$name" = Portal ] && account=operator

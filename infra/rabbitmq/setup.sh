@@ -163,9 +163,8 @@ apply() {
   log "    write $write"
   log "    read  $read"
 }
-# Intake's operator page (/ops) lists the virtual host's queues with intake's own credentials: tag management
-# (the management API, limited to the virtual hosts and permissions it already has; no other user's connections).
-apply "${PREFIX}intake" SURVEYS_RABBITMQ_INTAKE_PASSWORD management "$INTAKE"
+# The services need no management API (the staff portal reads the queues as the operator): no tags.
+apply "${PREFIX}intake" SURVEYS_RABBITMQ_INTAKE_PASSWORD "" "$INTAKE"
 apply "${PREFIX}scoring" SURVEYS_RABBITMQ_SCORING_PASSWORD "" "$SCORING"
 apply "${PREFIX}notifier" SURVEYS_RABBITMQ_NOTIFIER_PASSWORD "" "$NOTIFIER"
 apply "${PREFIX}operator" SURVEYS_RABBITMQ_OPERATOR_PASSWORD monitoring "$OPERATOR"

@@ -8,6 +8,12 @@ public sealed class IntakeOptions
     /// <summary>The address patients reach intake at; links are built on it (Intake__PublicBaseUrl).</summary>
     public Uri PublicBaseUrl { get; set; } = new("http://127.0.0.1:5101");
 
+    /// <summary>
+    /// The notifier (Intake__NotifierUrl), whose GET /api/alerts/summary the outcomes report reads with the caller's own
+    /// bearer token.
+    /// </summary>
+    public Uri NotifierUrl { get; set; } = new("http://127.0.0.1:5103");
+
     /// <summary>How long an invitation's link stays open (Intake__InvitationLifetime, e.g. 7.00:00:00).</summary>
     public TimeSpan InvitationLifetime { get; set; } = TimeSpan.FromDays(7);
 

@@ -105,10 +105,6 @@ public class FollowUpTests
         // A replaced invitation cannot be resent again.
         var again = await _system.IntakeClient.PostAsync(new Uri($"/api/patients/{patientId}/invitations/{oldId}/resend", UriKind.Relative), null);
         Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
-
-        // The staff page lists the invitations with a resend button.
-        var staffPage = await _system.IntakeClient.GetStringAsync(new Uri($"/staff/patients/{patientId}", UriKind.Relative));
-        Assert.That(staffPage, Does.Contain("Resend link").And.Contain("gad7@d0").And.Contain("__csrf"));
     }
 
     [Test]

@@ -4,14 +4,11 @@ using System.Net.Sockets;
 
 namespace Surveys.IntegrationTests;
 
-/// <summary>Issue 20, items 4, 8, 9, 11, 12 and 14: the operator page, files, audit, webhooks, drafts.</summary>
+/// <summary>Issue 20, items 4, 8, 9, 11, 12 and 14: the pipeline page, files, audit, webhooks, drafts.</summary>
 public partial class HostileRequestTests
 {
     private static IEnumerable<Attack> OperatorAndDataAttacks()
     {
-        // Item 4: the operator page reads configured addresses only (the Host header is tried in Operator_page_ignores_a_hostile_Host_header).
-        yield return new("operator page as an operator", "intake", "GET", "/ops", "operator", null, 200);
-
         // Item 6: metrics only to operators or the scrape token, never to anyone on loopback (a proxy on the same host).
         yield return new("metrics without a sign-in from loopback", "intake", "GET", "/metrics", "none", null, 401);
         yield return new("notifier metrics without a sign-in from loopback", "notifier", "GET", "/metrics", "none", null, 401);
@@ -34,28 +31,28 @@ public partial class HostileRequestTests
         yield return new("console audit entry with a 10,000-character message id", "intake", "POST", AuditConsole, "operator", "{\"action\":\"errors_replay\",\"target\":\"//q_error id " + new string('a', 10_000) + "\"}", 400);
     }
 
+    // Item 4: the pipeline page reads configured addresses and its own listening address only, never the Host header's.
     [TestCase("127.0.0.1:99999")]
     [TestCase("listener")]
     [TestCase("evil.example")]
-    public async Task Operator_page_ignores_a_hostile_Host_header(string host)
+    public async Task Pipeline_page_ignores_a_hostile_Host_header(string host)
     {
         // A port of ours that would see any request the page makes to the Host header's address.
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var hostHeader = host == "listener" ? $"127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}" : host;
-        using var client = new HttpClient { BaseAddress = _system.Intake.BaseAddress };
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/ops");
+        using var portal = await _system.PortalSessionAsync("operator1", _system.OperatorPassword);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/pipeline");
         Assert.That(request.Headers.TryAddWithoutValidation("Host", hostHeader), Is.True); // sent as given, even a port out of range
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _system.Tokens["operator"]);
 
-        using var response = await client.SendAsync(request);
+        using var response = await portal.SendAsync(request);
         var page = await response.Content.ReadAsStringAsync();
 
         // A Host header the server itself cannot read (a port out of range) may be refused with 400; never a 5xx.
         Assert.That((int)response.StatusCode, host.EndsWith(":99999", StringComparison.Ordinal) ? Is.AnyOf(200, 400) : Is.EqualTo(200), page);
         if (response.StatusCode == HttpStatusCode.OK)
         {
-            Assert.That(page, Does.Match("<tr><td>intake</td><td>Healthy</td>"), "intake's own readiness, read at its own address");
+            Assert.That(page, Does.Match("<tr><td>portal</td><td>Healthy</td>"), "the portal's own readiness, read at its own address");
         }
 
         Assert.That(listener.Pending(), Is.False, "no request went to the address in the Host header");

@@ -299,30 +299,6 @@ public class OperationsTests
     }
 
     [Test]
-    public async Task The_operator_page_shows_every_service_and_queue_to_operators_only()
-    {
-        using var client = new HttpClient { BaseAddress = _system.Intake.BaseAddress };
-        client.DefaultRequestHeaders.Authorization = new("Bearer", _system.Tokens["nurse"]);
-        Assert.That((int)(await client.GetAsync(new Uri("/ops", UriKind.Relative))).StatusCode, Is.EqualTo(403), "nurses do not see operations");
-
-        client.DefaultRequestHeaders.Authorization = new("Bearer", _system.Tokens["operator"]);
-        var response = await client.GetAsync(new Uri("/ops", UriKind.Relative));
-        var page = await response.Content.ReadAsStringAsync();
-
-        Assert.That((int)response.StatusCode, Is.EqualTo(200), page);
-        Assert.Multiple(() =>
-        {
-            foreach (var service in new[] { "intake", "scoring", "notifier" })
-            {
-                Assert.That(page, Does.Match($"<tr><td>{service}</td><td>Healthy</td>"), service);
-            }
-
-            Assert.That(page, Does.Contain("<td>scoring-score-submission</td>").And.Contain("<td>notifier-survey-scored</td>"));
-            Assert.That(page, Does.Contain("data-live").And.Contain("/assets/live.js"), "keeps itself current");
-        });
-    }
-
-    [Test]
     public async Task Replays_and_purges_are_refused_without_an_operator_sign_in_and_audited_with_one()
     {
         var queue = "scoring-score-submission_error";

@@ -100,16 +100,15 @@ public sealed class RunningSystem : IAsyncDisposable
                 await system.CreateDatabasesAsync(postgresServer);
             }
 
-            // Intake's address first: the notifier signs nurses in through it.
-            // Addresses first: the notifier signs nurses in through intake, and intake's operator page reads the others.
+            // Addresses first: the portal and the notifier check accounts with intake, intake's outcomes report reads the
+            // notifier, and the portal calls all three.
             var (intakePort, scoringPort, notifierPort) = (ServiceProcess.FreePort(), ServiceProcess.FreePort(), ServiceProcess.FreePort());
             system._settings["Notifier__IntakeUrl"] = $"http://127.0.0.1:{intakePort}";
-            system._settings["Operations__ScoringUrl"] = $"http://127.0.0.1:{scoringPort}";
-            system._settings["Operations__NotifierUrl"] = $"http://127.0.0.1:{notifierPort}";
+            system._settings["Intake__NotifierUrl"] = $"http://127.0.0.1:{notifierPort}";
             system._settings["Portal__IntakeUrl"] = $"http://127.0.0.1:{intakePort}";
             system._settings["Portal__ScoringUrl"] = $"http://127.0.0.1:{scoringPort}";
             system._settings["Portal__NotifierUrl"] = $"http://127.0.0.1:{notifierPort}";
-            // The broker's management API, for intake's /ops and the portal's pipeline pages (which also replay over AMQP
+            // The broker's management API, for the portal's pipeline pages (which also replay over AMQP
             // with RabbitMq__Host/Port, as guest on this test's virtual host, like the services).
             system._settings["RabbitMq__ManagementUrl"] = broker.ManagementUrl.ToString();
             system._services.Add(ServiceProcess.Start("Intake", system.DataDirectory, system.Environment("Intake"), intakePort));
@@ -230,6 +229,26 @@ public sealed class RunningSystem : IAsyncDisposable
         var token = (await response.Content.ReadFromJsonAsync<JsonObject>())!["accessToken"]!.GetValue<string>();
         IssuedTokens.Add(token);
         return token;
+    }
+
+    /// <summary>
+    /// A client signed in to the staff portal through its sign-in form, as a browser without JavaScript would: the form's
+    /// antiforgery token, the person's password, then the portal's cookie on every request. Redirects are not followed.
+    /// </summary>
+    public async Task<HttpClient> PortalSessionAsync(string userName, string password)
+    {
+        var portal = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new System.Net.CookieContainer() }) { BaseAddress = Portal.BaseAddress };
+        var form = await portal.GetStringAsync(new Uri("/signin", UriKind.Relative));
+        var antiforgery = System.Text.RegularExpressions.Regex.Match(form, "name=\"__csrf\" value=\"([^\"]+)\"").Groups[1].Value;
+        using var response = await portal.PostAsync(new Uri("/signin", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "signin",
+            ["__csrf"] = antiforgery,
+            ["Form.UserName"] = userName,
+            ["Form.Password"] = password,
+        }));
+        Assert.That((int)response.StatusCode, Is.EqualTo(302), $"{userName} signs in to the portal: {await response.Content.ReadAsStringAsync()}");
+        return portal;
     }
 
     private async Task CreateDatabasesAsync(string server)

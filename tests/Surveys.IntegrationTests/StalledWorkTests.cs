@@ -6,7 +6,7 @@ namespace Surveys.IntegrationTests;
 
 /// <summary>
 /// Issue 19: a relay that publishes nothing while answers wait must not look healthy. With the broker away longer
-/// than the relay's stall threshold, intake's readiness names the stalled relay, and so do /ops and
+/// than the relay's stall threshold, intake's readiness names the stalled relay, and so do the portal's pipeline page and
 /// <c>surveys status</c>; when the broker returns the backlog goes out once and the problem clears.
 /// </summary>
 [NonParallelizable]
@@ -45,7 +45,7 @@ public class StalledWorkTests
     }
 
     [Test]
-    public async Task A_relay_that_cannot_publish_past_its_threshold_is_named_in_readiness_on_ops_and_in_status_until_it_publishes_again()
+    public async Task A_relay_that_cannot_publish_past_its_threshold_is_named_in_readiness_on_the_pipeline_page_and_in_status_until_it_publishes_again()
     {
         var tokens = new List<string>();
         for (var i = 0; i < 5; i++)
@@ -65,11 +65,11 @@ public class StalledWorkTests
             var stalled = await RunningSystem.EventuallyAsync(() => StalledAsync(_system.Intake), s => s == "outbox relay", TimeSpan.FromSeconds(60));
             Assert.That(stalled, Is.EqualTo("outbox relay"), "intake's readiness names its stalled relay");
 
-            using var ops = new HttpClient { BaseAddress = _system.Intake.BaseAddress };
-            ops.DefaultRequestHeaders.Authorization = new("Bearer", _system.Tokens["operator"]);
-            var page = await ops.GetStringAsync(new Uri("/ops", UriKind.Relative));
-            var panel = page[page.IndexOf("id=\"stalled-work\"", StringComparison.Ordinal)..];
-            Assert.That(panel, Does.Contain("Work has stopped moving").And.Contain("intake: outbox relay"), "the operator page's stalled-work panel names it");
+            using var portal = await _system.PortalSessionAsync("operator1", _system.OperatorPassword);
+            var page = await portal.GetStringAsync(new Uri("/pipeline", UriKind.Relative));
+            var start = page.IndexOf("id=\"stalled-work\"", StringComparison.Ordinal);
+            Assert.That(start, Is.GreaterThan(0), page);
+            Assert.That(page[start..], Does.Contain("Work has stopped moving").And.Contain("outbox relay"), "the portal's pipeline page names it");
 
             var status = await Cli.RunAsync(_system.CliEnvironment(_configHome), null, "status");
             Assert.That(status.ExitCode, Is.EqualTo(1), status.Output);

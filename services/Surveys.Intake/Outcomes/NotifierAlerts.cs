@@ -1,9 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Options;
-using Surveys.Intake.Data;
-using Surveys.Intake.Operations;
-using Surveys.Intake.Staff;
 
 namespace Surveys.Intake.Outcomes;
 
@@ -14,12 +11,10 @@ public sealed record AlertRuleCounts(
 public sealed record AlertCounts(IReadOnlyList<AlertRuleCounts> Rules);
 
 /// <summary>
-/// Fetches alert statistics from the notifier (alerts live in its database) on behalf of the signed-in staff
-/// member: an API caller's own bearer token is passed on; a page visitor (cookie session) gets a short-lived token
-/// for the same account, as POST /api/auth/token would issue. The notifier's address is Operations:NotifierUrl.
+/// Fetches alert statistics from the notifier (alerts live in its database) on behalf of the caller: their own bearer
+/// token is passed on, so the notifier checks their role itself. The notifier's address is Intake:NotifierUrl.
 /// </summary>
-public sealed partial class NotifierAlerts(
-    IHttpClientFactory clients, IOptions<OperationsOptions> options, StaffStore staff, StaffAccounts accounts, ILogger<NotifierAlerts> logger)
+public sealed partial class NotifierAlerts(IHttpClientFactory clients, IOptions<IntakeOptions> options, ILogger<NotifierAlerts> logger)
 {
     public const string ClientName = "outcomes-notifier";
 
@@ -29,11 +24,6 @@ public sealed partial class NotifierAlerts(
         ArgumentNullException.ThrowIfNull(context);
         var header = context.Request.Headers.Authorization.ToString();
         var token = header.StartsWith("Bearer ", StringComparison.Ordinal) ? header["Bearer ".Length..] : null;
-        if (token is null && context.User.Identity?.Name is { } name && await staff.FindAsync(name, ct) is { } user)
-        {
-            token = accounts.IssueToken(user).Token;
-        }
-
         if (token is null)
         {
             return (null, "no credentials to pass on to the notifier");

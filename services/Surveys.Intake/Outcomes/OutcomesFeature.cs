@@ -1,7 +1,6 @@
 using Surveys.Instruments;
 using Surveys.Intake.Scheduling;
 using Surveys.ServiceDefaults.Audit;
-using Surveys.ServiceDefaults.Pages;
 using Surveys.ServiceDefaults.Security;
 
 namespace Surveys.Intake.Outcomes;
@@ -24,9 +23,9 @@ public sealed class OutcomesService(OutcomesStore store, ProtocolCatalog protoco
 }
 
 /// <summary>
-/// The outcomes report (admin or nurse; audited): <c>/staff/outcomes</c> is the page, and
-/// <c>GET /api/outcomes/report</c> (also <c>/staff/outcomes/report.html</c>) the same report as one self-contained
-/// HTML file that <c>surveys report</c> saves. Alert statistics come from the notifier's GET /api/alerts/summary.
+/// The outcomes report (admin or nurse; audited): <c>GET /api/outcomes/report</c> is the report as one self-contained
+/// HTML file, which <c>surveys report</c> saves and the staff portal's research page downloads. Alert statistics come
+/// from the notifier's GET /api/alerts/summary.
 /// </summary>
 public static class OutcomesFeature
 {
@@ -43,9 +42,7 @@ public static class OutcomesFeature
     public static IEndpointRouteBuilder MapOutcomes(this IEndpointRouteBuilder app)
     {
         static void Staff(Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder policy) => policy.RequireRole(Roles.Admin, Roles.Nurse);
-        app.MapGet("/staff/outcomes", Page).RequireAuthorization(Staff).ExcludeFromDescription();
-        app.MapGet("/staff/outcomes/report.html", File).RequireAuthorization(Staff).ExcludeFromDescription();
-        app.MapGet("/api/outcomes/report", File)
+        app.MapGet("/api/outcomes/report", ReportAsync)
             .RequireAuthorization(Staff)
             .WithTags("Outcomes")
             .WithSummary("The cohort's outcomes report as one self-contained HTML file (descriptive statistics, charts as inline SVG).")
@@ -54,35 +51,20 @@ public static class OutcomesFeature
         return app;
     }
 
-    private static Task<IResult> Page(
-        string? protocol, HttpContext context, OutcomesService outcomes, NotifierAlerts alerts, AuditLog audit, TimeProvider time, CancellationToken ct) =>
-        ReportAsync(protocol, standalone: false, context, outcomes, alerts, audit, time, ct);
-
-    private static Task<IResult> File(
-        string? protocol, HttpContext context, OutcomesService outcomes, NotifierAlerts alerts, AuditLog audit, TimeProvider time, CancellationToken ct) =>
-        ReportAsync(protocol, standalone: true, context, outcomes, alerts, audit, time, ct);
-
     private static async Task<IResult> ReportAsync(
-        string? protocolId, bool standalone, HttpContext context, OutcomesService outcomes, NotifierAlerts alerts, AuditLog audit, TimeProvider time, CancellationToken ct)
+        string? protocol, HttpContext context, OutcomesService outcomes, NotifierAlerts alerts, AuditLog audit, TimeProvider time, CancellationToken ct)
     {
-        var protocol = outcomes.Protocol(protocolId);
-        if (protocol is null)
+        var followUp = outcomes.Protocol(protocol);
+        if (followUp is null)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown protocol",
-                detail: $"No follow-up protocol has the id '{protocolId}'. Use one of: {string.Join(", ", outcomes.ProtocolIds)}.");
+                detail: $"No follow-up protocol has the id '{protocol}'. Use one of: {string.Join(", ", outcomes.ProtocolIds)}.");
         }
 
-        var result = await outcomes.ComputeAsync(protocol, ct);
+        var result = await outcomes.ComputeAsync(followUp, ct);
         var (counts, missing) = await alerts.ReadAsync(context, ct);
-        await audit.RecordAsync(context, "outcomes_report", protocol.Id);
-        var body = OutcomesReport.Body(result, counts, missing, time.GetUtcNow());
-        if (standalone)
-        {
-            context.Response.Headers.ContentDisposition = "attachment; filename=\"outcomes-report.html\"";
-            return Results.Content(OutcomesReport.Document(body), "text/html; charset=utf-8");
-        }
-
-        var download = $"<p class=\"no-print\"><a class=\"button button--secondary\" href=\"/staff/outcomes/report.html?protocol={Uri.EscapeDataString(protocol.Id)}\">Download as one HTML file</a></p>";
-        return HtmlPage.Render("Outcomes report", download + body, wide: true);
+        await audit.RecordAsync(context, "outcomes_report", followUp.Id);
+        context.Response.Headers.ContentDisposition = "attachment; filename=\"outcomes-report.html\"";
+        return Results.Content(OutcomesReport.Document(OutcomesReport.Body(result, counts, missing, time.GetUtcNow())), "text/html; charset=utf-8");
     }
 }

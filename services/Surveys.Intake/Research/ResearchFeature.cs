@@ -1,14 +1,13 @@
 using System.Text;
 using Surveys.ServiceDefaults.Audit;
-using Surveys.ServiceDefaults.Pages;
 using Surveys.ServiceDefaults.Security;
 
 namespace Surveys.Intake.Research;
 
 /// <summary>
 /// The research export (admin only, audited): <c>GET /api/research/export?instrument=phq9&amp;format=csv</c> streams
-/// one row per scored submission; <c>GET /api/research/dictionary?instrument=phq9</c> describes its columns. The
-/// staff page <c>/staff/research</c> offers the same two files per instrument to a signed-in admin's browser.
+/// one row per scored submission; <c>GET /api/research/dictionary?instrument=phq9</c> describes its columns. The staff
+/// portal's research page downloads both through these endpoints.
 /// </summary>
 public static partial class ResearchFeature
 {
@@ -34,34 +33,7 @@ public static partial class ResearchFeature
             .WithSummary("The export's data dictionary as CSV: each column, its type, meaning and allowed values.")
             .Produces(StatusCodes.Status200OK, contentType: "text/csv")
             .ProducesProblem(StatusCodes.Status404NotFound);
-
-        // The same files for a browser: staff pages sign in with a cookie, the API with a bearer token.
-        var pages = app.MapGroup("/staff/research").RequireAuthorization(Roles.Admin).ExcludeFromDescription();
-        pages.MapGet("/", Page);
-        pages.MapGet("/export", Export);
-        pages.MapGet("/dictionary", Dictionary);
         return app;
-    }
-
-    private static IResult Page(ResearchExport export, Surveys.Instruments.InstrumentCatalog catalog)
-    {
-        var rows = new StringBuilder();
-        foreach (var id in export.InstrumentIds)
-        {
-            var title = catalog.Find(id)?.Title.En ?? id;
-            var query = Uri.EscapeDataString(id);
-            rows.Append(System.Globalization.CultureInfo.InvariantCulture,
-                $"<tr><td>{HtmlPage.E(title)}</td><td><a href=\"/staff/research/export?instrument={query}&amp;format=csv\">{HtmlPage.E(id)}-export.csv</a></td>"
-                + $"<td><a href=\"/staff/research/dictionary?instrument={query}\">{HtmlPage.E(id)}-dictionary.csv</a></td></tr>");
-        }
-
-        var body =
-            "<h1>Research export</h1>"
-            + "<p>One row per scored submission: a pseudonymous patient id, days since the index date, each item's answer, the total and the band. "
-            + "No names, contact details or dates leave. Every download is written to the audit trail with its row count.</p>"
-            + "<table><thead><tr><th scope=\"col\">Instrument</th><th scope=\"col\">Data (CSV)</th><th scope=\"col\">Data dictionary (CSV)</th></tr></thead>"
-            + $"<tbody>{rows}</tbody></table>";
-        return HtmlPage.Render("Research export", body);
     }
 
     private static async Task<IResult> Export(

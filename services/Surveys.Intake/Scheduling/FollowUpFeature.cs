@@ -59,7 +59,6 @@ public static class FollowUpFeature
         app.MapPatientsApi();
         app.MapInvitationsApi();
         app.MapPatientDirectoryApi();
-        app.MapPatientPages();
         app.MapDevOutboxApi();
         return app;
     }
