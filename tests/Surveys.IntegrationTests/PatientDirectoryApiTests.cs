@@ -182,6 +182,21 @@ public class PatientDirectoryApiTests(string engine)
             "a search that shows a patient's name records which patient");
     }
 
+    [Test]
+    public async Task The_portals_alert_filter_says_when_more_patients_match_than_it_reads()
+    {
+        // The portal reads at most 1,000 matching patients for the alerts filter: one more must be said, never hidden.
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        await Parallel.ForAsync(0, 1_001, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) => await EnrolAsync($"Crowd {tag} {i}", null));
+        using var portal = await _system.PortalSessionAsync("nurse1", _system.NursePassword);
+
+        var crowd = await portal.GetStringAsync(new Uri($"/alerts?q={Uri.EscapeDataString($"Crowd {tag}")}", UriKind.Relative));
+        var fewer = await portal.GetStringAsync(new Uri($"/alerts?q={Uri.EscapeDataString($"Crowd {tag} 1000")}", UriKind.Relative));
+
+        Assert.That(crowd, Does.Contain("id=\"too-many\"").And.Contain("1,001 patients match"), crowd);
+        Assert.That(fewer, Does.Not.Contain("id=\"too-many\""), "one match is read whole");
+    }
+
     private async Task<HttpClient> ClientAsync(string userName, string password)
     {
         var client = new HttpClient { BaseAddress = _system.Intake.BaseAddress };

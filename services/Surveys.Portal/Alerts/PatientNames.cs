@@ -31,26 +31,34 @@ public static class PatientNames
         return (names, null);
     }
 
-    /// <summary>Every patient matching a search (name, clinic number or the start of an id), at most a few pages of them.</summary>
-    public static async Task<(HashSet<Guid> Ids, ApiProblem? Problem)> MatchingAsync(IntakeApi intake, string search, CancellationToken ct)
+    /// <summary>The most patients a search reads (<see cref="MatchingAsync"/>); the page says when more match.</summary>
+    public const int MostMatches = 10 * Batch;
+
+    /// <summary>
+    /// The patients matching a search (name, clinic number or the start of an id): at most <see cref="MostMatches"/> of
+    /// them, and how many match in all, so that the page can say when it shows only some.
+    /// </summary>
+    public static async Task<(HashSet<Guid> Ids, int Total, ApiProblem? Problem)> MatchingAsync(IntakeApi intake, string search, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(intake);
         var ids = new HashSet<Guid>();
-        for (var page = 1; page <= 10; page++)
+        var total = 0;
+        for (var page = 1; page * Batch <= MostMatches; page++)
         {
             var result = await intake.GetAsync<PatientList>($"/api/patients?q={Uri.EscapeDataString(search)}&page={page}&pageSize={Batch}", ct);
             if (result.Value is null)
             {
-                return (ids, result.Problem);
+                return (ids, total, result.Problem);
             }
 
+            total = result.Value.Total;
             ids.UnionWith(result.Value.Items.Select(p => p.Id));
-            if (page * Batch >= result.Value.Total)
+            if (page * Batch >= total)
             {
                 break;
             }
         }
 
-        return (ids, null);
+        return (ids, total, null);
     }
 }
