@@ -71,8 +71,8 @@ public class AlertInboxTests : BrowserTest
         var prefix = patientId.ToString()[..8];
         await page.GotoAsync($"/alerts?q={prefix}");
         await Assertions.Expect(cards).ToHaveCountAsync(2);
-        Assert.That(await cards.Nth(0).InnerTextAsync(), Does.Contain("Urgent").And.Contain("Critical answer"), "most severe first");
-        Assert.That(await cards.Nth(1).InnerTextAsync(), Does.Contain("High").And.Contain("Worse than baseline"));
+        Assert.That(await cards.Nth(0).InnerTextAsync(), Does.Contain("Urgent").IgnoreCase.And.Contain("Critical answer"), "most severe first");
+        Assert.That(await cards.Nth(1).InnerTextAsync(), Does.Contain("High").IgnoreCase.And.Contain("Worse than baseline"));
 
         // The filters: severity (through the form), rule and form; a filter value that is not a choice is refused in words.
         await page.SelectOptionAsync("#severity", "high");
@@ -191,11 +191,15 @@ public class AlertInboxTests : BrowserTest
     [Test]
     public async Task The_notifier_serves_no_staff_pages()
     {
-        using var handler = new HttpClientHandler { AllowAutoRedirect = false };
-        using var anonymous = new HttpClient(handler) { BaseAddress = Platform.Notifier.BaseAddress };
-        foreach (var path in new[] { "/inbox", "/inbox/alerts/0f8fad5b-d9cb-469f-a165-70867728950e", "/signin", "/" })
+        // Signed in as a nurse (a bearer token), the old pages and the notifier's sign-in page are not there: the portal has them.
+        using var nurse = new HttpClient { BaseAddress = Platform.Notifier.BaseAddress };
+        nurse.DefaultRequestHeaders.Authorization = new("Bearer", Platform.Tokens["nurse"]);
+        var id = Guid.NewGuid();
+        foreach (var path in new[] { "/", "/inbox", "/inbox/latest", $"/inbox/alerts/{id}", $"/inbox/patients/{id}", "/signin" })
         {
-            Assert.That((int)(await anonymous.GetAsync(new Uri(path, UriKind.Relative))).StatusCode, Is.EqualTo(404), path);
+            var response = await nurse.GetAsync(new Uri(path, UriKind.Relative));
+            Assert.That((int)response.StatusCode, Is.EqualTo(404), path);
+            Assert.That(response.Content.Headers.ContentType?.MediaType, Is.Not.EqualTo("text/html"), path);
         }
     }
 }

@@ -78,7 +78,7 @@ public class ClinicalSafetyTests : BrowserTest
         await using var desk = await Browser.StaffAsync(Platform.Portal.BaseAddress, 390);
         var nurse = await desk.NewPageAsync();
         await SignInThroughAsync(nurse, $"/alerts/{alertId}", "nurse1", Platform.NursePassword, $"/alerts/{alertId}");
-        Assert.That(await nurse.Locator("h1").InnerTextAsync(), Does.Contain("Urgent").And.Contain("Critical answer"));
+        Assert.That(await nurse.Locator("h1").InnerTextAsync(), Does.Contain("Urgent").IgnoreCase.And.Contain("Critical answer"));
         await PressAsync(nurse, "Acknowledge");
         Assert.That(await nurse.Locator("#status").InnerTextAsync(), Does.Contain("Acknowledged").And.Contain("by nurse1"));
 
@@ -102,7 +102,7 @@ public class ClinicalSafetyTests : BrowserTest
         await nurse.GotoAsync($"/alerts?q={patientId.ToString()[..8]}");
         var cards = nurse.Locator("#alerts > li");
         await Assertions.Expect(cards.First).ToContainTextAsync("new evidence since it was acknowledged");
-        Assert.That(await cards.First.InnerTextAsync(), Does.Contain("Urgent").And.Contain("PHQ-9"), "the latest urgent evidence comes first");
+        Assert.That(await cards.First.InnerTextAsync(), Does.Contain("Urgent").IgnoreCase.And.Contain("PHQ-9"), "the latest urgent evidence comes first");
         // Every urgent signal is in front of the nurse: each unresolved alert of this patient is a card of its own.
         var unresolved = (await Platform.NotifierClient.GetFromJsonAsync<JsonArray>($"/api/alerts?patientId={patientId}"))!
             .Count(a => a!["status"]!.GetValue<string>() != "resolved");
