@@ -2,7 +2,6 @@ using Surveys.Notifier.Alerts;
 using Microsoft.Extensions.Options;
 using Surveys.Notifier.Data;
 using Surveys.Notifier.Delivery;
-using Surveys.Notifier.Inbox;
 using Surveys.Notifier.Scores;
 using Surveys.ServiceDefaults.Audit;
 using Surveys.ServiceDefaults.Data;
@@ -10,7 +9,6 @@ using Surveys.ServiceDefaults.Hosting;
 using Surveys.ServiceDefaults.Instruments;
 using Surveys.ServiceDefaults.Messaging;
 using Surveys.ServiceDefaults.Outbox;
-using Surveys.ServiceDefaults.Pages;
 using Surveys.ServiceDefaults.Security;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -28,9 +26,7 @@ builder.AddAudit();
 builder.Services.AddSingleton<NotifierStore>();
 builder.Services.AddSingleton<AlertRules>();
 builder.Services.AddOptions<NotifierOptions>().BindConfiguration(NotifierOptions.Section);
-builder.Services.AddHttpClient<IStaffSignIn, IntakeSignIn>((services, http) =>
-    http.BaseAddress = services.GetRequiredService<IOptions<NotifierOptions>>().Value.IntakeUrl);
-// Sessions (cookie and bearer) are checked against the account, which intake holds (docs/security.md).
+// Bearer sessions are checked against the account, which intake holds (docs/security.md). Staff pages are the portal's.
 builder.Services.AddHttpClient(RemoteAccountCheck.ClientName, (services, http) =>
     http.BaseAddress = services.GetRequiredService<IOptions<NotifierOptions>>().Value.IntakeUrl);
 builder.Services.AddAccountCheck<RemoteAccountCheck>();
@@ -40,9 +36,6 @@ builder.AddAlertWatch(); // urgent alerts past the last escalation level, for op
 var app = builder.Build();
 
 app.MapServiceDefaults();
-app.MapAssets();
-app.MapSignInPages(home: "/inbox");
-app.MapInboxPages();
 app.MapAuditApi();
 app.MapAlertsApi();
 app.MapAlertSummary();

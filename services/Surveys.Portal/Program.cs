@@ -1,4 +1,5 @@
 using Surveys.Portal;
+using Surveys.Portal.Alerts;
 using Surveys.Portal.Apis;
 using Surveys.Portal.Components;
 using Surveys.Portal.Pipeline;
@@ -22,6 +23,7 @@ var app = builder.Build();
 app.MapServiceDefaults();
 app.MapAssets();
 app.MapSignOut();
+app.MapAlertsLatest(); // the alerts page asks it whether new alerts have arrived
 app.MapResearchDownloads(); // files streamed from intake: a page cannot stream a file
 app.MapRazorComponents<App>();
 

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 
 namespace Surveys.IntegrationTests;
 
-/// <summary>Alert delivery on real processes: with no contacts configured, an urgent alert's message lands in the development alert outbox.</summary>
+/// <summary>Alert delivery on real processes: with no contacts configured, an urgent alert's message lands in the development alert outbox, linking to the staff portal.</summary>
 [NonParallelizable]
 public class AlertDeliveryTests
 {
@@ -15,7 +15,7 @@ public class AlertDeliveryTests
     public async Task StartAsync() => _system = await RunningSystem.StartAsync(new Dictionary<string, string>
     {
         ["Alerting__PollInterval"] = "00:00:01",
-        ["Notifier__PublicBaseUrl"] = "https://notifier.clinic.example",
+        ["Notifier__PortalUrl"] = "https://staff.clinic.example",
     });
 
     [OneTimeTearDown]
@@ -42,8 +42,9 @@ public class AlertDeliveryTests
 
         var page = await RunningSystem.EventuallyAsync(
             async () => await nurse.GetStringAsync(new Uri("/api/dev/alert-outbox", UriKind.Relative)),
-            p => p.Contains($"/inbox/alerts/{alertId:D}", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
-        Assert.That(page, Does.Contain($"https://notifier.clinic.example/inbox/alerts/{alertId:D}"));
+            p => p.Contains($"/alerts/{alertId:D}", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        Assert.That(page, Does.Contain($"https://staff.clinic.example/alerts/{alertId:D}"), "the link opens the alert on the staff portal");
+        Assert.That(page, Does.Not.Contain("/inbox"), "never the notifier's old inbox");
         Assert.That(page, Does.Contain("An urgent alert needs review"));
         Assert.That(page, Does.Not.Contain(patientId.ToString("D")));
         Assert.That(page.ToLowerInvariant(), Does.Not.Contain("phq").And.Not.Contain("patient health"));

@@ -6,7 +6,7 @@ using Surveys.ServiceDefaults.Security;
 
 namespace Surveys.Notifier.Alerts;
 
-/// <summary>The nurses' JSON API: the same alerts and actions as the inbox pages.</summary>
+/// <summary>The nurses' JSON API: the alerts and actions the staff portal's alert pages show and take.</summary>
 public static class AlertsApi
 {
     public static readonly string[] Statuses = ["open", "acknowledged", "resolved"];
@@ -19,12 +19,17 @@ public static class AlertsApi
 
     public sealed record Resolution(string? Outcome, string? Note);
 
+    /// <summary>When any alert last appeared or changed (text that sorts as time sorts), and the unresolved alerts by severity.</summary>
+    public sealed record AlertsLatest(string Latest, IReadOnlyDictionary<string, long> Unresolved);
+
     public static RouteGroupBuilder MapAlertsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api").WithTags("Alerts").RequireAuthorization(Roles.Nurse);
         group.MapGet("/alerts", FindAlerts)
             .WithSummary("Alerts: unresolved first, then most severe, then open before acknowledged, then the latest evidence first; filter by patient, status, severity, rule, instrument.")
             .ProducesValidationProblem();
+        group.MapGet("/alerts/latest", Latest)
+            .WithSummary("When any alert last appeared or changed, and how many are unresolved at each severity: counts only, no patient data.");
         group.MapGet("/alerts/{id:guid}", GetAlert).WithSummary("One alert with its evidence: what was compared and the answers that triggered it.");
         group.MapPost("/alerts/{id:guid}/acknowledge", Acknowledge).WithSummary("Say that a nurse has seen the alert and is on it.");
         group.MapPost("/alerts/{id:guid}/resolve", Resolve).WithSummary("Close the alert with an outcome (contacted_patient, referred, false_alarm, other) and a note.")
@@ -62,6 +67,12 @@ public static class AlertsApi
         var alerts = await store.FindAlertsAsync(new AlertFilter(patientId, status, severity, rule, instrument), ct);
         await audit.RecordAsync(context, "alerts_view", patientId?.ToString() ?? "all");
         return TypedResults.Ok(alerts);
+    }
+
+    private static async Task<Ok<AlertsLatest>> Latest(NotifierStore store, CancellationToken ct)
+    {
+        var counts = await store.CountOpenAsync(ct);
+        return TypedResults.Ok(new AlertsLatest(await store.LatestChangeAsync(ct), Severities.ToDictionary(s => s, s => counts.GetValueOrDefault(s), StringComparer.Ordinal)));
     }
 
     private static async Task<Results<Ok<AlertDetails>, ProblemHttpResult>> GetAlert(Guid id, NotifierStore store, AuditLog audit, HttpContext context, CancellationToken ct)

@@ -1,6 +1,6 @@
-using Surveys.Notifier.Inbox;
 using Microsoft.Extensions.Options;
 using Surveys.Contracts;
+using Surveys.Notifier.Alerts;
 using Surveys.Notifier.Data;
 using Surveys.ServiceDefaults.Audit;
 using Surveys.ServiceDefaults.Security;
@@ -21,7 +21,7 @@ public static class AlertDeliveryFeature
         // Checked before anything starts: outside Development, a service whose urgent alerts would reach nobody does not start.
         services.AddOptions<AlertingOptions>().BindConfiguration(AlertingOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AlertingOptions>, AlertingOptionsCheck>();
-        services.AddOptions<NotifierOptions>().BindConfiguration(NotifierOptions.Section); // links to the inbox in messages
+        services.AddOptions<NotifierOptions>().BindConfiguration(NotifierOptions.Section); // links to the staff portal's alerts in messages
         services.AddSingleton<AlertDeliverySignal>();
         services.AddSingleton<AlertDeliveryStore>();
         services.AddHttpClient(AlertWebhooks.ClientName);

@@ -1,6 +1,6 @@
 using Surveys.ServiceDefaults.Hosting;
-using Surveys.Notifier.Inbox;
 using Microsoft.Extensions.Options;
+using Surveys.Notifier.Alerts;
 using Surveys.Notifier.Data;
 using Surveys.ServiceDefaults.Delivery;
 

@@ -1,6 +1,6 @@
-using Surveys.Notifier.Inbox;
 using System.Globalization;
 using System.Text.Json;
+using Surveys.Notifier.Alerts;
 using Surveys.Notifier.Data;
 
 namespace Surveys.Notifier.Delivery;
@@ -19,8 +19,8 @@ public static class AlertRepeatKinds
 public sealed record AlertMessage(string Subject, string Text, byte[] Json);
 
 /// <summary>
-/// What contacts receive: the severity, the escalation level, counts and a link into the inbox. Never a patient id,
-/// an answer, a score, an instrument's name or a rule's reason: the inbox, behind sign-in, shows those.
+/// What contacts receive: the severity, the escalation level, counts and a link to the staff portal's alerts. Never a
+/// patient id, an answer, a score, an instrument's name or a rule's reason: the portal, behind sign-in, shows those.
 /// </summary>
 public static class AlertMessages
 {
@@ -39,7 +39,7 @@ public static class AlertMessages
                 Routine alerts new since the last digest: {digest.NewRoutine}.
                 Unresolved alerts now: {digest.OpenUrgent} urgent, {digest.OpenHigh} high, {digest.OpenRoutine} routine.
 
-                Review them in the nurses' inbox (sign-in required):
+                Review them in the staff portal's alerts (sign-in required):
                 {inbox}
                 """);
             var json = JsonSerializer.SerializeToUtf8Bytes(new
@@ -70,7 +70,7 @@ public static class AlertMessages
         var body = string.Create(CultureInfo.InvariantCulture, $"""
             {lead}
 
-            Open it in the nurses' inbox (sign-in required) and acknowledge it there:
+            Open it in the staff portal (sign-in required) and acknowledge it there:
             {link}
 
             This message carries no patient details.

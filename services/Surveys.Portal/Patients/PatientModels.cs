@@ -26,7 +26,7 @@ public sealed record InvitationSummary(Guid Id, string Instrument, string State,
 public sealed record AlertView(
     Guid Id, Guid PatientId, string Instrument, string Rule, string Severity, string Status, string Reason, DateTimeOffset CreatedAt,
     DateTimeOffset? AcknowledgedAt, string? AcknowledgedBy, DateTimeOffset? ResolvedAt, string? ResolvedBy, string? Outcome, string? Note,
-    DateTimeOffset LatestEvidenceAt, bool NewEvidenceSinceAcknowledged);
+    DateTimeOffset LatestEvidenceAt, bool NewEvidenceSinceAcknowledged, DateTimeOffset? PastLastLevelAt = null);
 
 public sealed record EvidenceView(string Severity, string Reason, JsonElement Details, DateTimeOffset At);
 

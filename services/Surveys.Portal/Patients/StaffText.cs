@@ -28,6 +28,10 @@ public static class StaffText
     /// <summary>The instrument's title, e.g. "Patient Health Questionnaire (PHQ-9)"; "all" (missed surveys) reads "Follow-up surveys".</summary>
     public static string Instrument(string id) => id == "all" ? "Follow-up surveys" : Catalog.Find(id)?.Title.En ?? id;
 
+    /// <summary>Every instrument the platform knows, by title.</summary>
+    public static IReadOnlyList<(string Id, string Title)> Instruments() =>
+        Catalog.All.Select(d => d.Id).Distinct(StringComparer.Ordinal).Select(id => (id, Instrument(id))).OrderBy(i => i.Item2, StringComparer.Ordinal).ToList();
+
     public static InstrumentDefinition? Definition(string id, string? version = null) => Catalog.Find(id, version) ?? Catalog.Find(id);
 
     public static string Number(decimal value) => value.ToString("0.##", CultureInfo.InvariantCulture);

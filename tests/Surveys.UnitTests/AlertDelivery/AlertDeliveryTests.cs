@@ -90,7 +90,7 @@ public class AlertDeliveryTests(StorageEngine engine)
         await world.WaitForSentAsync(2);
         Assert.That(To(first), Is.EqualTo(new[] { "level1@clinic.example" }));
         Assert.That(first[0].Data, Does.Contain("An urgent alert needs review"));
-        Assert.That(first[0].Data, Does.Contain($"https://notifier.clinic.example/inbox/alerts/{alert:D}"));
+        Assert.That(first[0].Data, Does.Contain($"https://staff.clinic.example/alerts/{alert:D}").And.Not.Contain("/inbox"), "the portal's alert page, never the old inbox");
         AssertNothingClinical(first[0].Data, patient);
 
         // The webhook: time, idempotency key, delivery id and body signed; key and delivery = the queue row's id;
@@ -106,7 +106,7 @@ public class AlertDeliveryTests(StorageEngine engine)
         {
             Assert.That(json.RootElement.GetProperty("type").GetString(), Is.EqualTo("alert"));
             Assert.That(json.RootElement.GetProperty("severity").GetString(), Is.EqualTo("urgent"));
-            Assert.That(json.RootElement.GetProperty("link").GetString(), Is.EqualTo($"https://notifier.clinic.example/inbox/alerts/{alert:D}"));
+            Assert.That(json.RootElement.GetProperty("link").GetString(), Is.EqualTo($"https://staff.clinic.example/alerts/{alert:D}"));
         }
 
         AssertNothingClinical(request.Body, patient);
@@ -160,7 +160,7 @@ public class AlertDeliveryTests(StorageEngine engine)
         await world.WaitForSentAsync(5);
         Assert.That(To(_smtp.Snapshot()).Skip(3), Is.EqualTo(new[] { "level3@clinic.example", "level3@clinic.example" }));
 
-        // Operators see it: in readiness (which surveys status and /ops read), as a metric, and in the inbox.
+        // Operators see it: in readiness (which surveys status and /ops read), as a metric, and on the alert (the portal's alert pages show it).
         Assert.That(await OperatorsSeeAsync(world), Is.EqualTo((1L, 1L, true)));
         Assert.That((await world.Store.FindAlertsAsync(patient, null, CancellationToken.None)).Single().PastLastLevelAt, Is.EqualTo(Start.AddMinutes(45)));
 
@@ -374,7 +374,7 @@ public class AlertDeliveryTests(StorageEngine engine)
         Assert.That(digest[0].Data, Does.Contain("daily digest for 2026-03-02"));
         Assert.That(digest[0].Data, Does.Contain("Routine alerts new since the last digest: 1."));
         Assert.That(digest[0].Data, Does.Contain("0 urgent, 0 high, 1 routine"));
-        Assert.That(digest[0].Data, Does.Contain("https://notifier.clinic.example/inbox"));
+        Assert.That(digest[0].Data, Does.Contain("https://staff.clinic.example/alerts").And.Not.Contain("/inbox"));
         AssertNothingClinical(digest[0].Data, patient);
 
         // A restart does not send today's digest again; tomorrow's counts the alert as open, not as new.
@@ -439,7 +439,7 @@ public class AlertDeliveryTests(StorageEngine engine)
         Assert.That(entries, Has.Count.EqualTo(3));
         var alerts = entries.Where(e => !e.Subject.Contains("digest", StringComparison.Ordinal)).ToList();
         Assert.That(alerts.Select(e => e.Contact), Is.EquivalentTo(AlertingOptions.DevelopmentContacts.Select(c => c.Name)));
-        Assert.That(alerts.Select(e => e.Text), Has.All.Contain($"/inbox/alerts/{alert:D}"));
+        Assert.That(alerts.Select(e => e.Text), Has.All.Contain($"https://staff.clinic.example/alerts/{alert:D}"));
         foreach (var entry in entries)
         {
             AssertNothingClinical(entry.Subject + entry.Text, patient);

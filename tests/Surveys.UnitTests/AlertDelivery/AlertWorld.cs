@@ -38,7 +38,7 @@ internal sealed class AlertWorld : IAsyncDisposable
             ["Storage:ConnectionString"] = _storage.ConnectionString,
             ["Storage:Synchronous"] = "OFF",
             ["Alerting:PollInterval"] = "00:00:00.050",
-            ["Notifier:PublicBaseUrl"] = "https://notifier.clinic.example/",
+            ["Notifier:PortalUrl"] = "https://staff.clinic.example/",
         };
     }
 

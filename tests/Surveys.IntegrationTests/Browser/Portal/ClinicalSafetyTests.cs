@@ -3,13 +3,13 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 
-namespace Surveys.IntegrationTests.Browser;
+namespace Surveys.IntegrationTests.Browser.Portal;
 
 /// <summary>
 /// The first rule, end to end through real processes, a real RabbitMQ and Chromium (docs/clinical-safety.md):
 /// an incomplete form cannot hide a critical answer (hazard 1), the patient is told where to get help now
 /// (hazard 7), and new urgent evidence on an acknowledged alert reaches the nurse again while each finding keeps
-/// its own alert (hazard 2).
+/// its own alert (hazard 2). The nurse works on the staff portal (issue 21).
 /// </summary>
 [NonParallelizable]
 public class ClinicalSafetyTests : BrowserTest
@@ -71,15 +71,16 @@ public class ClinicalSafetyTests : BrowserTest
             await AssertAccessibleAsync(page, "sent-with-help");
         }
 
-        // The urgent alert reaches the nurse, who acknowledges it in the inbox.
+        // The urgent alert reaches the nurse, who acknowledges it on the portal.
         var phq9Alert = await AlertAsync(patientId, "phq9", "self_harm_risk", a => a is not null);
         var alertId = phq9Alert!["id"]!.GetValue<Guid>();
         Assert.That(phq9Alert["severity"]!.GetValue<string>(), Is.EqualTo("urgent"));
-        await using var desk = await Browser.DesktopAsync(Platform.Notifier.BaseAddress);
+        await using var desk = await Browser.StaffAsync(Platform.Portal.BaseAddress, 390);
         var nurse = await desk.NewPageAsync();
-        await SignInThroughAsync(nurse, $"/inbox/alerts/{alertId}", "nurse1", Platform.NursePassword, $"/inbox/alerts/{alertId}");
+        await SignInThroughAsync(nurse, $"/alerts/{alertId}", "nurse1", Platform.NursePassword, $"/alerts/{alertId}");
+        Assert.That(await nurse.Locator("h1").InnerTextAsync(), Does.Contain("Urgent").IgnoreCase.And.Contain("Critical answer"));
         await PressAsync(nurse, "Acknowledge");
-        Assert.That(await nurse.Locator(".summary-list").InnerTextAsync(), Does.Contain("acknowledged by nurse1"));
+        Assert.That(await nurse.Locator("#status").InnerTextAsync(), Does.Contain("Acknowledged").And.Contain("by nurse1"));
 
         // Hazard 2: a diary with a severe low and a DKA warning gives one alert per finding, never merged...
         var diary = new Dictionary<string, int>
@@ -93,17 +94,22 @@ public class ClinicalSafetyTests : BrowserTest
         Assert.That(new[] { severeHypo, dka }.Select(a => (a?["severity"]?.GetValue<string>(), a?["status"]?.GetValue<string>())),
             Is.EqualTo(new[] { ("urgent", "open"), ("urgent", "open") }), "two findings, two urgent alerts");
 
-        // ...and a worse item 9 returns the acknowledged alert to open, at the top of the inbox, marked as new evidence.
+        // ...and a worse item 9 returns the acknowledged alert to open, at the top of the portal's alerts, marked as new evidence.
         await Platform.SubmitAsync(await Platform.InviteAsync(patientId, "phq9"), Enumerable.Range(1, 9).ToDictionary(i => $"{i}", i => i == 9 ? 3 : 0));
         var reopened = await AlertAsync(patientId, "phq9", "self_harm_risk", a => a?["status"]?.GetValue<string>() == "open");
         Assert.That(reopened!["id"]!.GetValue<Guid>(), Is.EqualTo(alertId), "the same alert, open again");
 
-        await nurse.GotoAsync($"/inbox?patient={patientId}");
-        var rows = nurse.Locator("#alerts tbody tr");
-        await Assertions.Expect(rows.First).ToContainTextAsync("new evidence since it was acknowledged");
-        Assert.That(await rows.First.InnerTextAsync(), Does.Contain("PHQ-9"), "the latest urgent evidence comes first");
+        await nurse.GotoAsync($"/alerts?q={patientId.ToString()[..8]}");
+        var cards = nurse.Locator("#alerts > li");
+        await Assertions.Expect(cards.First).ToContainTextAsync("new evidence since it was acknowledged");
+        Assert.That(await cards.First.InnerTextAsync(), Does.Contain("Urgent").IgnoreCase.And.Contain("PHQ-9"), "the latest urgent evidence comes first");
+        // Every urgent signal is in front of the nurse: each unresolved alert of this patient is a card of its own.
+        var unresolved = (await Platform.NotifierClient.GetFromJsonAsync<JsonArray>($"/api/alerts?patientId={patientId}"))!
+            .Count(a => a!["status"]!.GetValue<string>() != "resolved");
+        Assert.That(await cards.CountAsync(), Is.EqualTo(unresolved).And.GreaterThanOrEqualTo(3), "the reopened PHQ-9 alert, the severe low and the DKA warning");
+        Assert.That(await cards.Filter(new() { HasText = "Type 1 diabetes" }).CountAsync(), Is.GreaterThanOrEqualTo(2), "the diary's two findings, each its own card");
         Assert.That(await nurse.Locator("main").InnerTextAsync(), Does.Not.Contain("self_harm_risk").And.Not.Contain("severe_hypo").And.Not.Contain("dka_warning"), "plain words");
-        await AssertAccessibleAsync(nurse, "inbox-new-evidence");
+        await AssertGoodPageAsync(nurse, "alerts with new evidence");
     }
 
     /// <summary>The patient's unresolved-or-not alert for one finding, once <paramref name="done"/> holds (or the wait ends).</summary>
