@@ -41,7 +41,6 @@ var app = builder.Build();
 
 app.MapServiceDefaults();
 app.MapAssets();
-app.MapSignInPages(home: "/inbox");
 app.MapInboxPages();
 app.MapAuditApi();
 app.MapAlertsApi();

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,11 +12,16 @@ using Microsoft.IdentityModel.Tokens;
 namespace Surveys.ServiceDefaults.Security;
 
 /// <summary>
-/// One staff identity across the services: bearer tokens for APIs and scripts (signed by the
-/// platform's key, or by a hospital's OpenID Connect provider), a cookie for the web pages, and role
-/// policies. Everything requires a signed-in user unless an endpoint says AllowAnonymous (health, a
-/// patient's own link, sign-in).
+/// One staff identity across the services: bearer tokens for APIs and scripts (signed by the platform's key, or by a
+/// hospital's OpenID Connect provider), a cookie for staff pages, and role policies. Everything requires a signed-in user
+/// unless an endpoint says AllowAnonymous (health, a patient's own link, sign-in).
 /// </summary>
+/// <remarks>
+/// Only a service with staff pages (Razor components: the portal) accepts and issues the staff cookie; its pages send a
+/// person without a session to <c>/signin</c>. Every other service (intake, the notifier, scoring) serves staff JSON APIs
+/// only: bearer tokens alone, its cookie handler refuses to sign anyone in or to read a cookie, and a request that needs
+/// a sign-in gets 401 problem details, never a redirect (<see cref="ServesStaffPages"/>).
+/// </remarks>
 public static class StaffAuth
 {
     public const string Scheme = "staff";
@@ -51,12 +57,10 @@ public static class StaffAuth
                 "service (infra/run.sh generates one on first run), or set Auth__Authority to use an OpenID Connect provider.");
         }
 
+        builder.Services.AddSingleton<StaffPages>();
         builder.Services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "Staff", policy => policy.ForwardDefaultSelector = context =>
-                context.Request.Headers.Authorization.Count > 0 || context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/openapi")
-                    || context.Request.Path.StartsWithSegments("/metrics") || context.Request.Path.StartsWithSegments("/fhir")
-                    ? JwtBearerDefaults.AuthenticationScheme
-                    : CookieAuthenticationDefaults.AuthenticationScheme)
+                UsesCookie(context) ? CookieAuthenticationDefaults.AuthenticationScheme : JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(jwt =>
             {
                 jwt.MapInboundClaims = false;
@@ -104,6 +108,19 @@ public static class StaffAuth
                 cookie.AccessDeniedPath = "/signin";
                 cookie.ExpireTimeSpan = options.SessionIdleTimeout;
                 cookie.SlidingExpiration = true;
+                // Registered everywhere (a service's pages are known only once it is built), used only where there are staff pages.
+                cookie.Events.OnValidatePrincipal = context =>
+                {
+                    if (!ServesStaffPages(context.HttpContext))
+                    {
+                        context.RejectPrincipal();
+                    }
+
+                    return Task.CompletedTask;
+                };
+                cookie.Events.OnSigningIn = context => ServesStaffPages(context.HttpContext)
+                    ? Task.CompletedTask
+                    : throw new InvalidOperationException("This service has no staff pages, so it issues no staff cookie: staff sign in on the portal, scripts with a bearer token.");
             });
 
         builder.Services.AddAuthorization(authorization =>
@@ -117,6 +134,28 @@ public static class StaffAuth
             authorization.AddPolicy(Roles.AnyStaff, policy => policy.RequireRole(Roles.All));
         });
         return builder;
+    }
+
+    /// <summary>
+    /// Whether this service has staff pages (it registered Razor components: the portal), and so a staff cookie with a
+    /// sign-in page. Intake and the notifier have none: they serve staff JSON APIs to bearer tokens only.
+    /// </summary>
+    public static bool ServesStaffPages(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.RequestServices.GetRequiredService<StaffPages>().Served;
+    }
+
+    /// <summary>The cookie for a page request of a service with staff pages; a bearer token for everything else.</summary>
+    private static bool UsesCookie(HttpContext context) =>
+        ServesStaffPages(context) && context.Request.Headers.Authorization.Count == 0
+        && !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/openapi")
+        && !context.Request.Path.StartsWithSegments("/metrics") && !context.Request.Path.StartsWithSegments("/fhir");
+
+    /// <summary>Decided once, when first asked (the service is built by then): does it render Razor components?</summary>
+    private sealed class StaffPages(IServiceProviderIsService services)
+    {
+        public bool Served { get; } = services.IsService(typeof(IComponentPrerenderer));
     }
 
     public static SymmetricSecurityKey SigningKey(AuthOptions options)
