@@ -130,19 +130,7 @@ public static class SessionRevalidationExtensions
         && context.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.Authority is not null;
 
     /// <summary>Problem details: 401 "Session ended" for a bearer token of a changed account, 503 when the accounts cannot be asked.</summary>
-    private static async Task RefuseAsync(HttpContext context, AccountVerdict verdict)
-    {
-        var status = verdict == AccountVerdict.Changed ? StatusCodes.Status401Unauthorized : StatusCodes.Status503ServiceUnavailable;
-        context.Response.StatusCode = status;
-        await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = context,
-            ProblemDetails =
-            {
-                Status = status,
-                Title = verdict == AccountVerdict.Changed ? "Session ended" : "Could not check your account",
-                Detail = verdict == AccountVerdict.Changed ? ChangedDetail : UnknownDetail,
-            },
-        });
-    }
+    private static Task RefuseAsync(HttpContext context, AccountVerdict verdict) => verdict == AccountVerdict.Changed
+        ? StaffAuth.WriteProblemAsync(context, StatusCodes.Status401Unauthorized, "Session ended", ChangedDetail)
+        : StaffAuth.WriteProblemAsync(context, StatusCodes.Status503ServiceUnavailable, "Could not check your account", UnknownDetail);
 }

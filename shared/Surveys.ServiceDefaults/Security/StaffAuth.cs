@@ -91,7 +91,7 @@ public static class StaffAuth
                     {
                         context.HandleResponse();
                         await WriteProblemAsync(context.HttpContext, StatusCodes.Status401Unauthorized, "Sign-in required",
-                            "Send a bearer token: get one with POST /api/auth/token (user name and password) or `surveys login`.");
+                            "Staff sign in on the staff portal. Scripts send a bearer token: get one with POST /api/auth/token (user name and password) or `surveys login`.");
                     },
                     OnForbidden = context => WriteProblemAsync(context.HttpContext, StatusCodes.Status403Forbidden, "Not allowed for your role",
                         "Your account does not have the role this needs. Ask an administrator if you should."),
@@ -164,13 +164,17 @@ public static class StaffAuth
         return new SymmetricSecurityKey(Encoding.UTF8.GetBytes(options.SigningKey!));
     }
 
-    private static Task WriteProblemAsync(HttpContext context, int status, string title, string detail)
+    /// <summary>
+    /// Problem details, whatever the request accepts: a browser asking for HTML alone gets them too (as JSON), never a
+    /// sign-in page to be sent to, nor a 500 for want of a writer.
+    /// </summary>
+    internal static async Task WriteProblemAsync(HttpContext context, int status, string title, string detail)
     {
         context.Response.StatusCode = status;
-        return context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        var problem = new ProblemDetailsContext { HttpContext = context, ProblemDetails = { Status = status, Title = title, Detail = detail } };
+        if (!await context.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(problem))
         {
-            HttpContext = context,
-            ProblemDetails = { Status = status, Title = title, Detail = detail },
-        }).AsTask();
+            await context.Response.WriteAsJsonAsync(problem.ProblemDetails, options: null, contentType: "application/problem+json");
+        }
     }
 }
