@@ -2,24 +2,38 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 
 namespace Surveys.IntegrationTests;
 
-/// <summary>Issue 20, items 2 (returnUrl), 3, 5, 7 and 10: sign-in, redirects, lockout, sign-out.</summary>
+/// <summary>
+/// Issue 20, items 2 (returnUrl), 3, 5, 7 and 10: sign-in, redirects, lockout, sign-out; and issue 21: the portal's is the
+/// only staff sign-in page, intake's and the notifier's old ones are gone.
+/// </summary>
 public partial class HostileRequestTests
 {
+    /// <summary>What a browser's address bar asks for.</summary>
+    private const string Html = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+
     private static IEnumerable<Attack> SignInAttacks()
     {
-        // Item 2 and 3: the form never carries a bad return address on (the sign-ins themselves are SignInFlows below).
-        yield return new("sign-in page with a tab in the return address", "intake", "GET", "/signin?returnUrl=%2F%09%2Fevil.example", "none", null, 200);
-        yield return new("sign-in page with CR/LF in the return address", "intake", "GET", "/signin?returnUrl=%2Fstaff%0d%0aSet-Cookie:%20x=1", "none", null, 200);
-        yield return new("inbox sign-in page with a vertical tab in the return address", "notifier", "GET", "/signin?returnUrl=%2Finbox%0bx", "none", null, 200);
-        // Item 10: a sign-out without this site's antiforgery token (as a forged cross-site form would send) is refused.
-        yield return new("sign-out without antiforgery token", "intake", "POST", "/signout", "admin", "", 400, "application/x-www-form-urlencoded");
-        yield return new("sign-out with a forged antiforgery token", "intake", "POST", "/signout", "admin", "__csrf=forged", 400, "application/x-www-form-urlencoded");
-        yield return new("inbox sign-out without antiforgery token", "notifier", "POST", "/signout", "nurse", "", 400, "application/x-www-form-urlencoded");
-        // Item 5: a locked account is answered like any failure (SignInFlows: the lockout itself, from another address).
+        // Intake and the notifier serve no staff pages (issue 21): a signed-in client finds nothing on the old sign-in,
+        // sign-out and home paths, and a browser without a sign-in gets 401 problem details there, never a redirect to a
+        // sign-in page that does not exist (the main test checks every 401 for a Location header and problem details).
+        yield return new("intake's old sign-in page, signed in", "intake", "GET", "/signin", "admin", null, 404);
+        yield return new("intake's old sign-in form posted, signed in", "intake", "POST", "/signin", "admin", "userName=admin&password=x", 404, Form);
+        yield return new("intake's old sign-out, signed in", "intake", "POST", "/signout", "admin", "", 404, Form);
+        yield return new("intake's old staff home, signed in", "intake", "GET", "/staff", "admin", null, 404);
+        yield return new("intake's old sign-in page from a browser", "intake", "GET", "/signin?returnUrl=%2Fstaff", "none", null, 401, Accept: Html);
+        yield return new("intake's old sign-in form posted from a browser", "intake", "POST", "/signin", "none", "userName=admin&password=x", 401, Form, Html);
+        yield return new("intake's old sign-out from a browser", "intake", "POST", "/signout", "none", "", 401, Form, Html);
+        yield return new("intake's old staff home from a browser that accepts only HTML", "intake", "GET", "/staff", "none", null, 401, Accept: "text/html");
+        yield return new("the notifier's old sign-in page, signed in", "notifier", "GET", "/signin", "nurse", null, 404);
+        yield return new("the notifier's old sign-out, signed in", "notifier", "POST", "/signout", "nurse", "", 404, Form);
+        yield return new("the notifier's old sign-in page from a browser", "notifier", "GET", "/signin?returnUrl=%2Finbox", "none", null, 401, Accept: Html);
+        yield return new("the notifier's old sign-in form posted from a browser", "notifier", "POST", "/signin", "none", "userName=nurse1&password=x", 401, Form, Html);
+        yield return new("the notifier's old inbox from a browser", "notifier", "GET", "/inbox", "none", null, 401, Accept: Html);
+        yield return new("the notifier's old alert page from a browser that accepts only HTML", "notifier", "GET", $"/inbox/alerts/{Guid.NewGuid()}", "none", null, 401, Accept: "text/html");
+        // Item 5: a locked account is answered like any failure (the lockout itself: below, and SecurityTests through the portal).
         yield return new("token for a disabled or unknown account", "intake", "POST", "/api/auth/token", "none", "{\"userName\":\"admin.old\",\"password\":\"whatever-password\"}", 401);
     }
 
@@ -29,16 +43,14 @@ public partial class HostileRequestTests
         public override string ToString() => Name;
     }
 
+    /// <summary>Hostile return addresses on the portal's sign-in besides <see cref="PortalSignInFlows"/>.</summary>
     public static IEnumerable<SignInFlow> SignInFlows()
     {
-        yield return new("intake: a tab after the slash (//evil.example to a browser)", "intake", "/\t/evil.example", "/staff");
-        yield return new("intake: CR/LF in the return address", "intake", "/staff\r\nSet-Cookie: x=1", "/staff");
-        yield return new("intake: a vertical tab in the return address", "intake", "/staff\vx", "/staff");
-        yield return new("intake: a backslash after the slash", "intake", "/\\evil.example", "/staff");
-        yield return new("intake: a path on this site is followed", "intake", "/staff/patients/new?from=list", "/staff/patients/new?from=list");
-        yield return new("notifier: a tab after the slash", "notifier", "/\t/evil.example", "/inbox");
-        yield return new("notifier: CR/LF in the return address", "notifier", "/inbox\r\nSet-Cookie: x=1", "/inbox");
-        yield return new("notifier: a vertical tab in the return address", "notifier", "/inbox\vx", "/inbox");
+        yield return new("portal: a vertical tab in the return address", "portal", "/alerts\vx", "/");
+        yield return new("portal: CR/LF after a path", "portal", "/alerts\r\nSet-Cookie: x=1", "/");
+        yield return new("portal: two slashes (another site to a browser)", "portal", "//evil.example/steal", "/");
+        yield return new("portal: two slashes after a path", "portal", "/alerts//evil.example", "/");
+        yield return new("portal: a path outside ASCII", "portal", "/caf\u00e9", "/");
     }
 
     private static int _nextLoopback = 10;
@@ -71,30 +83,16 @@ public partial class HostileRequestTests
         return new HttpClient(handler) { BaseAddress = baseAddress };
     }
 
-    [GeneratedRegex("name=\"__csrf\" value=\"([^\"]+)\"")]
-    private static partial Regex SignInAntiforgeryField();
-
-    private static async Task<HttpResponseMessage> SignInThroughFormAsync(HttpClient browser, string userName, string password, string? returnUrl = null)
-    {
-        var form = await browser.GetStringAsync(new Uri("/signin", UriKind.Relative));
-        var fields = new Dictionary<string, string> { ["__csrf"] = SignInAntiforgeryField().Match(form).Groups[1].Value, ["userName"] = userName, ["password"] = password };
-        if (returnUrl is not null)
-        {
-            fields["returnUrl"] = returnUrl;
-        }
-
-        return await browser.PostAsync(new Uri("/signin", UriKind.Relative), new FormUrlEncodedContent(fields));
-    }
-
     [TestCaseSource(nameof(SignInFlows))]
     public async Task A_sign_in_with_a_hostile_return_address_lands_on_the_home_page(SignInFlow flow)
     {
-        using var browser = LoopbackBrowser(out _, flow.Service == "notifier" ? _system.Notifier.BaseAddress : _system.Intake.BaseAddress);
+        using var browser = LoopbackBrowser(out _, _system.Portal.BaseAddress);
 
-        using var response = await SignInThroughFormAsync(browser, "nurse1", _system.NursePassword, flow.ReturnUrl);
+        using var response = await PortalForms.SignInAsync(browser, "nurse1", _system.NursePassword, flow.ReturnUrl);
 
         Assert.That((int)response.StatusCode, Is.EqualTo(302), await response.Content.ReadAsStringAsync());
-        Assert.That(response.Headers.Location?.OriginalString, Is.EqualTo(flow.ExpectedLocation));
+        Assert.That(PortalForms.Location(browser, response).PathAndQuery, Is.EqualTo(flow.ExpectedLocation));
+        Assert.That(PortalForms.Location(browser, response).Host, Is.EqualTo(_system.Portal.BaseAddress.Host), "never another site");
     }
 
     [Test]
@@ -127,13 +125,13 @@ public partial class HostileRequestTests
     }
 
     [Test]
-    public async Task A_nurse_signing_in_on_the_inbox_is_counted_and_audited_at_her_own_address()
+    public async Task A_nurse_signing_in_on_the_portal_is_counted_and_audited_at_her_own_address()
     {
-        using var nurse = LoopbackBrowser(out var nurseAddress, _system.Notifier.BaseAddress);
-        using var signedIn = await SignInThroughFormAsync(nurse, "nurse1", _system.NursePassword);
+        using var nurse = LoopbackBrowser(out var nurseAddress, _system.Portal.BaseAddress);
+        using var signedIn = await PortalForms.SignInAsync(nurse, "nurse1", _system.NursePassword);
         Assert.That(signedIn.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), await signedIn.Content.ReadAsStringAsync());
 
-        // Someone else claims an address to intake without the notifier's signature: it is not believed.
+        // Someone else claims an address to intake without the portal's signature: it is not believed.
         using var forger = LoopbackBrowser(out var forgerAddress, _system.Intake.BaseAddress);
         using var forged = new HttpRequestMessage(HttpMethod.Post, "/api/auth/token") { Content = JsonContent.Create(new { userName = "nurse1", password = "forged-password" }) };
         forged.Headers.Add("X-Surveys-Client", "10.9.9.9");
@@ -143,7 +141,7 @@ public partial class HostileRequestTests
         Assert.Multiple(() =>
         {
             Assert.That(trail.Any(e => (string?)e["target"] == "api_token" && (string?)e["actor"] == "nurse1" && (string?)e["outcome"] == "ok"
-                && (string?)e["clientAddress"] == nurseAddress.ToString()), Is.True, "intake records the nurse's address, not the notifier's");
+                && (string?)e["clientAddress"] == nurseAddress.ToString()), Is.True, "intake records the nurse's address, not the portal's");
             Assert.That(trail.Any(e => (string?)e["outcome"] == "failed" && (string?)e["clientAddress"] == forgerAddress.ToString()), Is.True, "the forger's own address");
             Assert.That(trail.Any(e => (string?)e["clientAddress"] == "10.9.9.9"), Is.False);
         });

@@ -14,13 +14,16 @@ namespace Surveys.IntegrationTests;
 /// Issue 20 item 6, live: the one-host nginx set-up of docs/operations.md ("Behind a reverse proxy"), taken from the
 /// document itself, terminating TLS with a self-signed certificate in front of a production intake that trusts it.
 /// The client, the proxy and intake use three loopback addresses (127.0.0.3 → nginx on 127.0.0.1 → intake from
-/// 127.0.0.2), so the client's address can be told apart from the proxy's.
+/// 127.0.0.2), so the client's address can be told apart from the proxy's. Intake's patient pages face the internet; the
+/// staff portal is put behind the same server block on a name of its own. Intake issues no staff cookie: staff sign in on
+/// the portal, scripts with POST /api/auth/token.
 /// </summary>
 [NonParallelizable]
 public sealed partial class ReverseProxyTests
 {
     private const string Client = "127.0.0.3";
     private const string Proxy = "127.0.0.2";
+    private const string StaffHost = "staff.example.org";
 
     private RunningSystem _system = null!;
     private string _folder = null!;
@@ -51,7 +54,8 @@ public sealed partial class ReverseProxyTests
         _certificate = WriteSelfSignedCertificate(_folder);
         (_httpsPort, _httpPort) = (ServiceProcess.FreePort(), ServiceProcess.FreePort());
         var configuration = Path.Combine(_folder, "nginx.conf");
-        await File.WriteAllTextAsync(configuration, NginxConfiguration(DocumentedServerBlocks()));
+        var documented = DocumentedServerBlocks();
+        await File.WriteAllTextAsync(configuration, NginxConfiguration(documented + PortalServerBlock(documented)));
 
         _nginx = Process.Start(new ProcessStartInfo(nginx, ["-p", _folder, "-c", configuration])
         {
@@ -87,50 +91,99 @@ public sealed partial class ReverseProxyTests
     }
 
     [Test]
-    public async Task Through_the_documented_nginx_set_up_staff_cookies_are_secure_hsts_is_sent_and_the_audit_trail_has_the_clients_address()
+    public async Task Through_the_documented_nginx_set_up_the_patients_cookies_are_secure_and_hsts_is_sent()
     {
-        var cookies = new CookieContainer();
-        using var client = ClientFrom(Client, cookies);
+        // Intake's patient pages are what faces the internet: their antiforgery cookie must be Secure behind TLS.
+        var token = await _system.NewInvitationAsync("phq9");
+        using var client = ClientFrom(Client, new CookieContainer());
 
-        using var form = await client.GetAsync(new Uri("/signin", UriKind.Relative));
-        var antiforgery = AntiforgeryField().Match(await form.Content.ReadAsStringAsync()).Groups[1].Value;
-        using var signIn = await client.PostAsync(new Uri("/signin", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        using var question = await client.GetAsync(new Uri($"/s/{token}/q/1", UriKind.Relative));
+        var antiforgery = AntiforgeryField().Match(await question.Content.ReadAsStringAsync()).Groups[1].Value;
+        using var answered = await client.PostAsync(new Uri($"/s/{token}/q/1", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
         {
-            ["__csrf"] = antiforgery, ["userName"] = "admin", ["password"] = _system.AdminPassword,
+            ["__csrf"] = antiforgery, ["answer"] = "0",
         }));
-        var setCookies = form.Headers.GetValues("Set-Cookie").Concat(signIn.Headers.GetValues("Set-Cookie")).ToList();
+        var setCookies = question.Headers.TryGetValues("Set-Cookie", out var values) ? values.ToList() : [];
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(question.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(question.Headers.TryGetValues("Strict-Transport-Security", out var hsts) ? hsts.Single() : null, Does.StartWith("max-age="));
+            Assert.That(setCookies.Where(c => c.StartsWith("surveys.intake.antiforgery=", StringComparison.Ordinal)).ToList(),
+                Is.Not.Empty.And.All.Contains("; secure"), "the antiforgery cookie is Secure: the original scheme was https");
+            Assert.That(setCookies.Where(c => c.StartsWith("surveys.intake=", StringComparison.Ordinal)), Is.Empty, "intake issues no staff cookie");
+            Assert.That((int)answered.StatusCode, Is.InRange(300, 399), "the answer was taken through the proxy (the Secure cookie came back)");
+            Assert.That(answered.Headers.Location?.OriginalString, Does.EndWith("/q/2"));
+        });
+    }
+
+    [Test]
+    public async Task Through_the_documented_nginx_set_up_a_token_sign_in_is_audited_at_the_clients_address()
+    {
+        using var client = ClientFrom(Client, new CookieContainer());
+
+        using var signIn = await client.PostAsJsonAsync("/api/auth/token", new { userName = "admin", password = _system.AdminPassword });
         var trail = await _system.IntakeClient.GetFromJsonAsync<JsonArray>("/api/audit?action=sign_in&actor=admin&limit=100");
         var viaProxy = trail!.Select(e => e!.AsObject()).Where(e => (string?)e["outcome"] == "ok").Select(e => (string?)e["clientAddress"]).ToList();
 
         Assert.Multiple(() =>
         {
-            Assert.That(form.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-            Assert.That(form.Headers.TryGetValues("Strict-Transport-Security", out var hsts) ? hsts.Single() : null, Does.StartWith("max-age="));
-            Assert.That(signIn.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), "signed in through the proxy");
-            Assert.That(setCookies.Where(c => c.StartsWith("surveys.intake=", StringComparison.Ordinal)).ToList(),
-                Has.Count.EqualTo(1).And.All.Contains("; secure"), "the staff cookie is Secure: the original scheme was https");
-            Assert.That(setCookies.Where(c => c.StartsWith("surveys.intake.antiforgery=", StringComparison.Ordinal)).ToList(),
-                Is.Not.Empty.And.All.Contains("; secure"), "the antiforgery cookie is Secure too");
+            Assert.That(signIn.StatusCode, Is.EqualTo(HttpStatusCode.OK), "signed in through the proxy");
+            Assert.That(signIn.Headers.TryGetValues("Strict-Transport-Security", out var hsts) ? hsts.Single() : null, Does.StartWith("max-age="));
+            Assert.That(signIn.Headers.Contains("Set-Cookie") && signIn.Headers.GetValues("Set-Cookie").Any(c => c.StartsWith("surveys.intake=", StringComparison.Ordinal)), Is.False, "a token, no cookie");
             Assert.That(viaProxy, Does.Contain(Client), "the audit trail has the client's address");
             Assert.That(viaProxy, Does.Not.Contain(Proxy), "and never the proxy's");
         });
     }
 
     [Test]
-    public async Task Through_the_proxy_sign_in_failures_count_against_the_clients_address_not_the_proxys()
+    public async Task Through_the_proxy_sign_in_failures_lock_the_clients_address_not_the_proxys()
     {
-        using var client = ClientFrom("127.0.0.4", new CookieContainer());
-        var form = await client.GetStringAsync(new Uri("/signin", UriKind.Relative));
-        using var refused = await client.PostAsync(new Uri("/signin", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__csrf"] = AntiforgeryField().Match(form).Groups[1].Value, ["userName"] = "proxied-nobody", ["password"] = "wrong",
-        }));
+        (await _system.IntakeClient.PostAsJsonAsync("/api/users", new { userName = "proxied", roles = new[] { "nurse" }, password = "proxied-password-123" })).EnsureSuccessStatusCode();
+        using var guesser = ClientFrom("127.0.0.4", new CookieContainer());
+        using var owner = ClientFrom("127.0.0.5", new CookieContainer());
 
+        for (var attempt = 0; attempt < 5; attempt++)
+        {
+            using var wrong = await guesser.PostAsJsonAsync("/api/auth/token", new { userName = "proxied", password = $"wrong-{attempt}-password" });
+            Assert.That(wrong.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        }
+
+        using var guesserRight = await guesser.PostAsJsonAsync("/api/auth/token", new { userName = "proxied", password = "proxied-password-123" });
+        using var ownerRight = await owner.PostAsJsonAsync("/api/auth/token", new { userName = "proxied", password = "proxied-password-123" });
         var addresses = await _system.QueryAsync<string>("intake", "SELECT address FROM sign_in_failures");
         Assert.Multiple(() =>
         {
-            Assert.That(refused.StatusCode, Is.Not.EqualTo(HttpStatusCode.Redirect), "a wrong password does not sign in");
+            Assert.That(guesserRight.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "the guessing client is locked out");
+            Assert.That(ownerRight.StatusCode, Is.EqualTo(HttpStatusCode.OK), "another client behind the same proxy is not");
             Assert.That(addresses, Does.Contain("127.0.0.4"));
+            Assert.That(addresses, Does.Not.Contain(Proxy));
+        });
+    }
+
+    [Test]
+    public async Task The_staff_portal_behind_the_same_proxy_sets_a_secure_cookie_and_intake_audits_the_clients_address()
+    {
+        // The documented server block again, for the portal on its own name: a staff sign-in goes browser → nginx → portal
+        // → intake, and intake must still see the person's address, not the proxy's nor the portal's.
+        using var client = ClientFrom("127.0.0.6", new CookieContainer(), StaffHost);
+
+        var form = await client.GetStringAsync(new Uri("/signin", UriKind.Relative));
+        using var signIn = await client.PostAsync(new Uri("/signin", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["_handler"] = "signin", ["__csrf"] = AntiforgeryField().Match(form).Groups[1].Value,
+            ["Form.UserName"] = "nurse1", ["Form.Password"] = _system.NursePassword,
+        }));
+        var setCookies = signIn.Headers.TryGetValues("Set-Cookie", out var values) ? values.ToList() : [];
+        var trail = await _system.IntakeClient.GetFromJsonAsync<JsonArray>("/api/audit?action=sign_in&actor=nurse1&limit=100");
+        var addresses = trail!.Select(e => e!.AsObject()).Where(e => (string?)e["outcome"] == "ok").Select(e => (string?)e["clientAddress"]).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(signIn.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), "signed in to the portal through the proxy");
+            Assert.That(setCookies.Where(c => c.StartsWith("surveys.portal=", StringComparison.Ordinal)).ToList(),
+                Has.Count.EqualTo(1).And.All.Contains("; secure"), "the staff cookie is Secure: the original scheme was https");
+            Assert.That(addresses, Does.Contain("127.0.0.6"), "intake audits the person's address");
             Assert.That(addresses, Does.Not.Contain(Proxy));
         });
     }
@@ -139,7 +192,7 @@ public sealed partial class ReverseProxyTests
     public async Task The_documented_set_up_redirects_plain_http_to_https_and_hides_metrics()
     {
         using var plain = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri($"http://127.0.0.1:{_httpPort}") };
-        using var redirect = await plain.GetAsync(new Uri("/signin", UriKind.Relative));
+        using var redirect = await plain.GetAsync(new Uri("/s/some-link", UriKind.Relative));
         using var client = ClientFrom(Client, new CookieContainer());
         using var metrics = await client.GetAsync(new Uri("/metrics", UriKind.Relative));
 
@@ -190,6 +243,16 @@ public sealed partial class ReverseProxyTests
             .Replace("proxy_pass http://127.0.0.1:5101;", $"proxy_pass http://127.0.0.1:{_system.Intake.BaseAddress.Port}; proxy_bind {Proxy};", StringComparison.Ordinal);
     }
 
+    /// <summary>The documented https server block, adapted, for the staff portal on <see cref="StaffHost"/>.</summary>
+    private string PortalServerBlock(string documented)
+    {
+        var https = documented[..documented.IndexOf("server { listen", StringComparison.Ordinal)];
+        Assert.That(https, Does.Contain("server_name surveys.example.org;"));
+        return https
+            .Replace("server_name surveys.example.org;", $"server_name {StaffHost};", StringComparison.Ordinal)
+            .Replace($"proxy_pass http://127.0.0.1:{_system.Intake.BaseAddress.Port};", $"proxy_pass http://127.0.0.1:{_system.Portal.BaseAddress.Port};", StringComparison.Ordinal);
+    }
+
     /// <summary>A whole nginx configuration of its own: runs in the foreground as this user, files in the test's folder.</summary>
     private string NginxConfiguration(string servers) => $$"""
         daemon off;
@@ -223,7 +286,7 @@ public sealed partial class ReverseProxyTests
     }
 
     /// <summary>An https client that connects from the given loopback address and trusts only this test's certificate.</summary>
-    private HttpClient ClientFrom(string address, CookieContainer cookies)
+    private HttpClient ClientFrom(string address, CookieContainer cookies, string host = "surveys.example.org")
     {
         var handler = new SocketsHttpHandler
         {
@@ -249,7 +312,7 @@ public sealed partial class ReverseProxyTests
                 }
             },
         };
-        return new HttpClient(handler) { BaseAddress = new Uri($"https://surveys.example.org:{_httpsPort}") };
+        return new HttpClient(handler) { BaseAddress = new Uri($"https://{host}:{_httpsPort}") };
     }
 
     private static bool Answers(int port)

@@ -18,16 +18,15 @@ public partial class SecurityTests
     [OneTimeTearDown]
     public async Task StopAsync() => await _system.DisposeAsync();
 
-    [GeneratedRegex("name=\"__csrf\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
-
     [Test]
     public async Task Pages_and_apis_send_the_security_headers()
     {
-        var page = await _system.PatientClient.GetAsync(new Uri("/signin", UriKind.Relative));
+        var survey = await _system.PatientClient.GetAsync(new Uri($"/s/{await _system.NewInvitationAsync("phq9")}", UriKind.Relative));
+        using var portal = new HttpClient { BaseAddress = _system.Portal.BaseAddress };
+        var staffPage = await portal.GetAsync(new Uri("/signin", UriKind.Relative));
         var api = await _system.PatientClient.PostAsJsonAsync("/api/responses", new { token = "x", answers = new { } });
 
-        foreach (var response in new[] { page, api })
+        foreach (var response in new[] { survey, staffPage, api })
         {
             Assert.Multiple(() =>
             {
@@ -43,56 +42,53 @@ public partial class SecurityTests
     }
 
     [Test]
-    public async Task A_nurse_signs_in_on_the_page_with_its_antiforgery_token_and_signs_out()
+    public async Task A_nurse_signs_in_on_the_portal_with_its_antiforgery_token_and_signs_out()
     {
-        using var handler = new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() };
-        using var browser = new HttpClient(handler) { BaseAddress = _system.Intake.BaseAddress };
+        using var browser = PortalForms.Browser(_system.Portal.BaseAddress);
 
         var form = await browser.GetStringAsync(new Uri("/signin", UriKind.Relative));
         Assert.That(form, Does.Contain("<label for=\"userName\">").And.Contain("autocomplete=\"current-password\""));
-        var antiforgery = AntiforgeryField().Match(form).Groups[1].Value;
 
-        var wrong = await browser.PostAsync(new Uri("/signin", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__csrf"] = antiforgery, ["userName"] = "nurse1", ["password"] = "not-the-password",
-        }));
+        var wrong = await PortalForms.SignInAsync(browser, "nurse1", "not-the-password");
         Assert.That(wrong.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That(await wrong.Content.ReadAsStringAsync(), Does.Contain("There is a problem").And.Contain("The user name or password is not right."));
 
-        var right = await browser.PostAsync(new Uri("/signin", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__csrf"] = antiforgery, ["userName"] = "nurse1", ["password"] = _system.NursePassword, ["returnUrl"] = "//evil.example/steal",
-        }));
+        var right = await PortalForms.SignInAsync(browser, "nurse1", _system.NursePassword, "//evil.example/steal");
         Assert.That(right.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
-        Assert.That(right.Headers.Location?.OriginalString, Is.EqualTo("/staff"), "an off-site return address is ignored");
-        var cookie = right.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith("surveys.intake=", StringComparison.Ordinal));
+        Assert.That(PortalForms.Location(browser, right).PathAndQuery, Is.EqualTo("/"), "an off-site return address is ignored");
+        var cookie = right.Headers.GetValues("Set-Cookie").Single(c => c.StartsWith(PortalForms.Cookie + "=", StringComparison.Ordinal));
         Assert.That(cookie, Does.Contain("httponly").IgnoreCase.And.Contain("samesite=strict").IgnoreCase);
 
-        var home = await browser.GetStringAsync(new Uri("/staff", UriKind.Relative));
-        Assert.That(home, Does.Contain("nurse1").And.Contain("nurse"));
+        var home = await browser.GetStringAsync(new Uri("/", UriKind.Relative));
+        Assert.That(home, Does.Contain("Signed in as <strong>nurse1</strong>"));
 
-        var signOutToken = AntiforgeryField().Match(home).Groups[1].Value;
-        var signOut = await browser.PostAsync(new Uri("/signout", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string> { ["__csrf"] = signOutToken }));
+        var signOut = await browser.PostAsync(new Uri("/signout", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string> { ["__csrf"] = PortalForms.Antiforgery(home) }));
         Assert.That(signOut.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
-        var after = await browser.GetAsync(new Uri("/staff", UriKind.Relative));
+        Assert.That(PortalForms.Location(browser, signOut).AbsolutePath, Is.EqualTo("/signin"));
+        var after = await browser.GetAsync(new Uri("/", UriKind.Relative));
         Assert.That(after.StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
-        Assert.That(after.Headers.Location?.ToString(), Does.Contain("/signin"));
+        Assert.That(PortalForms.Location(browser, after).AbsolutePath, Is.EqualTo("/signin"), "signed out means signed out");
     }
 
     [Test]
-    public async Task Five_wrong_passwords_lock_an_account_from_that_address_even_against_the_right_one_and_say_nothing_more()
+    public async Task Five_wrong_passwords_on_the_portal_lock_an_account_from_that_address_even_against_the_right_one_and_say_nothing_more()
     {
         (await _system.IntakeClient.PostAsJsonAsync("/api/users", new { userName = "locky", roles = new[] { "nurse" }, password = "locky-password-123" })).EnsureSuccessStatusCode();
+        using var browser = PortalForms.Browser(_system.Portal.BaseAddress);
 
+        var answers = new List<string>();
         for (var attempt = 0; attempt < 5; attempt++)
         {
-            var wrong = await _system.PatientClient.PostAsJsonAsync("/api/auth/token", new { userName = "locky", password = $"wrong-{attempt}-password" });
+            var wrong = await PortalForms.SignInAsync(browser, "locky", $"wrong-{attempt}-password");
             Assert.That(wrong.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+            answers.Add(PortalForms.Error(await wrong.Content.ReadAsStringAsync()));
         }
 
-        var right = await _system.PatientClient.PostAsJsonAsync("/api/auth/token", new { userName = "locky", password = "locky-password-123" });
-        Assert.That(right.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
-        Assert.That((await right.Content.ReadFromJsonAsync<JsonObject>())!["title"]!.GetValue<string>(), Is.EqualTo("Sign-in failed"), "a lock is not announced");
+        var right = await PortalForms.SignInAsync(browser, "locky", "locky-password-123");
+        Assert.That(right.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "the right password is refused from the locked address");
+        Assert.That(right.Headers.Contains("Set-Cookie") && right.Headers.GetValues("Set-Cookie").Any(c => c.StartsWith(PortalForms.Cookie + "=", StringComparison.Ordinal)), Is.False, "no session");
+        Assert.That(answers.Append(PortalForms.Error(await right.Content.ReadAsStringAsync())).Distinct().ToList(),
+            Is.EqualTo(new[] { "The user name or password is not right." }), "a lock is not announced");
 
         var users = await _system.IntakeClient.GetFromJsonAsync<JsonArray>("/api/users");
         Assert.That(users!.Single(u => u!["userName"]!.GetValue<string>() == "locky")!["lockedOut"]!.GetValue<bool>(), Is.True);
@@ -107,8 +103,15 @@ public partial class SecurityTests
         (await _system.IntakeClient.DeleteAsync(new Uri("/api/users/leaver", UriKind.Relative))).EnsureSuccessStatusCode();
 
         var response = await _system.PatientClient.PostAsJsonAsync("/api/auth/token", new { userName = "leaver", password = "leaver-password-123" });
+        using var browser = PortalForms.Browser(_system.Portal.BaseAddress);
+        var portal = await PortalForms.SignInAsync(browser, "leaver", "leaver-password-123");
 
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.Multiple(async () =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+            Assert.That(portal.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized), "nor on the portal");
+            Assert.That(PortalForms.Error(await portal.Content.ReadAsStringAsync()), Is.EqualTo("The user name or password is not right."));
+        });
     }
 
     [Test]
@@ -236,10 +239,9 @@ public partial class RateLimitTests
     [Order(2)]
     public async Task A_nurse_refused_by_intakes_sign_in_limit_is_told_to_wait_not_that_her_password_is_wrong()
     {
-        // The nurse signs in on the inbox, which asks intake with her address: intake's limit for it (20 a minute here) is
-        // used up, the notifier's own is not. A fixed window can refill in between: then the whole is tried again.
-        using var handler = new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() };
-        using var nurse = new HttpClient(handler) { BaseAddress = _system.Notifier.BaseAddress };
+        // The nurse signs in on the portal, which asks intake with her address: intake's limit for it (20 a minute here) is
+        // used up. A fixed window can refill in between: then the whole is tried again.
+        using var nurse = PortalForms.Browser(_system.Portal.BaseAddress);
         HttpResponseMessage? page = null;
         for (var round = 0; round < 3 && page?.StatusCode != HttpStatusCode.TooManyRequests; round++)
         {
@@ -247,20 +249,14 @@ public partial class RateLimitTests
             {
             }
 
-            page = await nurse.PostAsync(new Uri("/signin", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
-            {
-                ["__csrf"] = AntiforgeryField().Match(await nurse.GetStringAsync(new Uri("/signin", UriKind.Relative))).Groups[1].Value,
-                ["userName"] = "nurse1", ["password"] = "any-password-at-all",
-            }));
+            page = await PortalForms.SignInAsync(nurse, "nurse1", "any-password-at-all");
         }
 
         var text = await page!.Content.ReadAsStringAsync();
         Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), text);
-        Assert.That(text, Does.Contain("Too many sign-in attempts from here. Wait a minute, then try again.").And.Not.Contain("password is not right"));
+        Assert.That(PortalForms.Error(text), Is.EqualTo("Too many sign-in attempts from here. Wait a minute, then try again."));
+        Assert.That(text, Does.Not.Contain("password is not right"));
     }
-
-    [GeneratedRegex("name=\"__csrf\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
 }
 
 /// <summary>
@@ -278,46 +274,58 @@ public partial class SessionRevalidationTests
     [OneTimeTearDown]
     public async Task StopAsync() => await _system.DisposeAsync();
 
-    [GeneratedRegex("name=\"__csrf\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
-
     [Test]
-    public async Task A_disabled_nurse_cannot_acknowledge_an_alert_with_her_existing_session()
+    public async Task A_disabled_nurse_cannot_acknowledge_an_alert_with_her_existing_portal_session()
     {
         var password = $"night-{Guid.NewGuid():N}";
         await AddUserAsync("nightnurse", password, "nurse");
         var bearer = await _system.TokenAsync("nightnurse", password);
-        using var handler = new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() };
-        using var browser = new HttpClient(handler) { BaseAddress = _system.Notifier.BaseAddress };
-        var signIn = await browser.PostAsync(new Uri("/signin", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__csrf"] = AntiforgeryField().Match(await browser.GetStringAsync(new Uri("/signin", UriKind.Relative))).Groups[1].Value,
-            ["userName"] = "nightnurse", ["password"] = password,
-        }));
-        Assert.That(signIn.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), "signed in on the inbox");
+        using var browser = PortalForms.Browser(_system.Portal.BaseAddress);
+        Assert.That((await PortalForms.SignInAsync(browser, "nightnurse", password)).StatusCode, Is.EqualTo(HttpStatusCode.Redirect), "signed in on the portal");
         var alertId = await NewUrgentAlertAsync();
-        var page = await browser.GetStringAsync(new Uri($"/inbox/alerts/{alertId}", UriKind.Relative));
-        var antiforgery = AntiforgeryField().Match(page).Groups[1].Value;
-        Assert.That(antiforgery, Is.Not.Empty, "the alert page offers Acknowledge");
+        var page = await browser.GetStringAsync(new Uri($"/alerts/{alertId}", UriKind.Relative));
+        Assert.That(page, Does.Contain("id=\"acknowledge\""), "the alert page offers Acknowledge");
 
         (await _system.IntakeClient.DeleteAsync(new Uri("/api/users/nightnurse", UriKind.Relative))).EnsureSuccessStatusCode();
 
-        var byPage = await browser.PostAsync(new Uri($"/inbox/alerts/{alertId}/acknowledge", UriKind.Relative),
-            new FormUrlEncodedContent(new Dictionary<string, string> { ["__csrf"] = antiforgery }));
-        var byPageText = await byPage.Content.ReadAsStringAsync();
+        var byPage = await PortalForms.PressAsync(browser, $"/alerts/{alertId}", "acknowledge", page);
         using var api = new HttpClient { BaseAddress = _system.Notifier.BaseAddress };
         api.DefaultRequestHeaders.Authorization = new("Bearer", bearer);
         var byApi = await api.PostAsync(new Uri($"/api/alerts/{alertId}/acknowledge", UriKind.Relative), null);
-        var afterwards = await browser.GetAsync(new Uri("/inbox", UriKind.Relative));
+        var afterwards = await browser.GetAsync(new Uri("/alerts", UriKind.Relative));
         var status = await AlertStatusAsync(alertId);
 
         Assert.Multiple(() =>
         {
-            Assert.That(byPage.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
-            Assert.That(byPageText, Does.Contain("Your session has ended"));
+            Assert.That(byPage.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), "sent to sign in again");
+            Assert.That(PortalForms.Location(browser, byPage).AbsolutePath, Is.EqualTo("/signin"));
+            Assert.That(PortalForms.EndsSession(byPage), Is.True, "the cookie is removed");
             Assert.That(byApi.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
-            Assert.That(afterwards.Headers.Location?.ToString(), Does.Contain("/signin"), "the cookie was removed");
+            Assert.That(PortalForms.Location(browser, afterwards).AbsolutePath, Is.EqualTo("/signin"), "and stays removed");
             Assert.That(status, Is.EqualTo("open"), "nobody acknowledged it: its escalation goes on");
+        });
+    }
+
+    [Test]
+    public async Task A_role_removed_takes_effect_on_the_next_portal_action()
+    {
+        var password = $"moved-{Guid.NewGuid():N}";
+        await AddUserAsync("portalmover", password, "nurse", "operator");
+        using var browser = PortalForms.Browser(_system.Portal.BaseAddress);
+        Assert.That((await PortalForms.SignInAsync(browser, "portalmover", password)).StatusCode, Is.EqualTo(HttpStatusCode.Redirect));
+        var alertId = await NewUrgentAlertAsync();
+        var page = await browser.GetStringAsync(new Uri($"/alerts/{alertId}", UriKind.Relative));
+        Assert.That(page, Does.Contain("id=\"acknowledge\""), "a nurse may act on it");
+
+        (await _system.IntakeClient.PutAsJsonAsync("/api/users/portalmover/roles", new { roles = new[] { "operator" } })).EnsureSuccessStatusCode();
+        var acknowledge = await PortalForms.PressAsync(browser, $"/alerts/{alertId}", "acknowledge", page);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(acknowledge.StatusCode, Is.EqualTo(HttpStatusCode.Redirect), "within the minute the page was trusted for, the action asked intake afresh");
+            Assert.That(PortalForms.Location(browser, acknowledge).AbsolutePath, Is.EqualTo("/signin"));
+            Assert.That(PortalForms.EndsSession(acknowledge), Is.True);
+            Assert.That(await AlertStatusAsync(alertId), Is.EqualTo("open"));
         });
     }
 
@@ -378,9 +386,6 @@ public partial class DevelopmentModeTests
 {
     public const string Banner = "Development: messages are not sent";
 
-    [GeneratedRegex("name=\"__csrf\" value=\"([^\"]+)\"")]
-    private static partial Regex AntiforgeryField();
-
     [Test]
     public async Task In_production_a_service_without_a_real_urgent_alert_channel_refuses_to_start()
     {
@@ -427,13 +432,16 @@ public partial class DevelopmentModeTests
 
         var outbox = await system.IntakeClient.GetAsync(new Uri("/api/dev/outbox", UriKind.Relative));
         var alertOutbox = await nurse.GetAsync(new Uri("/api/dev/alert-outbox", UriKind.Relative));
-        var signIn = await system.PatientClient.GetStringAsync(new Uri("/signin", UriKind.Relative));
+        using var portal = new HttpClient { BaseAddress = system.Portal.BaseAddress };
+        var signIn = await portal.GetStringAsync(new Uri("/signin", UriKind.Relative));
+        var survey = await system.PatientClient.GetStringAsync(new Uri($"/s/{await system.NewInvitationAsync("phq9")}", UriKind.Relative));
 
         Assert.Multiple(() =>
         {
             Assert.That(outbox.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
             Assert.That(alertOutbox.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
-            Assert.That(signIn, Does.Not.Contain(Banner));
+            Assert.That(signIn, Does.Contain("<h1>Sign in</h1>").And.Not.Contain(Banner), "the portal's sign-in");
+            Assert.That(survey, Does.Not.Contain(Banner), "a patient's survey");
         });
     }
 
@@ -442,22 +450,18 @@ public partial class DevelopmentModeTests
     {
         await using var system = await RunningSystem.StartAsync();
         var token = await system.NewInvitationAsync("phq9");
-        using var handler = new HttpClientHandler { CookieContainer = new CookieContainer() };
-        using var nurse = new HttpClient(handler) { BaseAddress = system.Notifier.BaseAddress };
+        using var nurse = PortalForms.Browser(system.Portal.BaseAddress);
         var form = await nurse.GetStringAsync(new Uri("/signin", UriKind.Relative));
-        var inbox = await nurse.PostAsync(new Uri("/signin", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["__csrf"] = AntiforgeryField().Match(form).Groups[1].Value, ["userName"] = "nurse1", ["password"] = system.NursePassword,
-        }));
+        Assert.That((await PortalForms.SignInAsync(nurse, "nurse1", system.NursePassword)).StatusCode, Is.EqualTo(HttpStatusCode.Redirect), "signed in");
 
         var pages = new Dictionary<string, string>
         {
-            ["intake sign-in"] = await system.PatientClient.GetStringAsync(new Uri("/signin", UriKind.Relative)),
             ["patient's survey"] = await system.PatientClient.GetStringAsync(new Uri($"/s/{token}", UriKind.Relative)),
-            ["notifier sign-in"] = form,
-            ["nurses' inbox"] = await inbox.Content.ReadAsStringAsync(),
-            ["staff portal sign-in"] = await new HttpClient { BaseAddress = system.Portal.BaseAddress }.GetStringAsync(new Uri("/signin", UriKind.Relative)),
+            ["staff portal sign-in"] = form,
+            ["staff portal home"] = await nurse.GetStringAsync(new Uri("/", UriKind.Relative)),
+            ["nurses' alerts"] = await nurse.GetStringAsync(new Uri("/alerts", UriKind.Relative)),
         };
+        Assert.That(pages["nurses' alerts"], Does.Contain("Signed in as <strong>nurse1</strong>"), "signed in");
 
         Assert.Multiple(() =>
         {
@@ -467,4 +471,63 @@ public partial class DevelopmentModeTests
             }
         });
     }
+}
+
+/// <summary>The staff portal's forms as a browser sends them (the only staff sign-in page: intake and the notifier have none).</summary>
+internal static partial class PortalForms
+{
+    /// <summary>The portal's session cookie.</summary>
+    public const string Cookie = "surveys.portal";
+
+    [GeneratedRegex("name=\"__csrf\" value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryField();
+
+    [GeneratedRegex("<div class=\"error-summary\"[^>]*>.*?<a href=\"#[^\"]*\">([^<]*)</a>", RegexOptions.Singleline)]
+    private static partial Regex FirstError();
+
+    /// <summary>A browser-like client: cookies kept, redirects not followed.</summary>
+    public static HttpClient Browser(Uri portal) =>
+        new(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new CookieContainer() }) { BaseAddress = portal };
+
+    public static string Antiforgery(string page)
+    {
+        var token = AntiforgeryField().Match(page).Groups[1].Value;
+        Assert.That(token, Is.Not.Empty, "the page has a form with this site's antiforgery token");
+        return token;
+    }
+
+    /// <summary>The first error of the page's error summary (HTML-decoded), or empty.</summary>
+    public static string Error(string page) => WebUtility.HtmlDecode(FirstError().Match(page).Groups[1].Value);
+
+    /// <summary>Opens the sign-in form and posts it, as the form's button does.</summary>
+    public static async Task<HttpResponseMessage> SignInAsync(HttpClient browser, string userName, string password, string? returnUrl = null)
+    {
+        var form = await browser.GetStringAsync(new Uri("/signin", UriKind.Relative));
+        var fields = new Dictionary<string, string>
+        {
+            ["_handler"] = "signin", ["__csrf"] = Antiforgery(form), ["Form.UserName"] = userName, ["Form.Password"] = password,
+        };
+        if (returnUrl is not null)
+        {
+            fields["ReturnUrl"] = returnUrl;
+        }
+
+        return await browser.PostAsync(new Uri("/signin", UriKind.Relative), new FormUrlEncodedContent(fields));
+    }
+
+    /// <summary>Presses the button of a form with no fields (FormName <paramref name="form"/>) on a page already shown.</summary>
+    public static Task<HttpResponseMessage> PressAsync(HttpClient browser, string path, string form, string page) =>
+        browser.PostAsync(new Uri(path, UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string> { ["_handler"] = form, ["__csrf"] = Antiforgery(page) }));
+
+    /// <summary>Where a redirect goes, as an absolute address.</summary>
+    public static Uri Location(HttpClient browser, HttpResponseMessage response)
+    {
+        Assert.That(response.Headers.Location, Is.Not.Null, $"a redirect, not {(int)response.StatusCode}");
+        return new Uri(browser.BaseAddress!, response.Headers.Location!);
+    }
+
+    /// <summary>Whether the response removes the portal's session cookie.</summary>
+    public static bool EndsSession(HttpResponseMessage response) =>
+        response.Headers.TryGetValues("Set-Cookie", out var cookies)
+        && cookies.Any(c => c.StartsWith(Cookie + "=;", StringComparison.Ordinal) && c.Contains("expires=Thu, 01 Jan 1970", StringComparison.OrdinalIgnoreCase));
 }

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Surveys.ServiceDefaults.Audit;
-using Surveys.ServiceDefaults.Pages;
 using Surveys.ServiceDefaults.Security;
 
 namespace Surveys.Intake.Staff;

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Surveys.Intake.Data;
-using Surveys.ServiceDefaults.Pages;
 using Surveys.ServiceDefaults.Security;
 
 namespace Surveys.Intake.Staff;
@@ -80,19 +79,6 @@ public sealed class StaffAccounts(StaffStore store, IOptions<AuthOptions> option
 
     /// <summary>The longest a pair stays locked, and how long its failures are remembered after the last one.</summary>
     public static readonly TimeSpan MaximumLockout = TimeSpan.FromDays(1);
-
-    /// <summary>The platform's sign-in check for the web page (intake holds the accounts).</summary>
-    public sealed class LocalSignIn(StaffAccounts accounts) : IStaffSignIn
-    {
-        public async Task<SignInAttempt> SignInAsync(string? userName, string? password, HttpContext context, CancellationToken ct)
-        {
-            ArgumentNullException.ThrowIfNull(context);
-            var result = await accounts.SignInAsync(userName, password, context.Connection.RemoteIpAddress, ct);
-            return new SignInAttempt(result.Outcome, result.Outcome == SignInOutcome.Succeeded
-                ? accounts.Identity(result.User!, Microsoft.AspNetCore.Authentication.Cookies.CookieAuthenticationDefaults.AuthenticationScheme)
-                : null);
-        }
-    }
 
     /// <summary>
     /// The account's security stamp, carried by its cookies and tokens: a digest of its password hash and roles, so it changes

@@ -1,11 +1,10 @@
 using Surveys.Intake.Data;
 using Surveys.ServiceDefaults.Audit;
-using Surveys.ServiceDefaults.Pages;
 using Surveys.ServiceDefaults.Security;
 
 namespace Surveys.Intake.Staff;
 
-/// <summary>Staff accounts, sign-in (page and token) and the audit trail.</summary>
+/// <summary>Staff accounts, sign-in (the token route; the one sign-in page is the portal's) and the audit trail.</summary>
 public static class StaffFeature
 {
     public static IHostApplicationBuilder AddStaff(this IHostApplicationBuilder builder)
@@ -13,7 +12,6 @@ public static class StaffFeature
         builder.AddAudit();
         builder.Services.AddSingleton<StaffStore>();
         builder.Services.AddSingleton<StaffAccounts>();
-        builder.Services.AddSingleton<IStaffSignIn, StaffAccounts.LocalSignIn>();
         builder.Services.AddAccountCheck<LocalAccountCheck>(); // every session is checked against its account (docs/security.md)
         builder.Services.AddSingleton<BootstrapAdmin>();
         builder.Services.AddHostedService(services => services.GetRequiredService<BootstrapAdmin>());
@@ -23,7 +21,6 @@ public static class StaffFeature
 
     public static IEndpointRouteBuilder MapStaff(this IEndpointRouteBuilder app)
     {
-        app.MapSignInPages();
         app.MapAuthApi();
         app.MapUsersApi();
         app.MapAuditApi();

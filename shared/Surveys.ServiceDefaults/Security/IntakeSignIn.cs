@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.AspNetCore.Http;
-using Surveys.ServiceDefaults.Pages;
 
 namespace Surveys.ServiceDefaults.Security;
 

@@ -7,7 +7,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Surveys.ServiceDefaults.Pages;
 
 namespace Surveys.ServiceDefaults.Security;
 
@@ -31,10 +30,11 @@ public interface IAccountCheck
 }
 
 /// <summary>
-/// Every signed-in request (cookie or bearer) is checked against the account: an answer is trusted for at most
-/// <see cref="AuthOptions.SessionCheckInterval"/> (a minute), and every action (any method but GET and HEAD: acknowledge,
-/// resolve, enrol ...) asks afresh. A changed account ends the session (the cookie is removed; a bearer token gets 401);
-/// when the accounts cannot be asked, the request is refused with 503 ("could not check your account; try again"): fail closed.
+/// Every signed-in request (the portal's cookie, or a bearer token anywhere) is checked against the account: an answer is
+/// trusted for at most <see cref="AuthOptions.SessionCheckInterval"/> (a minute), and every action (any method but GET and
+/// HEAD: acknowledge, resolve, enrol ...) asks afresh. A changed account ends the session (the cookie is removed and the
+/// person is sent to sign in again; a bearer token gets 401); when the accounts cannot be asked, the request is refused
+/// with 503 ("could not check your account; try again"): fail closed.
 /// </summary>
 public sealed class SessionRevalidation(IAccountCheck check, TimeProvider time, IOptions<AuthOptions> options)
 {
@@ -106,19 +106,22 @@ public static class SessionRevalidationExtensions
         }
 
         var bearer = context.Request.Headers.Authorization.Count > 0;
+        var allowsAnonymous = context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is not null;
         if (verdict == AccountVerdict.Changed && !bearer)
         {
+            // The portal's cookie: removed, and the request goes on signed out. A page that needs a sign-in sends the
+            // person to the sign-in page (its return address is this page), so nothing is done in the ended session's name.
             await context.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         }
 
-        if (context.GetEndpoint()?.Metadata.GetMetadata<IAllowAnonymous>() is not null)
+        if (allowsAnonymous || (verdict == AccountVerdict.Changed && !bearer))
         {
             context.User = new ClaimsPrincipal(new ClaimsIdentity()); // sign-in pages and the like go on, signed out
             await next(context);
             return;
         }
 
-        await RefuseAsync(context, verdict, bearer);
+        await RefuseAsync(context, verdict);
     });
 
     // A hospital's OpenID Connect provider's tokens carry no stamp: their own lifetime and the provider govern them.
@@ -126,35 +129,8 @@ public static class SessionRevalidationExtensions
         context.Request.Headers.Authorization.Count > 0 && user.FindFirst(StaffAuth.StampClaim) is null
         && context.RequestServices.GetRequiredService<IOptions<AuthOptions>>().Value.Authority is not null;
 
-    private static async Task RefuseAsync(HttpContext context, AccountVerdict verdict, bool bearer)
-    {
-        var status = verdict == AccountVerdict.Changed ? StatusCodes.Status401Unauthorized : StatusCodes.Status503ServiceUnavailable;
-        var detail = verdict == AccountVerdict.Changed ? ChangedDetail : UnknownDetail;
-        var api = bearer || context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/fhir");
-        if (api)
-        {
-            context.Response.StatusCode = status;
-            await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = context,
-                ProblemDetails =
-                {
-                    Status = status,
-                    Title = verdict == AccountVerdict.Changed ? "Session ended" : "Could not check your account",
-                    Detail = detail,
-                },
-            });
-            return;
-        }
-
-        if (verdict == AccountVerdict.Changed && HttpMethods.IsGet(context.Request.Method))
-        {
-            context.Response.Redirect($"/signin?returnUrl={Uri.EscapeDataString(context.Request.Path + context.Request.QueryString)}");
-            return;
-        }
-
-        var title = verdict == AccountVerdict.Changed ? "Session ended" : "Could not check your account";
-        await HtmlPage.Render(title, $"<h1>{HtmlPage.E(title)}</h1><p>{HtmlPage.E(detail)}</p><p><a href=\"/signin\">Sign in</a></p>", status)
-            .ExecuteAsync(context);
-    }
+    /// <summary>Problem details: 401 "Session ended" for a bearer token of a changed account, 503 when the accounts cannot be asked.</summary>
+    private static Task RefuseAsync(HttpContext context, AccountVerdict verdict) => verdict == AccountVerdict.Changed
+        ? StaffAuth.WriteProblemAsync(context, StatusCodes.Status401Unauthorized, "Session ended", ChangedDetail)
+        : StaffAuth.WriteProblemAsync(context, StatusCodes.Status503ServiceUnavailable, "Could not check your account", UnknownDetail);
 }

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,11 +12,16 @@ using Microsoft.IdentityModel.Tokens;
 namespace Surveys.ServiceDefaults.Security;
 
 /// <summary>
-/// One staff identity across the services: bearer tokens for APIs and scripts (signed by the
-/// platform's key, or by a hospital's OpenID Connect provider), a cookie for the web pages, and role
-/// policies. Everything requires a signed-in user unless an endpoint says AllowAnonymous (health, a
-/// patient's own link, sign-in).
+/// One staff identity across the services: bearer tokens for APIs and scripts (signed by the platform's key, or by a
+/// hospital's OpenID Connect provider), a cookie for staff pages, and role policies. Everything requires a signed-in user
+/// unless an endpoint says AllowAnonymous (health, a patient's own link, sign-in).
 /// </summary>
+/// <remarks>
+/// Only a service with staff pages (Razor components: the portal) accepts and issues the staff cookie; its pages send a
+/// person without a session to <c>/signin</c>. Every other service (intake, the notifier, scoring) serves staff JSON APIs
+/// only: bearer tokens alone, its cookie handler refuses to sign anyone in or to read a cookie, and a request that needs
+/// a sign-in gets 401 problem details, never a redirect (<see cref="ServesStaffPages"/>).
+/// </remarks>
 public static class StaffAuth
 {
     public const string Scheme = "staff";
@@ -51,12 +57,10 @@ public static class StaffAuth
                 "service (infra/run.sh generates one on first run), or set Auth__Authority to use an OpenID Connect provider.");
         }
 
+        builder.Services.AddSingleton<StaffPages>();
         builder.Services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "Staff", policy => policy.ForwardDefaultSelector = context =>
-                context.Request.Headers.Authorization.Count > 0 || context.Request.Path.StartsWithSegments("/api") || context.Request.Path.StartsWithSegments("/openapi")
-                    || context.Request.Path.StartsWithSegments("/metrics") || context.Request.Path.StartsWithSegments("/fhir")
-                    ? JwtBearerDefaults.AuthenticationScheme
-                    : CookieAuthenticationDefaults.AuthenticationScheme)
+                UsesCookie(context) ? CookieAuthenticationDefaults.AuthenticationScheme : JwtBearerDefaults.AuthenticationScheme)
             .AddJwtBearer(jwt =>
             {
                 jwt.MapInboundClaims = false;
@@ -87,7 +91,7 @@ public static class StaffAuth
                     {
                         context.HandleResponse();
                         await WriteProblemAsync(context.HttpContext, StatusCodes.Status401Unauthorized, "Sign-in required",
-                            "Send a bearer token: get one with POST /api/auth/token (user name and password) or `surveys login`.");
+                            "Staff sign in on the staff portal. Scripts send a bearer token: get one with POST /api/auth/token (user name and password) or `surveys login`.");
                     },
                     OnForbidden = context => WriteProblemAsync(context.HttpContext, StatusCodes.Status403Forbidden, "Not allowed for your role",
                         "Your account does not have the role this needs. Ask an administrator if you should."),
@@ -104,6 +108,19 @@ public static class StaffAuth
                 cookie.AccessDeniedPath = "/signin";
                 cookie.ExpireTimeSpan = options.SessionIdleTimeout;
                 cookie.SlidingExpiration = true;
+                // Registered everywhere (a service's pages are known only once it is built), used only where there are staff pages.
+                cookie.Events.OnValidatePrincipal = context =>
+                {
+                    if (!ServesStaffPages(context.HttpContext))
+                    {
+                        context.RejectPrincipal();
+                    }
+
+                    return Task.CompletedTask;
+                };
+                cookie.Events.OnSigningIn = context => ServesStaffPages(context.HttpContext)
+                    ? Task.CompletedTask
+                    : throw new InvalidOperationException("This service has no staff pages, so it issues no staff cookie: staff sign in on the portal, scripts with a bearer token.");
             });
 
         builder.Services.AddAuthorization(authorization =>
@@ -119,19 +136,45 @@ public static class StaffAuth
         return builder;
     }
 
+    /// <summary>
+    /// Whether this service has staff pages (it registered Razor components: the portal), and so a staff cookie with a
+    /// sign-in page. Intake and the notifier have none: they serve staff JSON APIs to bearer tokens only.
+    /// </summary>
+    public static bool ServesStaffPages(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.RequestServices.GetRequiredService<StaffPages>().Served;
+    }
+
+    /// <summary>The cookie for a page request of a service with staff pages; a bearer token for everything else.</summary>
+    private static bool UsesCookie(HttpContext context) =>
+        ServesStaffPages(context) && context.Request.Headers.Authorization.Count == 0
+        && !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/openapi")
+        && !context.Request.Path.StartsWithSegments("/metrics") && !context.Request.Path.StartsWithSegments("/fhir");
+
+    /// <summary>Decided once, when first asked (the service is built by then): does it render Razor components?</summary>
+    private sealed class StaffPages(IServiceProviderIsService services)
+    {
+        public bool Served { get; } = services.IsService(typeof(IComponentPrerenderer));
+    }
+
     public static SymmetricSecurityKey SigningKey(AuthOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         return new SymmetricSecurityKey(Encoding.UTF8.GetBytes(options.SigningKey!));
     }
 
-    private static Task WriteProblemAsync(HttpContext context, int status, string title, string detail)
+    /// <summary>
+    /// Problem details, whatever the request accepts: a browser asking for HTML alone gets them too (as JSON), never a
+    /// sign-in page to be sent to, nor a 500 for want of a writer.
+    /// </summary>
+    internal static async Task WriteProblemAsync(HttpContext context, int status, string title, string detail)
     {
         context.Response.StatusCode = status;
-        return context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+        var problem = new ProblemDetailsContext { HttpContext = context, ProblemDetails = { Status = status, Title = title, Detail = detail } };
+        if (!await context.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(problem))
         {
-            HttpContext = context,
-            ProblemDetails = { Status = status, Title = title, Detail = detail },
-        }).AsTask();
+            await context.Response.WriteAsJsonAsync(problem.ProblemDetails, options: null, contentType: "application/problem+json");
+        }
     }
 }

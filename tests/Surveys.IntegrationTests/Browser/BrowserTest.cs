@@ -38,7 +38,7 @@ public abstract class BrowserTest
     // Playwright marks this wait obsolete in favour of WaitForURL, but here the next address is not known in
     // advance (a valid answer moves on, an invalid one stays) and the click always navigates: it is exact.
 #pragma warning disable CS0612
-    /// <summary>Opens a staff page, checks it asks for a sign-in, signs in and checks the page it lands on.</summary>
+    /// <summary>Opens a staff page (the portal's: the only staff sign-in), checks it asks for a sign-in, signs in and checks the page it lands on.</summary>
     protected static async Task SignInThroughAsync(IPage page, string path, string userName, string password, string landsOn)
     {
         await page.GotoAsync(path);

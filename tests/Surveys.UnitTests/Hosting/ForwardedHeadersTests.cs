@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Surveys.ServiceDefaults.Hosting;
 using Surveys.ServiceDefaults.Security;
@@ -30,6 +31,7 @@ public class ForwardedHeadersTests
             ["RateLimits:SignInAttemptsPerMinute"] = "1",
         }.Concat(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))));
         builder.AddServiceDefaults();
+        builder.Services.AddRazorComponents(); // staff pages, so a staff cookie (as the portal; intake and the notifier issue none)
         var app = builder.Build();
         app.MapServiceDefaults();
         app.MapGet("/who", (HttpContext context) => $"{context.Connection.RemoteIpAddress} {context.Request.Scheme}")

@@ -5,7 +5,6 @@ using Microsoft.Extensions.Time.Testing;
 using Surveys.Intake.Data;
 using Surveys.Intake.Staff;
 using Surveys.ServiceDefaults.Data;
-using Surveys.ServiceDefaults.Pages;
 using Surveys.ServiceDefaults.Security;
 using Surveys.UnitTests.Data;
 

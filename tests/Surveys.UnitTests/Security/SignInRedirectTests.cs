@@ -1,26 +1,26 @@
-using Surveys.ServiceDefaults.Pages;
+using Surveys.ServiceDefaults.Security;
 
 namespace Surveys.UnitTests.Security;
 
-/// <summary>Items 2 and 3 of issue 20: the one check of a return address after sign-in (intake and notifier).</summary>
+/// <summary>Items 2 and 3 of issue 20: the one check of a return address after sign-in (the portal's sign-in page, the only one).</summary>
 public class SignInRedirectTests
 {
     [TestCase("/")]
-    [TestCase("/staff")]
-    [TestCase("/inbox/alerts/3f1c?tab=history#notes")]
-    [TestCase("/staff/patients/new?from=%2F%2Fevil.example")]
+    [TestCase("/alerts")]
+    [TestCase("/alerts/3f1c?tab=history#notes")]
+    [TestCase("/patients/new?from=%2F%2Fevil.example")]
     public void A_path_on_this_site_is_followed(string url) => Assert.That(SignInPages.IsLocal(url), Is.True);
 
     [TestCase(null)]
     [TestCase("")]
-    [TestCase("staff")]
+    [TestCase("alerts")]
     [TestCase("//evil.example")]
     [TestCase("/\\evil.example")]
     [TestCase("/\t/evil.example")] // browsers drop the tab and read //evil.example
     [TestCase("/\n/evil.example")]
-    [TestCase("/staff\r\nSet-Cookie: x=1")] // would answer 500: a header cannot carry CR/LF
-    [TestCase("/staff\vx")]
-    [TestCase("/staff x")]
+    [TestCase("/alerts\r\nSet-Cookie: x=1")] // would answer 500: a header cannot carry CR/LF
+    [TestCase("/alerts\vx")]
+    [TestCase("/alerts x")]
     [TestCase("/a//evil.example")]
     [TestCase("/a\\b")]
     [TestCase("/caf\u00e9")] // nor anything but ASCII
