@@ -40,5 +40,6 @@ app.MapAuditApi();
 app.MapAlertsApi();
 app.MapAlertSummary();
 app.MapAlertDelivery();
+app.MapOldInboxLinks(); // links in messages sent before the portal lead to it
 
 app.Run();

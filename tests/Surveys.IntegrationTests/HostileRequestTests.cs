@@ -109,7 +109,7 @@ public partial class HostileRequestTests
         yield return new("OpenAPI document without signing in", "intake", "GET", "/openapi/v1.json", "none", null, 401);
         yield return new("console audit entry as a nurse", "intake", "POST", "/api/audit/console", "nurse", "{\"action\":\"errors_purge\",\"target\":\"q\"}", 403);
         yield return new("console audit entry with an invented action", "intake", "POST", "/api/audit/console", "operator", "{\"action\":\"delete_everything\",\"target\":\"q\"}", 400);
-        yield return new("operator page as a nurse", "intake", "GET", "/ops", "nurse", null, 403);
+        yield return new("intake's old operator page, as an operator", "intake", "GET", "/ops", "operator", null, 404);
         yield return new("token with a wrong password", "intake", "POST", "/api/auth/token", "none", "{\"userName\":\"admin\",\"password\":\"wrong-password-123\"}", 401);
         yield return new("token for an unknown user", "intake", "POST", "/api/auth/token", "none", "{\"userName\":\"nobody\",\"password\":\"whatever-password\"}", 401);
         yield return new("SQL in the user name", "intake", "POST", "/api/auth/token", "none", "{\"userName\":\"admin' --\",\"password\":\"x\"}", 401);

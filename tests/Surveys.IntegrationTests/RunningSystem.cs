@@ -102,9 +102,10 @@ public sealed class RunningSystem : IAsyncDisposable
 
             // Addresses first: the portal and the notifier check accounts with intake, intake's outcomes report reads the
             // notifier, and the portal calls all three.
-            var (intakePort, scoringPort, notifierPort) = (ServiceProcess.FreePort(), ServiceProcess.FreePort(), ServiceProcess.FreePort());
+            var (intakePort, scoringPort, notifierPort, portalPort) = (ServiceProcess.FreePort(), ServiceProcess.FreePort(), ServiceProcess.FreePort(), ServiceProcess.FreePort());
             system._settings["Notifier__IntakeUrl"] = $"http://127.0.0.1:{intakePort}";
             system._settings["Intake__NotifierUrl"] = $"http://127.0.0.1:{notifierPort}";
+            system._settings.TryAdd("Notifier__PortalUrl", $"http://127.0.0.1:{portalPort}"); // unless a test names its own
             system._settings["Portal__IntakeUrl"] = $"http://127.0.0.1:{intakePort}";
             system._settings["Portal__ScoringUrl"] = $"http://127.0.0.1:{scoringPort}";
             system._settings["Portal__NotifierUrl"] = $"http://127.0.0.1:{notifierPort}";
@@ -114,7 +115,7 @@ public sealed class RunningSystem : IAsyncDisposable
             system._services.Add(ServiceProcess.Start("Intake", system.DataDirectory, system.Environment("Intake"), intakePort));
             system._services.Add(ServiceProcess.Start("Scoring", system.DataDirectory, system.Environment("Scoring"), scoringPort));
             system._services.Add(ServiceProcess.Start("Notifier", system.DataDirectory, system.Environment("Notifier"), notifierPort));
-            system._services.Add(ServiceProcess.Start("Portal", system.DataDirectory, system.Environment("Portal")));
+            system._services.Add(ServiceProcess.Start("Portal", system.DataDirectory, system.Environment("Portal"), portalPort));
             await Task.WhenAll(system._services.Select(s => s.WaitUntilReadyAsync(TimeSpan.FromSeconds(60))));
 
             // More instances once the first have migrated their databases; they share the data folder (intake's
@@ -237,16 +238,8 @@ public sealed class RunningSystem : IAsyncDisposable
     /// </summary>
     public async Task<HttpClient> PortalSessionAsync(string userName, string password)
     {
-        var portal = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, CookieContainer = new System.Net.CookieContainer() }) { BaseAddress = Portal.BaseAddress };
-        var form = await portal.GetStringAsync(new Uri("/signin", UriKind.Relative));
-        var antiforgery = System.Text.RegularExpressions.Regex.Match(form, "name=\"__csrf\" value=\"([^\"]+)\"").Groups[1].Value;
-        using var response = await portal.PostAsync(new Uri("/signin", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["_handler"] = "signin",
-            ["__csrf"] = antiforgery,
-            ["Form.UserName"] = userName,
-            ["Form.Password"] = password,
-        }));
+        var portal = PortalForms.Browser(Portal.BaseAddress);
+        using var response = await PortalForms.SignInAsync(portal, userName, password);
         Assert.That((int)response.StatusCode, Is.EqualTo(302), $"{userName} signs in to the portal: {await response.Content.ReadAsStringAsync()}");
         return portal;
     }

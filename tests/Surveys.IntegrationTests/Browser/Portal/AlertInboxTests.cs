@@ -195,11 +195,20 @@ public class AlertInboxTests : BrowserTest
         using var nurse = new HttpClient { BaseAddress = Platform.Notifier.BaseAddress };
         nurse.DefaultRequestHeaders.Authorization = new("Bearer", Platform.Tokens["nurse"]);
         var id = Guid.NewGuid();
-        foreach (var path in new[] { "/", "/inbox", "/inbox/latest", $"/inbox/alerts/{id}", $"/inbox/patients/{id}", "/signin" })
+        foreach (var path in new[] { "/", "/inbox/latest", $"/inbox/patients/{id}", "/signin" })
         {
             var response = await nurse.GetAsync(new Uri(path, UriKind.Relative));
             Assert.That((int)response.StatusCode, Is.EqualTo(404), path);
             Assert.That(response.Content.Headers.ContentType?.MediaType, Is.Not.EqualTo("text/html"), path);
+        }
+
+        // Links to the old inbox in messages sent before the portal lead to the same place on the portal, signed in or not.
+        using var anyone = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = Platform.Notifier.BaseAddress };
+        foreach (var (old, portal) in new[] { ("/inbox", "/alerts"), ($"/inbox/alerts/{id}", $"/alerts/{id}") })
+        {
+            var response = await anyone.GetAsync(new Uri(old, UriKind.Relative));
+            Assert.That((int)response.StatusCode, Is.EqualTo(301), old);
+            Assert.That(response.Headers.Location, Is.EqualTo(new Uri(Platform.Portal.BaseAddress, portal)), old);
         }
     }
 }
