@@ -16,4 +16,7 @@ public sealed class PortalOptions
 
     /// <summary>How long a page waits for another service before it says that service is not answering.</summary>
     public TimeSpan ApiTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The clinic's time zone, in which pages show times (Portal__TimeZone, an IANA id such as Asia/Kolkata).</summary>
+    public string TimeZone { get; set; } = "UTC";
 }

@@ -11,7 +11,10 @@ using Surveys.ServiceDefaults.Pages;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.Services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section);
+builder.Services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section)
+    .Validate(o => StaffTime.IsKnownZone(o.TimeZone), "Portal:TimeZone is not a time zone id this machine knows, such as Europe/London or Asia/Kolkata.")
+    .ValidateOnStart();
+builder.Services.AddSingleton<StaffTime>(); // times on every page, in the clinic's time zone
 builder.AddPortalSignIn(); // one cookie for every role; passwords are checked by intake, which holds the accounts
 builder.AddServiceApis(); // intake's and the notifier's JSON APIs, called as the signed-in person
 builder.AddOperatorWork(); // the pipeline pages: services' readiness, the broker's management API and AMQP (RabbitMq__*)

@@ -2,13 +2,9 @@ using System.Globalization;
 
 namespace Surveys.Portal.Components;
 
-/// <summary>How the portal writes times, dates and codes for people: "2 Dec 2026, 14:05 UTC", "e-mail", "text message".</summary>
+/// <summary>How the portal writes dates and codes for people: "2 Dec 2026", "e-mail", "text message" (times: <see cref="StaffTime"/>).</summary>
 public static class PortalText
 {
-    public static string When(DateTimeOffset at) => at.UtcDateTime.ToString("d MMM yyyy, HH:mm 'UTC'", CultureInfo.InvariantCulture);
-
-    public static string When(DateTimeOffset? at, string missing = "–") => at is { } value ? When(value) : missing;
-
     /// <summary>A date written yyyy-MM-dd, as "2 Dec 2026".</summary>
     public static string Date(string? isoDate) =>
         DateOnly.TryParseExact(isoDate, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)

@@ -8,8 +8,6 @@ public static class StaffText
 {
     private static readonly InstrumentCatalog Catalog = InstrumentCatalog.LoadEmbedded();
 
-    public static string Day(DateTimeOffset at) => at.UtcDateTime.ToString("d MMM yyyy", CultureInfo.InvariantCulture);
-
     public static string Age(DateTimeOffset at, DateTimeOffset now)
     {
         var age = now - at;
