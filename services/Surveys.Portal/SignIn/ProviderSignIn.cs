@@ -247,7 +247,7 @@ public static partial class ProviderSignIn
 
         var refreshToken = context.Properties.GetTokenValue(OpenIdConnectParameterNames.RefreshToken);
         if (refreshToken is not null
-            && await services.GetRequiredService<ProviderTokens>().RefreshAsync(refreshToken, context.HttpContext.RequestAborted) is { } fresh)
+            && await services.GetRequiredService<ProviderTokens>().RefreshAsync(refreshToken) is { } fresh)
         {
             var tokens = context.Properties.GetTokens().ToDictionary(t => t.Name, t => t.Value, StringComparer.Ordinal);
             tokens[OpenIdConnectParameterNames.AccessToken] = fresh.AccessToken;
