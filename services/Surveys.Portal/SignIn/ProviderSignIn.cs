@@ -136,12 +136,21 @@ public static partial class ProviderSignIn
             var redirectToLogin = cookie.Events.OnRedirectToLogin;
             cookie.Events.OnRedirectToLogin = context =>
             {
-                if (context.HttpContext.Items.ContainsKey(EndedItem))
+                // The session may have ended on the request for the page's stylesheet, just before this one: the marker tells.
+                var marker = EndedCookieName(context.HttpContext);
+                if (context.HttpContext.Items.ContainsKey(EndedItem) || context.Request.Cookies.ContainsKey(marker))
                 {
                     context.RedirectUri += (context.RedirectUri.Contains('?', StringComparison.Ordinal) ? "&" : "?") + $"{EndedQuery}=ended";
+                    context.Response.Cookies.Delete(marker);
                 }
 
                 return redirectToLogin(context);
+            };
+            var signingIn = cookie.Events.OnSigningIn;
+            cookie.Events.OnSigningIn = context =>
+            {
+                context.Response.Cookies.Delete(EndedCookieName(context.HttpContext));
+                return signingIn(context);
             };
         });
         return builder;
@@ -273,8 +282,19 @@ public static partial class ProviderSignIn
         Log.SessionEnded(endedLogger, refreshToken is null ? "no refresh token" : "refresh refused");
         context.RejectPrincipal();
         context.HttpContext.Items[EndedItem] = true;
+        context.Response.Cookies.Append(EndedCookieName(context.HttpContext), "1", new CookieOptions
+        {
+            HttpOnly = true,
+            SameSite = SameSiteMode.Lax,
+            Secure = context.Request.IsHttps,
+            MaxAge = TimeSpan.FromMinutes(30),
+        });
         await context.HttpContext.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
     }
+
+    /// <summary>"surveys.portal.ended": set when a session ends with its token, so the next sign-in page says why.</summary>
+    private static string EndedCookieName(HttpContext context) =>
+        StaffAuth.CookieName(context.RequestServices.GetRequiredService<IHostEnvironment>().ApplicationName) + ".ended";
 
     private static bool IsLoopbackHttp(string authority) =>
         Uri.TryCreate(authority, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttp
