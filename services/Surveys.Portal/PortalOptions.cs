@@ -1,6 +1,6 @@
 namespace Surveys.Portal;
 
-/// <summary>Where the portal finds the other services (configuration section <c>Portal</c>).</summary>
+/// <summary>Where the portal finds the other services, and its client at a hospital's OpenID Connect provider (configuration section <c>Portal</c>).</summary>
 public sealed class PortalOptions
 {
     public const string Section = "Portal";
@@ -19,4 +19,28 @@ public sealed class PortalOptions
 
     /// <summary>The clinic's time zone, in which pages show times (Portal__TimeZone, an IANA id such as Asia/Kolkata).</summary>
     public string TimeZone { get; set; } = "UTC";
+
+    /// <summary>
+    /// The portal's client id at the hospital's OpenID Connect provider (Portal__ClientId): required when Auth:Authority
+    /// is set, when staff sign in through the provider (authorization code flow with PKCE).
+    /// </summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The portal client's secret at the provider (Portal__ClientSecret; from the environment, never committed). None for a public client.</summary>
+    public string? ClientSecret { get; set; }
+
+    /// <summary>The provider as staff know it, on the sign-in button: "Sign in with …" (Portal__ProviderName).</summary>
+    public string ProviderName { get; set; } = "your hospital account";
+
+    /// <summary>
+    /// The scopes the portal asks the provider for, separated by spaces (Portal__Scopes). Add what the provider needs to
+    /// put Auth:AuthorityAudience in the access token, and <c>offline_access</c> if it gives refresh tokens only then.
+    /// </summary>
+    public string Scopes { get; set; } = "openid profile";
+
+    /// <summary>
+    /// A provider's access token is refreshed (with its refresh token) this long before it expires; without a refresh token
+    /// the session ends then (Portal__TokenRefreshMargin).
+    /// </summary>
+    public TimeSpan TokenRefreshMargin { get; set; } = TimeSpan.FromSeconds(30);
 }
