@@ -47,7 +47,7 @@ public static class AuthApi
             default:
                 // A locked pair is answered like any other failure (docs/security.md): only the audit trail tells them apart.
                 await audit.RecordAsync(context, "sign_in", "api_token", result.Outcome == SignInOutcome.LockedOut ? "locked_out" : "failed", actor);
-                return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed", detail: SignInPages.FailedSignIn);
+                return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Sign-in failed", detail: SignInRules.FailedSignIn);
         }
     }
 }

@@ -167,7 +167,7 @@ public static partial class ProviderSignIn
             }
 
             var returnUrl = (await context.Request.ReadFormAsync(context.RequestAborted))["ReturnUrl"].ToString();
-            return Results.Challenge(new AuthenticationProperties { RedirectUri = SignInPages.IsLocal(returnUrl) ? returnUrl : "/" }, [Scheme]);
+            return Results.Challenge(new AuthenticationProperties { RedirectUri = SignInRules.IsLocal(returnUrl) ? returnUrl : "/" }, [Scheme]);
         }).AllowAnonymous().ExcludeFromDescription();
         return app;
     }

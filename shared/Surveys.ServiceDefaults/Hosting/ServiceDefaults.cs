@@ -90,7 +90,7 @@ public static class ServiceDefaults
             app.UseHsts(); // sent on HTTPS responses only
         }
 
-        app.UseRelayedClientAddress(); // a nurse's address, from the notifier's sign-in, on intake's token route (docs/security.md)
+        app.UseRelayedClientAddress(); // a person's address, relayed by the portal's sign-in, on intake's token route (docs/security.md)
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseSessionRevalidation(); // sessions of disabled or changed accounts end here (docs/security.md)

@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace Surveys.ServiceDefaults.Security;
 
-/// <summary>Signs staff in to a web front (the portal, the notifier's inbox) with their platform account, which intake checks.</summary>
+/// <summary>Signs staff in to the portal with their platform account, which intake checks.</summary>
 /// <remarks>
 /// The <see cref="HttpClient"/> given has intake's address. Intake sees the person's address, not the web front's
 /// (<see cref="RelayedClientAddress"/>): each has her own rate limit, lockout count and audit address. Intake's "too

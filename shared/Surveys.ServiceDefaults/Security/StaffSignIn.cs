@@ -32,7 +32,7 @@ public interface IStaffSignIn
 /// What a staff sign-in says, and the one check of a return address, shared by intake's token route (<c>POST
 /// /api/auth/token</c>) and the portal's sign-in page, the only staff sign-in page. No page is built here.
 /// </summary>
-public static class SignInPages
+public static class SignInRules
 {
     /// <summary>What every failed sign-in says, whatever the reason (a wrong password, no such account, a locked pair).</summary>
     public const string FailedSignIn = "The user name or password is not right.";

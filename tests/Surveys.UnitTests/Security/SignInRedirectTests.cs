@@ -9,7 +9,7 @@ public class SignInRedirectTests
     [TestCase("/alerts")]
     [TestCase("/alerts/3f1c?tab=history#notes")]
     [TestCase("/patients/new?from=%2F%2Fevil.example")]
-    public void A_path_on_this_site_is_followed(string url) => Assert.That(SignInPages.IsLocal(url), Is.True);
+    public void A_path_on_this_site_is_followed(string url) => Assert.That(SignInRules.IsLocal(url), Is.True);
 
     [TestCase(null)]
     [TestCase("")]
@@ -26,5 +26,5 @@ public class SignInRedirectTests
     [TestCase("/caf\u00e9")] // nor anything but ASCII
     [TestCase("https://evil.example/")]
     [TestCase("javascript:alert(1)")]
-    public void Anything_else_is_ignored(string? url) => Assert.That(SignInPages.IsLocal(url), Is.False);
+    public void Anything_else_is_ignored(string? url) => Assert.That(SignInRules.IsLocal(url), Is.False);
 }
