@@ -23,7 +23,9 @@ public sealed record RefreshedTokens(string AccessToken, TimeSpan ExpiresIn, str
 public sealed partial class ProviderTokens(IOptionsMonitor<OpenIdConnectOptions> monitor, IOptions<PortalOptions> portal, TimeProvider time, ILogger<ProviderTokens> logger)
 {
     private static readonly TimeSpan ShareFor = TimeSpan.FromMinutes(1);
-    private readonly ConcurrentDictionary<string, (Task<RefreshedTokens?> Refresh, DateTimeOffset Started)> _recent = new(StringComparer.Ordinal);
+    // Lazy: ConcurrentDictionary.GetOrAdd may run its factory on two racing requests and keep one result; only the kept
+    // Lazy is ever started, so one refresh token is sent to the provider once (a second use is refused by rotating providers).
+    private readonly ConcurrentDictionary<string, (Lazy<Task<RefreshedTokens?>> Refresh, DateTimeOffset Started)> _recent = new(StringComparer.Ordinal);
 
     public Task<RefreshedTokens?> RefreshAsync(string refreshToken)
     {
@@ -35,7 +37,7 @@ public sealed partial class ProviderTokens(IOptionsMonitor<OpenIdConnectOptions>
 
         // Kept by a hash of the refresh token, never the token itself; not cancelled with one request, as others may wait on it.
         var key = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(refreshToken)));
-        return _recent.GetOrAdd(key, _ => (SendAsync(refreshToken), now)).Refresh;
+        return _recent.GetOrAdd(key, _ => (new Lazy<Task<RefreshedTokens?>>(() => SendAsync(refreshToken)), now)).Refresh.Value;
     }
 
     private async Task<RefreshedTokens?> SendAsync(string refreshToken)

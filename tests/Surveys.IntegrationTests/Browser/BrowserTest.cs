@@ -52,12 +52,42 @@ public abstract class BrowserTest
     protected static async Task NavigateByAsync(IPage page, Func<Task> action) => await page.RunAndWaitForNavigationAsync(action);
 #pragma warning restore CS0612
 
-    /// <summary>A staff page as every one must be: no serious or critical axe violation, nothing scrolling sideways at its width.</summary>
+    /// <summary>The widths every staff page is checked at: a phone's and a desk's.</summary>
+    protected static readonly int[] StaffWidths = [390, 1280];
+
+    /// <summary>
+    /// A staff page as every one must be, at each of <see cref="StaffWidths"/>: no serious or critical axe violation and
+    /// nothing scrolling sideways. The page is laid out again at each width (no new request) and left at its own.
+    /// </summary>
     protected static async Task AssertGoodPageAsync(IPage page, string name)
     {
-        await AssertAccessibleAsync(page, name);
-        var width = page.ViewportSize!.Width;
-        Assert.That(await page.EvaluateAsync<int>("document.documentElement.scrollWidth"), Is.LessThanOrEqualTo(width), $"{name} fits {width} px");
+        var own = page.ViewportSize!;
+        try
+        {
+            foreach (var width in StaffWidths)
+            {
+                await page.SetViewportSizeAsync(width, own.Height);
+                await AssertAccessibleAsync(page, $"{name} at {width} px");
+                Assert.That(await page.EvaluateAsync<int>("document.documentElement.scrollWidth"), Is.LessThanOrEqualTo(width), $"{name} fits {width} px");
+            }
+        }
+        finally
+        {
+            await page.SetViewportSizeAsync(own.Width, own.Height);
+        }
+    }
+
+    /// <summary>A screenshot of the page at each of <see cref="StaffWidths"/>: <c>{name}-390.png</c>, <c>{name}-1280.png</c>.</summary>
+    protected static async Task ShotAtEachWidthAsync(IPage page, string name)
+    {
+        var own = page.ViewportSize!;
+        foreach (var width in StaffWidths)
+        {
+            await page.SetViewportSizeAsync(width, own.Height);
+            await ShotAsync(page, $"{name}-{width}");
+        }
+
+        await page.SetViewportSizeAsync(own.Width, own.Height);
     }
 
     /// <summary>axe-core finds no serious or critical violation on the page as it stands.</summary>
