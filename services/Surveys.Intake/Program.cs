@@ -10,7 +10,7 @@ using Surveys.Intake.Staff;
 using Surveys.Intake.Survey;
 using Surveys.ServiceDefaults.Data;
 using Surveys.ServiceDefaults.Hosting;
-using Surveys.ServiceDefaults.Instruments;
+using Surveys.Instruments;
 using Surveys.ServiceDefaults.Messaging;
 using Surveys.ServiceDefaults.Outbox;
 using Surveys.ServiceDefaults.Pages;

@@ -6,7 +6,7 @@ using Surveys.Notifier.Scores;
 using Surveys.ServiceDefaults.Audit;
 using Surveys.ServiceDefaults.Data;
 using Surveys.ServiceDefaults.Hosting;
-using Surveys.ServiceDefaults.Instruments;
+using Surveys.Instruments;
 using Surveys.ServiceDefaults.Messaging;
 using Surveys.ServiceDefaults.Outbox;
 using Surveys.ServiceDefaults.Security;

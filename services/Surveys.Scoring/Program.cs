@@ -2,7 +2,7 @@ using Surveys.Scoring.Data;
 using Surveys.Scoring.Scoring;
 using Surveys.ServiceDefaults.Data;
 using Surveys.ServiceDefaults.Hosting;
-using Surveys.ServiceDefaults.Instruments;
+using Surveys.Instruments;
 using Surveys.ServiceDefaults.Messaging;
 using Surveys.ServiceDefaults.Outbox;
 

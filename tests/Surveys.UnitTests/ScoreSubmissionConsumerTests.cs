@@ -5,7 +5,7 @@ using Surveys.Contracts;
 using Surveys.Scoring.Data;
 using Surveys.Scoring.Scoring;
 using Surveys.ServiceDefaults.Data;
-using Surveys.ServiceDefaults.Instruments;
+using Surveys.Instruments;
 using Surveys.ServiceDefaults.Outbox;
 
 namespace Surveys.UnitTests;

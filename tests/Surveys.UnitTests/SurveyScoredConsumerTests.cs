@@ -6,7 +6,7 @@ using Surveys.Notifier.Alerts;
 using Surveys.Notifier.Data;
 using Surveys.Notifier.Scores;
 using Surveys.ServiceDefaults.Data;
-using Surveys.ServiceDefaults.Instruments;
+using Surveys.Instruments;
 using Surveys.ServiceDefaults.Outbox;
 
 namespace Surveys.UnitTests;

@@ -9,7 +9,7 @@ using Surveys.Notifier.Alerts;
 using Surveys.Notifier.Data;
 using Surveys.Notifier.Delivery;
 using Surveys.ServiceDefaults.Data;
-using Surveys.ServiceDefaults.Instruments;
+using Surveys.Instruments;
 using Surveys.ServiceDefaults.Outbox;
 using Surveys.UnitTests.Data;
 

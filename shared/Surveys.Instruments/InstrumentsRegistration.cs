@@ -1,8 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Surveys.Instruments;
 
-namespace Surveys.ServiceDefaults.Instruments;
+namespace Surveys.Instruments;
 
 public static class InstrumentsRegistration
 {
