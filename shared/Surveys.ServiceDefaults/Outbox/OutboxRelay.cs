@@ -24,8 +24,8 @@ namespace Surveys.ServiceDefaults.Outbox;
 /// <remarks>
 /// On SQLite (one process) the relay does not wait for a batch's "sent" marks to be committed before it reads and
 /// publishes the next batch: the marks join the single writer's next group commit, and rows whose mark is still on its
-/// way are skipped (at most 400 of them). Waiting cost each batch a disk sync queued behind the service's other writes,
-/// and every row written meanwhile waited with it. PostgreSQL relays hold their claimed rows until the marks commit.
+/// way are skipped (at most 400 of them). PostgreSQL relays hold their claimed rows until the marks commit. Why, with
+/// the figures: docs/benchmarks.md, "The relay goes on while its marks wait for the writer".
 /// </remarks>
 public sealed partial class OutboxRelay(
     Db db, MessageOutbox outbox, IBus bus, Heartbeats heartbeats, TimeProvider time, IOptions<OutboxOptions> options, ILogger<OutboxRelay> logger)
