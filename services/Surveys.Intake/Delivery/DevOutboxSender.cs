@@ -1,6 +1,6 @@
 using Dapper;
 using Surveys.Intake.Invitations;
-using Surveys.ServiceDefaults.Data;
+using Surveys.Data;
 
 namespace Surveys.Intake.Delivery;
 

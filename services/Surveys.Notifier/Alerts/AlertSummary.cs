@@ -1,7 +1,7 @@
 using Dapper;
 using Surveys.Contracts;
-using Surveys.ServiceDefaults.Data;
-using Surveys.ServiceDefaults.Security;
+using Surveys.Data;
+using Surveys.Web.Security;
 
 namespace Surveys.Notifier.Alerts;
 

@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Options;
 using Surveys.Operations;
 using Surveys.Portal.Apis;
-using Surveys.ServiceDefaults.Hosting;
-using Surveys.ServiceDefaults.Messaging;
+using Surveys.Hosting;
+using Surveys.Hosting.Messaging;
 
 namespace Surveys.Portal.Pipeline;
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Surveys.Intake.Data;
 using Surveys.Intake.Delivery;
-using Surveys.ServiceDefaults.Data;
+using Surveys.Data;
 using Surveys.UnitTests.AlertDelivery;
 
 namespace Surveys.UnitTests.Scheduling;
