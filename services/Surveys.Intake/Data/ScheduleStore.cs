@@ -4,6 +4,7 @@ using Dapper;
 using Surveys.Contracts;
 using Surveys.Data;
 using Surveys.Data.Outbox;
+using Surveys.Intake.Invitations;
 
 namespace Surveys.Intake.Data;
 

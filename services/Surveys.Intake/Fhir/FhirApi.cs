@@ -2,10 +2,11 @@ using Hl7.Fhir.Model;
 using Microsoft.Extensions.Options;
 using Surveys.Instruments;
 using Surveys.Intake.Data;
-using Surveys.Intake.Responses;
+using Surveys.Intake.Submissions;
 using Surveys.Data.Audit;
 using Surveys.Web.Security;
 using IssueType = Hl7.Fhir.Model.OperationOutcome.IssueType;
+using Surveys.Intake.Invitations;
 
 namespace Surveys.Intake.Fhir;
 
@@ -67,7 +68,7 @@ public static partial class FhirApi
         values.All(v => v is null || v.Split(',').Any(test));
 
     private static async Task<IResult> SubmitResponse(
-        HttpContext context, IntakeStore store, ScoringEngine engine, FhirMapper mapper, TimeProvider time, ILogger<FhirMapper> logger, CancellationToken ct)
+        HttpContext context, InvitationStore invitations, SubmissionStore store, ScoringEngine engine, FhirMapper mapper, TimeProvider time, ILogger<FhirMapper> logger, CancellationToken ct)
     {
         var (response, rejected) = await ReadResponseAsync(context, ct);
         if (response is null)
@@ -83,7 +84,7 @@ public static partial class FhirApi
                 $"Give the invitation token from the survey link as QuestionnaireResponse.identifier, with system '{FhirCodes.InvitationToken}'.")]);
         }
 
-        var invitation = await Submissions.FindAsync(store, token, ct);
+        var invitation = await Acceptance.FindAsync(invitations, token, ct);
         if (invitation is null)
         {
             LogRejected(logger, "unknown token");
@@ -92,7 +93,7 @@ public static partial class FhirApi
         }
 
         var now = time.GetUtcNow();
-        if (Submissions.ClosedOutcome(invitation, now) is { } closed)
+        if (Acceptance.ClosedOutcome(invitation, now) is { } closed)
         {
             LogClosed(logger, closed);
             return Closed(closed);
@@ -112,7 +113,7 @@ public static partial class FhirApi
             return FhirResults.Outcome(StatusCodes.Status422UnprocessableEntity, IssueType.Invalid, problems.Select(p => (ItemPath(p.LinkId), p.Message)));
         }
 
-        var result = await Submissions.AcceptAsync(store, engine, invitation, answers, now, "fhir", ct);
+        var result = await Acceptance.AcceptAsync(store, engine, invitation, answers, now, "fhir", ct);
         if (result.Outcome == SubmitOutcome.Invalid)
         {
             var unanswered = result.Errors.All(e => e.Unanswered);

@@ -5,7 +5,7 @@ using Surveys.Data;
 
 namespace Surveys.Intake.Fhir;
 
-/// <summary>Reads submissions and their scores (written by IntakeStore) for the FHIR endpoints. Read only.</summary>
+/// <summary>Reads submissions and their scores (written by SubmissionStore) for the FHIR endpoints. Read only.</summary>
 public sealed class FhirStore(Db db)
 {
     private const string Columns =

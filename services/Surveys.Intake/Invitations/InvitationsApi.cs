@@ -42,7 +42,7 @@ public static class InvitationsApi
     }
 
     private static async Task<Results<Created<InvitationCreated>, ValidationProblem, ProblemHttpResult>> CreateInvitationForPatient(
-        Guid patientId, CreateInvitation request, IntakeStore store, InstrumentCatalog catalog, IOptions<IntakeOptions> options, AuditLog audit, HttpContext context, TimeProvider time, CancellationToken ct)
+        Guid patientId, CreateInvitation request, InvitationStore store, PatientDirectory patients, InstrumentCatalog catalog, IOptions<IntakeOptions> options, AuditLog audit, HttpContext context, TimeProvider time, CancellationToken ct)
     {
         var definition = string.IsNullOrWhiteSpace(request.Instrument) ? null : catalog.Find(request.Instrument);
         if (definition is null)
@@ -53,7 +53,7 @@ public static class InvitationsApi
                 title: "Unknown instrument");
         }
 
-        if (!await store.PatientExistsAsync(patientId, ct))
+        if (!await patients.ExistsAsync(patientId, ct))
         {
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status404NotFound,
@@ -93,9 +93,9 @@ public static class InvitationsApi
     }
 
     private static async Task<Results<Ok<List<InvitationSummary>>, ProblemHttpResult>> ListInvitations(
-        Guid patientId, IntakeStore intake, ScheduleStore store, AuditLog audit, HttpContext context, TimeProvider time, CancellationToken ct)
+        Guid patientId, PatientDirectory patients, ScheduleStore store, AuditLog audit, HttpContext context, TimeProvider time, CancellationToken ct)
     {
-        if (!await intake.PatientExistsAsync(patientId, ct))
+        if (!await patients.ExistsAsync(patientId, ct))
         {
             return PatientsApi.NotFound(patientId);
         }

@@ -111,7 +111,7 @@ public static class PatientDirectoryApi
     }
 
     private static async Task<Results<Ok<FormList>, ValidationProblem, ProblemHttpResult>> Answers(
-        Guid patientId, string? instrument, string? page, string? pageSize, IntakeStore store, PatientDirectory directory, InstrumentCatalog catalog,
+        Guid patientId, string? instrument, string? page, string? pageSize, PatientDirectory directory, InstrumentCatalog catalog,
         AuditLog audit, HttpContext context, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -127,7 +127,7 @@ public static class PatientDirectoryApi
             return TypedResults.ValidationProblem(errors, title: "The answers cannot be listed like that");
         }
 
-        if (!await store.PatientExistsAsync(patientId, ct))
+        if (!await directory.ExistsAsync(patientId, ct))
         {
             return PatientsApi.NotFound(patientId);
         }

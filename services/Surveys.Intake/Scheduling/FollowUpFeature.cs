@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.DataProtection;
 using Surveys.Instruments;
 using Surveys.Intake.Data;
 using Surveys.Intake.Delivery;
@@ -15,13 +14,6 @@ public static class FollowUpFeature
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
 
-        // Tokens of open invitations are kept protected; the keys live beside the database, in their own folder.
-        var dataDirectory = builder.Configuration["Storage:DataDirectory"] is { Length: > 0 } d ? d : "data";
-        services.AddDataProtection()
-            .SetApplicationName("Surveys.Intake")
-            .PersistKeysToFileSystem(new DirectoryInfo(Path.Combine(dataDirectory, "keys")));
-        services.AddSingleton<LinkProtector>();
-
         services.AddSingleton(sp => ProtocolCatalog.LoadEmbedded(sp.GetRequiredService<InstrumentCatalog>()));
         services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.Section);
         services.AddOptions<ClinicOptions>().BindConfiguration(IntakeOptions.Section);
@@ -36,7 +28,6 @@ public static class FollowUpFeature
             .ValidateOnStart();
 
         services.AddSingleton<ScheduleStore>();
-        services.AddSingleton<PatientDirectory>();
         services.AddSingleton<DeliveryStore>();
         services.AddSingleton<DeliverySignal>();
         services.AddSingleton<FollowUpScheduler>();
@@ -56,9 +47,6 @@ public static class FollowUpFeature
 
     public static IEndpointRouteBuilder MapFollowUp(this IEndpointRouteBuilder app)
     {
-        app.MapPatientsApi();
-        app.MapInvitationsApi();
-        app.MapPatientDirectoryApi();
         app.MapDevOutboxApi();
         return app;
     }

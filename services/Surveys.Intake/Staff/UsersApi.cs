@@ -73,7 +73,7 @@ public static class UsersApi
         roles is { Length: > 0 } && roles.All(r => Roles.All.Contains(r)) ? null : $"Give one or more of: {string.Join(", ", Roles.All)}.";
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangeRoles(
-        string userName, SetRoles request, Data.StaffStore store, AuditLog audit, HttpContext context, CancellationToken ct)
+        string userName, SetRoles request, StaffStore store, AuditLog audit, HttpContext context, CancellationToken ct)
     {
         if (CheckRoles(request.Roles) is { } rolesError)
         {
@@ -90,7 +90,7 @@ public static class UsersApi
         return TypedResults.NoContent();
     }
 
-    private static async Task<Ok<List<UserSummary>>> List(Data.StaffStore store, AuditLog audit, HttpContext context, TimeProvider time, CancellationToken ct)
+    private static async Task<Ok<List<UserSummary>>> List(StaffStore store, AuditLog audit, HttpContext context, TimeProvider time, CancellationToken ct)
     {
         var users = await store.ListAsync(ct);
         var locked = await store.LockedAsync(time.GetUtcNow(), ct);
@@ -98,7 +98,7 @@ public static class UsersApi
         return TypedResults.Ok(users.Select(u => new UserSummary(u.UserName, u.RoleList, u.CreatedAt, u.DisabledAt is not null, locked.Contains(u.UserName))).ToList());
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> Disable(string userName, Data.StaffStore store, AuditLog audit, HttpContext context, TimeProvider time, CancellationToken ct)
+    private static async Task<Results<NoContent, ProblemHttpResult>> Disable(string userName, StaffStore store, AuditLog audit, HttpContext context, TimeProvider time, CancellationToken ct)
     {
         if (!await store.DisableAsync(userName, time.GetUtcNow(), ct))
         {

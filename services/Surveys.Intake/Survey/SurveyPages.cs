@@ -6,7 +6,7 @@ using Surveys.Instruments;
 using Surveys.Intake.Data;
 using Surveys.Intake.Delivery;
 using Surveys.Intake.Invitations;
-using Surveys.Intake.Responses;
+using Surveys.Intake.Submissions;
 using Surveys.Hosting;
 using Surveys.Web.Security;
 using static Surveys.ServiceDefaults.Pages.HtmlPage;
@@ -48,7 +48,7 @@ public static class SurveyPages
 
     private static async Task<(Survey? Survey, IResult? Closed)> OpenAsync(string token, SurveyServices services, CancellationToken ct)
     {
-        var invitation = token.Length is > 0 and <= 128 ? await services.Store.FindInvitationAsync(InvitationToken.Hash(token), ct) : null;
+        var invitation = token.Length is > 0 and <= 128 ? await services.Invitations.FindInvitationAsync(InvitationToken.Hash(token), ct) : null;
         var definition = invitation is null ? null : services.Catalog.Find(invitation.Instrument, invitation.DefinitionVersion);
         if (invitation is null || definition is null)
         {
@@ -152,7 +152,7 @@ public static class SurveyPages
     private static async Task<IResult> Send(
         string token, [AsParameters] SurveyServices services, HttpContext context, IAntiforgery antiforgery, CancellationToken ct)
     {
-        var invitation = await services.Store.FindInvitationAsync(InvitationToken.Hash(token), ct);
+        var invitation = await services.Invitations.FindInvitationAsync(InvitationToken.Hash(token), ct);
         if (invitation?.State(services.Time.GetUtcNow()) == LinkState.Answered)
         {
             return Results.Redirect($"/s/{token}/sent"); // a double click or a refresh: already sent once (a known token, so URL-safe)
@@ -176,7 +176,7 @@ public static class SurveyPages
         }
 
         // The same validation and the same pipeline as POST /api/responses.
-        var result = await Submissions.AcceptAsync(services.Store, services.Engine, survey.Invitation, answers, services.Time.GetUtcNow(), "page", ct);
+        var result = await Acceptance.AcceptAsync(services.Store, services.Engine, survey.Invitation, answers, services.Time.GetUtcNow(), "page", ct);
         return result.Outcome switch
         {
             SubmitOutcome.Invalid => CheckPage(survey, answers, showErrors: true, context, antiforgery),
@@ -191,7 +191,7 @@ public static class SurveyPages
     /// </summary>
     private static async Task<IResult> Sent(string token, [AsParameters] SurveyServices services, CancellationToken ct)
     {
-        var invitation = await services.Store.FindInvitationAsync(InvitationToken.Hash(token), ct);
+        var invitation = await services.Invitations.FindInvitationAsync(InvitationToken.Hash(token), ct);
         var definition = invitation is null ? null : services.Catalog.Find(invitation.Instrument, invitation.DefinitionVersion);
         if (invitation?.State(services.Time.GetUtcNow()) != LinkState.Answered || definition is null)
         {
@@ -366,7 +366,7 @@ public static class SurveyPages
 
 /// <summary>What the survey routes read, bound per request: the stores, the instruments, the clock and the clinic's settings.</summary>
 public sealed record SurveyServices(
-    IntakeStore Store, SurveyStore Drafts, InstrumentCatalog Catalog, ScoringEngine Engine, TimeProvider Time, IOptions<IntakeOptions> Intake, IOptions<ClinicOptions> Clinic)
+    InvitationStore Invitations, SubmissionStore Store, SurveyStore Drafts, InstrumentCatalog Catalog, ScoringEngine Engine, TimeProvider Time, IOptions<IntakeOptions> Intake, IOptions<ClinicOptions> Clinic)
 {
     /// <summary>The clinic's name, shown in the header of every patient page (Intake__ClinicName).</summary>
     public string ClinicName => Clinic.Value.ClinicName;

@@ -31,7 +31,7 @@ public class StorageTests(StorageEngine engine)
     [TearDown]
     public void DropStorage() => _storage?.Dispose(); // null when SetUp ignored the test
 
-    [TestCase(typeof(IntakeStore))]
+    [TestCase(typeof(Surveys.Intake.IntakeOptions))]
     [TestCase(typeof(ScoreStore))]
     [TestCase(typeof(NotifierStore))]
     public async Task Each_services_migrations_apply_once_even_when_two_instances_start_together(Type store)

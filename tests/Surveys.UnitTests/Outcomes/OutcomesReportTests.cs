@@ -1,8 +1,10 @@
 using System.Globalization;
 using Surveys.Contracts;
 using Surveys.Intake.Data;
+using Surveys.Intake.Invitations;
 using Surveys.Intake.Outcomes;
 using Surveys.Intake.Scheduling;
+using Surveys.Intake.Submissions;
 using Surveys.UnitTests.Scheduling;
 
 namespace Surveys.UnitTests.Outcomes;
@@ -162,7 +164,7 @@ public class OutcomesReportTests
         public async Task AdHocAsync(Guid patient, string instrument, int day, decimal total)
         {
             var id = Guid.NewGuid();
-            await world.Main.Intake.CreateInvitationAsync(
+            await world.Main.Invitations.CreateInvitationAsync(
                 new Invitation(id, patient, instrument, "1.0.0", At(day).AddHours(-1), At(day).AddDays(7), null), Guid.NewGuid().ToString("N"), CancellationToken.None);
             await SubmitAsync(id, patient, instrument, day, total, new Dictionary<string, decimal?>());
         }
@@ -170,7 +172,7 @@ public class OutcomesReportTests
         public async Task DiaryAsync(Guid patient, int day, decimal? insulin, int lows, int severe)
         {
             var id = Guid.NewGuid();
-            await world.Main.Intake.CreateInvitationAsync(
+            await world.Main.Invitations.CreateInvitationAsync(
                 new Invitation(id, patient, "t1d_diary", "1.0.0", At(day).AddHours(-1), At(day).AddDays(1), null), Guid.NewGuid().ToString("N"), CancellationToken.None);
             await SubmitAsync(id, patient, "t1d_diary", day, null, new Dictionary<string, decimal?> { ["11"] = lows, ["12"] = severe, ["13"] = insulin });
         }
@@ -179,9 +181,9 @@ public class OutcomesReportTests
         {
             var submission = Guid.NewGuid();
             var at = At(day);
-            Assert.That(await world.Main.Intake.AcceptSubmissionAsync(
+            Assert.That(await world.Main.Submissions.AcceptSubmissionAsync(
                 new SurveySubmitted(submission, invitation, patient, instrument, "1.0.0", answers, at), CancellationToken.None), Is.EqualTo(AcceptOutcome.Accepted));
-            await world.Main.Intake.MarkScoredAsync(new SurveyScored(
+            await world.Main.Submissions.MarkScoredAsync(new SurveyScored(
                 submission, patient, instrument, "1.0.0", "scored", total, null, false, [], new Dictionary<string, decimal>(), new Dictionary<string, decimal>(), at, at.AddMinutes(1)),
                 CancellationToken.None);
         }

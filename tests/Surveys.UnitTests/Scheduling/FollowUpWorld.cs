@@ -10,6 +10,7 @@ using Surveys.Intake.Data;
 using Surveys.Intake.Delivery;
 using Surveys.Intake.Invitations;
 using Surveys.Intake.Scheduling;
+using Surveys.Intake.Submissions;
 using Surveys.Data;
 using Surveys.Data.Outbox;
 using Surveys.UnitTests.Data;
@@ -34,7 +35,7 @@ internal sealed class FollowUpWorld : IDisposable
         Time = new FakeTimeProvider(start);
         Protocols = ProtocolCatalog.LoadEmbedded(Instruments);
         var first = NewInstance();
-        MigrationModule[] modules = [new("Surveys.Intake", typeof(IntakeStore).Assembly), new("outbox", typeof(MessageOutbox).Assembly, "migrations/outbox/")];
+        MigrationModule[] modules = [new("Surveys.Intake", typeof(IntakeOptions).Assembly), new("outbox", typeof(MessageOutbox).Assembly, "migrations/outbox/")];
         new Migrator(first.Db, NullLogger<Migrator>.Instance).MigrateAsync(modules).GetAwaiter().GetResult();
         Main = first;
     }
@@ -80,7 +81,7 @@ internal sealed class FollowUpWorld : IDisposable
     /// <summary>Answers an invitation the way POST /api/responses does (same store method).</summary>
     public async Task AnswerAsync(Guid invitationId, Guid patientId, string instrument)
     {
-        var outcome = await Main.Intake.AcceptSubmissionAsync(
+        var outcome = await Main.Submissions.AcceptSubmissionAsync(
             new SurveySubmitted(Guid.NewGuid(), invitationId, patientId, instrument, "1.0.0", new Dictionary<string, decimal?>(), Time.GetUtcNow()),
             CancellationToken.None);
         Assert.That(outcome, Is.EqualTo(AcceptOutcome.Accepted));
@@ -99,7 +100,8 @@ internal sealed class FollowUpWorld : IDisposable
             Outbox = new MessageOutbox(world.Time);
             Schedule = new ScheduleStore(Db, Outbox, world.Time);
             Deliveries = new DeliveryStore(Db);
-            Intake = new IntakeStore(Db, Outbox);
+            Invitations = new InvitationStore(Db);
+            Submissions = new SubmissionStore(Db, Outbox);
             Protector = new LinkProtector(DataProtectionProvider.Create(new DirectoryInfo(Path.Combine(world.Directory, "keys"))));
             Signal = new DeliverySignal();
             Scheduler = new FollowUpScheduler(Schedule, world.Protocols, Instruments, Protector, Signal, world.Time, NullLogger<FollowUpScheduler>.Instance);
@@ -117,7 +119,9 @@ internal sealed class FollowUpWorld : IDisposable
 
         public DeliveryStore Deliveries { get; }
 
-        public IntakeStore Intake { get; }
+        public InvitationStore Invitations { get; }
+
+        public SubmissionStore Submissions { get; }
 
         public LinkProtector Protector { get; }
 

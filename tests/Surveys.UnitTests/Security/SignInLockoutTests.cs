@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using Surveys.Intake.Data;
+using Surveys.Intake;
 using Surveys.Intake.Staff;
 using Surveys.Data;
 using Surveys.Web.Security;
@@ -33,7 +33,7 @@ public class SignInLockoutTests(StorageEngine engine)
     {
         _storage = TestStorage.Create(engine);
         _db = _storage.Open("intake.db");
-        await StorageTests.Migrate(_db, StorageTests.Modules(typeof(IntakeStore).Assembly));
+        await StorageTests.Migrate(_db, StorageTests.Modules(typeof(IntakeOptions).Assembly));
         _accounts = new StaffAccounts(new StaffStore(_db), Options.Create(new AuthOptions()), _time);
         Assert.That(await _accounts.AddAsync("admin", Password, [Roles.Admin], CancellationToken.None), Is.True);
         Assert.That(await _accounts.AddAsync("leaver", Password, [Roles.Nurse], CancellationToken.None), Is.True);

@@ -1,8 +1,9 @@
 using Surveys.Instruments;
 using Surveys.Intake.Data;
 using Surveys.Web.Security;
+using Surveys.Intake.Invitations;
 
-namespace Surveys.Intake.Responses;
+namespace Surveys.Intake.Submissions;
 
 public static class ResponsesApi
 {
@@ -36,7 +37,7 @@ public static class ResponsesApi
     }
 
     private static async Task<Results<Accepted<ResponseAccepted>, ValidationProblem, ProblemHttpResult>> Submit(
-        SubmitResponse request, IntakeStore store, ScoringEngine engine, TimeProvider time, CancellationToken ct)
+        SubmitResponse request, InvitationStore invitations, SubmissionStore store, ScoringEngine engine, TimeProvider time, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(request.Token))
         {
@@ -48,14 +49,14 @@ public static class ResponsesApi
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["answers"] = ["Give the answers as an object of item number to value, e.g. { \"1\": 0 }."] });
         }
 
-        var invitation = await Submissions.FindAsync(store, request.Token, ct);
+        var invitation = await Acceptance.FindAsync(invitations, request.Token, ct);
         if (invitation is null)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Link not recognised",
                 detail: "This survey link is not valid. Check that the whole link was copied, or ask the clinic for a new one.");
         }
 
-        var result = await Submissions.AcceptAsync(store, engine, invitation, request.Answers, time.GetUtcNow(), "api", ct);
+        var result = await Acceptance.AcceptAsync(store, engine, invitation, request.Answers, time.GetUtcNow(), "api", ct);
         return result.Outcome switch
         {
             SubmitOutcome.Accepted => TypedResults.Accepted(
@@ -68,7 +69,7 @@ public static class ResponsesApi
         };
     }
 
-    private static async Task<Results<Ok<ResponseStatus>, ProblemHttpResult>> GetStatus(Guid submissionId, IntakeStore store, CancellationToken ct)
+    private static async Task<Results<Ok<ResponseStatus>, ProblemHttpResult>> GetStatus(Guid submissionId, SubmissionStore store, CancellationToken ct)
     {
         var status = await store.GetSubmissionStatusAsync(submissionId, ct);
         if (status is null)

@@ -2,10 +2,10 @@ using MassTransit;
 using Surveys.Contracts;
 using Surveys.Intake.Data;
 
-namespace Surveys.Intake.Responses;
+namespace Surveys.Intake.Submissions;
 
 /// <summary>Records that a submission was scored, so its status can say so. Idempotent.</summary>
-public sealed class SurveyScoredConsumer(IntakeStore store) : IConsumer<SurveyScored>
+public sealed class SurveyScoredConsumer(SubmissionStore store) : IConsumer<SurveyScored>
 {
     public Task Consume(ConsumeContext<SurveyScored> context)
     {

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Dapper;
 using Surveys.Data;
 
-namespace Surveys.Intake.Data;
+namespace Surveys.Intake.Patients;
 
 /// <summary>One patient in a list: who they are to staff (name, clinic number), never their contacts.</summary>
 public sealed record PatientListing(Guid Id, string? DisplayName, string? ClinicNumber, string? Protocol, DateTimeOffset CreatedAt);
@@ -105,5 +105,12 @@ public sealed class PatientDirectory(Db db)
         await using var connection = await db.OpenAsync(ct);
         return await connection.QuerySingleOrDefaultAsync<string?>(new CommandDefinition(
             "SELECT clinic_number FROM patients WHERE id = @patientId", new { patientId }, cancellationToken: ct));
+    }
+
+    public async Task<bool> ExistsAsync(Guid id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(
+            new CommandDefinition("SELECT COUNT(*) FROM patients WHERE id = @id", new { id }, cancellationToken: ct)) > 0;
     }
 }

@@ -5,20 +5,7 @@ using Surveys.Contracts;
 using Surveys.Data;
 using Surveys.Data.Outbox;
 
-namespace Surveys.Intake.Data;
-
-public sealed record Invitation(
-    Guid Id, Guid PatientId, string Instrument, string DefinitionVersion, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? UsedAt)
-{
-    /// <summary>Set when the scheduler expired it unanswered (before <see cref="ExpiresAt"/> passes, the link is still open).</summary>
-    public DateTimeOffset? ExpiredAt { get; init; }
-
-    /// <summary>Set when a newer link for the same survey replaced this one.</summary>
-    public DateTimeOffset? SupersededAt { get; init; }
-
-    /// <summary>The patient's language for page chrome (en, hi).</summary>
-    public string Language { get; init; } = "en";
-}
+namespace Surveys.Intake.Submissions;
 
 public sealed record SubmissionStatus(
     Guid Id, string Instrument, string DefinitionVersion, DateTimeOffset SubmittedAt, bool Published, string? ScoreStatus, DateTimeOffset? ScoredAt);
@@ -30,69 +17,12 @@ public enum AcceptOutcome
     Expired,
 }
 
-/// <summary>All of intake's SQL: the one data-access layer a second database engine would implement.</summary>
-public sealed class IntakeStore(Db db, MessageOutbox outbox)
+/// <summary>Submissions' SQL: accept one (with its message, in one transaction), read its status, record its score.</summary>
+public sealed class SubmissionStore(Db db, MessageOutbox outbox)
 {
-    private sealed class InvitationRow
-    {
-        public Guid Id { get; set; }
-        public Guid PatientId { get; set; }
-        public string Instrument { get; set; } = "";
-        public string DefinitionVersion { get; set; } = "";
-        public DateTimeOffset CreatedAt { get; set; }
-        public DateTimeOffset ExpiresAt { get; set; }
-        public DateTimeOffset? UsedAt { get; set; }
-        public DateTimeOffset? ExpiredAt { get; set; }
-        public DateTimeOffset? SupersededAt { get; set; }
-        public string Language { get; set; } = "en";
-    }
-
     // SQLite has no boolean: Dapper reads the flag as an integer.
     private sealed record SubmissionStatusRow(
         Guid Id, string Instrument, string DefinitionVersion, DateTimeOffset SubmittedAt, long Published, string? ScoreStatus, DateTimeOffset? ScoredAt);
-
-    public async Task CreatePatientAsync(Guid id, DateTimeOffset createdAt, CancellationToken ct)
-    {
-        await db.ExecuteAsync("INSERT INTO patients (id, created_at) VALUES (@id, @createdAt)", new { id, createdAt }, ct);
-    }
-
-    public async Task<bool> PatientExistsAsync(Guid id, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        return await connection.ExecuteScalarAsync<long>(
-            new CommandDefinition("SELECT COUNT(*) FROM patients WHERE id = @id", new { id }, cancellationToken: ct)) > 0;
-    }
-
-    public async Task CreateInvitationAsync(Invitation invitation, string tokenHash, CancellationToken ct)
-    {
-        await db.ExecuteAsync(
-            """
-            INSERT INTO invitations (id, patient_id, instrument, definition_version, token_hash, created_at, expires_at)
-            VALUES (@Id, @PatientId, @Instrument, @DefinitionVersion, @tokenHash, @CreatedAt, @ExpiresAt)
-            """,
-            new { invitation.Id, invitation.PatientId, invitation.Instrument, invitation.DefinitionVersion, tokenHash, invitation.CreatedAt, invitation.ExpiresAt }, ct);
-    }
-
-    public async Task<Invitation?> FindInvitationAsync(string tokenHash, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        var row = await connection.QuerySingleOrDefaultAsync<InvitationRow>(new CommandDefinition(
-            """
-            SELECT i.id AS Id, i.patient_id AS PatientId, i.instrument AS Instrument, i.definition_version AS DefinitionVersion,
-                   i.created_at AS CreatedAt, i.expires_at AS ExpiresAt, i.used_at AS UsedAt,
-                   i.expired_at AS ExpiredAt, i.superseded_at AS SupersededAt, p.language AS Language
-            FROM invitations i JOIN patients p ON p.id = i.patient_id
-            WHERE i.token_hash = @tokenHash
-            """,
-            new { tokenHash },
-            cancellationToken: ct));
-        return row is null ? null : new Invitation(row.Id, row.PatientId, row.Instrument, row.DefinitionVersion, row.CreatedAt, row.ExpiresAt, row.UsedAt)
-        {
-            ExpiredAt = row.ExpiredAt,
-            SupersededAt = row.SupersededAt,
-            Language = row.Language,
-        };
-    }
 
     /// <summary>
     /// Claims the invitation, stores the submission and its <see cref="SurveySubmitted"/> message in one

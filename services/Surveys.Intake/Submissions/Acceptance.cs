@@ -1,10 +1,9 @@
 using Surveys.Contracts;
 using Surveys.Instruments;
-using Surveys.Intake.Data;
 using Surveys.Intake.Invitations;
 using Surveys.Hosting.Observability;
 
-namespace Surveys.Intake.Responses;
+namespace Surveys.Intake.Submissions;
 
 public enum SubmitOutcome
 {
@@ -26,18 +25,18 @@ public sealed record SubmitResult(SubmitOutcome Outcome, SurveySubmitted? Submis
 /// required and critical item answered), and the submission is stored with its <see cref="SurveySubmitted"/>
 /// message in one transaction.
 /// </summary>
-public static class Submissions
+public static class Acceptance
 {
     /// <summary>The invitation behind a link token, or null when no invitation has it.</summary>
-    public static async Task<Invitation?> FindAsync(IntakeStore store, string? token, CancellationToken ct)
+    public static async Task<Invitation?> FindAsync(InvitationStore invitations, string? token, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(store);
-        return token is { Length: > 0 and <= 128 } ? await store.FindInvitationAsync(InvitationToken.Hash(token), ct) : null;
+        ArgumentNullException.ThrowIfNull(invitations);
+        return token is { Length: > 0 and <= 128 } ? await invitations.FindInvitationAsync(InvitationToken.Hash(token), ct) : null;
     }
 
     /// <param name="channel">Where the answers came from, for the submissions metric (page, api, fhir).</param>
     public static async Task<SubmitResult> AcceptAsync(
-        IntakeStore store, ScoringEngine engine, Invitation invitation, IReadOnlyDictionary<string, decimal?> answers, DateTimeOffset now, string channel,
+        SubmissionStore store, ScoringEngine engine, Invitation invitation, IReadOnlyDictionary<string, decimal?> answers, DateTimeOffset now, string channel,
         CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(store);

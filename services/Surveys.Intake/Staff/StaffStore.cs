@@ -1,7 +1,7 @@
 using Dapper;
 using Surveys.Data;
 
-namespace Surveys.Intake.Data;
+namespace Surveys.Intake.Staff;
 
 public sealed record StaffUser(string UserName, string PasswordHash, string Roles, DateTimeOffset CreatedAt, DateTimeOffset? DisabledAt)
 {
