@@ -45,3 +45,5 @@ app.MapResearch();
 app.MapOutcomes();
 
 app.Run();
+
+public partial class Program; // public for the functional tests (WebApplicationFactory<Program>)
