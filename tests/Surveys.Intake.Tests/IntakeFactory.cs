@@ -1,5 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Surveys.Contracts;
+using Surveys.Instruments;
 using Surveys.ServiceDefaults.Data;
 using Surveys.Testing;
 
@@ -75,6 +78,33 @@ public sealed class IntakeFactory(StorageEngine engine = StorageEngine.Sqlite, I
         var response = await Patient.PostAsJsonAsync("/api/responses", new { token, answers });
         Assert.That((int)response.StatusCode, Is.EqualTo(202), await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["submissionId"]!.GetValue<Guid>();
+    }
+
+    /// <summary>
+    /// Waits until intake has published the patient's submission (SurveySubmitted, through its outbox) and returns it.
+    /// </summary>
+    public async Task<SurveySubmitted> PublishedSubmissionAsync(Func<SurveySubmitted, bool> which)
+    {
+        var submitted = await PublishedAsync(which);
+        Assert.That(submitted, Is.Not.Null, "intake published the submission");
+        return submitted!;
+    }
+
+    /// <summary>
+    /// Plays the scoring worker: scores the published submission with the same engine and definitions (ScoringEngine) and
+    /// publishes SurveyScored on the harness, which intake's consumer records. Returns what was published.
+    /// </summary>
+    public async Task<SurveyScored> ScoreAsync(SurveySubmitted submitted)
+    {
+        ArgumentNullException.ThrowIfNull(submitted);
+        var result = Services.GetRequiredService<ScoringEngine>().Score(submitted.Instrument, submitted.Answers, submitted.DefinitionVersion);
+        var scored = new SurveyScored(
+            submitted.SubmissionId, submitted.PatientId, submitted.Instrument, submitted.DefinitionVersion,
+            result.Status == ScoreStatus.Scored ? "scored" : "incomplete", result.Total, result.Band, result.Prorated, result.Flags,
+            result.Subscores, result.ItemGrades, submitted.SubmittedAt, DateTimeOffset.UtcNow, submitted.Answers);
+        await Harness.Bus.Publish(scored);
+        Assert.That(await ConsumedAsync<SurveyScored>(m => m.SubmissionId == submitted.SubmissionId), Is.True, "intake consumed the score");
+        return scored;
     }
 
     public override async ValueTask DisposeAsync()

@@ -63,6 +63,47 @@ public class ServiceFactory<TProgram> : WebApplicationFactory<TProgram>
     /// <summary>The in-memory bus: what the service published, sent and consumed.</summary>
     public ITestHarness Harness => Services.GetTestHarness();
 
+    /// <summary>
+    /// Waits (up to 30 s) until the service has published a <typeparamref name="T"/> that <paramref name="which"/> accepts and
+    /// returns it; null if none came. Unlike the harness's own Any, it does not give up early when the bus is idle for a
+    /// while (the outbox relay publishes on its own schedule).
+    /// </summary>
+    public async Task<T?> PublishedAsync<T>(Func<T, bool> which)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(which);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var found = Harness.Published.Select<T>().Select(m => m.Context.Message).LastOrDefault(which);
+            if (found is not null || DateTime.UtcNow > deadline)
+            {
+                return found;
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>Waits (up to 30 s) until the service has consumed a <typeparamref name="T"/> that <paramref name="which"/> accepts.</summary>
+    public async Task<bool> ConsumedAsync<T>(Func<T, bool> which)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(which);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!Harness.Consumed.Select<T>().Any(m => which(m.Context.Message)))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(20);
+        }
+
+        return true;
+    }
+
     /// <summary>Replaces or adds services after the service's own registrations (e.g. a stub for a remote service, a fake clock).</summary>
     public ServiceFactory<TProgram> WithServices(Action<IServiceCollection> configure)
     {
