@@ -3,7 +3,8 @@
 # node of its own unless a broker already answers on the test port, and likewise a PostgreSQL cluster
 # (the storage, outbox, scheduler and alert tests run on SQLite and on PostgreSQL). Its last line is
 #   Tests: N passed, N failed, N skipped
-# over all projects; it exits non-zero on any failure.
+# over all projects, just below a wall time per project and in total; it exits non-zero on any failure. The fast
+# projects run first, the system suite (tests/Surveys.IntegrationTests) last.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -51,15 +52,23 @@ if ! dotnet build Surveys.sln -c "$CONFIGURATION" -nologo -v quiet -clp:ErrorsOn
   exit 1
 fi
 
+# The fast tier first (unit and functional tests: no broker, no other process), then the system suite (real processes,
+# RabbitMQ, PostgreSQL, Chromium, nginx: tests/Surveys.IntegrationTests, [Category("System")]). See docs/testing.md.
 status=0
-for project in $(find tests -name '*Tests.csproj' | sort); do
+timings=()
+started_all=$(date +%s)
+projects=$(find tests -name '*Tests.csproj' | sort | grep -v '/Surveys.IntegrationTests/'; find tests -name 'Surveys.IntegrationTests.csproj')
+for project in $projects; do
   name=$(basename "$project" .csproj)
   log "running $name"
+  started=$(date +%s)
   if ! dotnet test "$project" -c "$CONFIGURATION" --no-build -nologo \
       --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --results-directory "$RESULTS"; then
     status=1
   fi
+  timings+=("$(printf '%-32s %6ss' "$name" "$(( $(date +%s) - started ))")")
 done
+total_seconds=$(( $(date +%s) - started_all ))
 
 passed=0; failed=0; skipped=0; found=0
 for trx in "$RESULTS"/*.trx; do
@@ -98,5 +107,9 @@ if [ $failed -ne 0 ]; then
 fi
 finish
 trap - EXIT
+# Each project's wall time (the build excluded), then the total, just above the result line.
+echo "Wall time per test project:"
+for timing in "${timings[@]}"; do echo "  $timing"; done
+printf '  %-32s %6ss\n' "total" "$total_seconds"
 echo "Tests: $passed passed, $failed failed, $skipped skipped"
 exit $status

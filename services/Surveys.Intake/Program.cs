@@ -51,3 +51,5 @@ app.MapResearch();
 app.MapOutcomes();
 
 app.Run();
+
+public partial class Program; // public for the functional tests (WebApplicationFactory<Program>)

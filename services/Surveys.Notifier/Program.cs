@@ -43,3 +43,5 @@ app.MapAlertDelivery();
 app.MapOldInboxLinks(); // links in messages sent before the portal lead to it
 
 app.Run();
+
+public partial class Program; // public for the functional tests (WebApplicationFactory<Program>)

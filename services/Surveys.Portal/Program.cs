@@ -31,3 +31,5 @@ app.MapResearchDownloads(); // files streamed from intake: a page cannot stream 
 app.MapRazorComponents<App>();
 
 app.Run();
+
+public partial class Program; // public for the functional tests (WebApplicationFactory<Program>)

@@ -21,3 +21,5 @@ var app = builder.Build();
 app.MapServiceDefaults();
 
 app.Run();
+
+public partial class Program; // public for the functional tests (WebApplicationFactory<Program>)

@@ -191,7 +191,11 @@ public class FaultInjectionTests
         {
             using var hold = intake.BeginTransaction(deferred: false);
             var submitting = SubmitAllAsync(tokens[..20]);
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            // Every submission in flight (SubmitAllAsync sends 8 at a time) has reached intake and waits there: none can be
+            // stored while the lock is held. (Well within intake's 5 s busy timeout, after which a write would fail.)
+            var waiting = await RunningSystem.EventuallyAsync(
+                () => MetricAsync(_system.Intake, "http_server_active_requests", "http_request_method=\"POST\""), n => n >= 8, TimeSpan.FromSeconds(4));
+            Assert.That(waiting, Is.GreaterThanOrEqualTo(8), "the submissions reached intake");
             Assert.That(submitting.IsCompleted, Is.False, "submissions waited for the lock");
             hold.Rollback();
             await submitting;
@@ -202,7 +206,10 @@ public class FaultInjectionTests
         {
             using var hold = scoring.BeginTransaction(deferred: false);
             await SubmitAllAsync(tokens[20..], offset: 20);
-            await Task.Delay(TimeSpan.FromSeconds(2));
+            // The scoring consumer has a submission in hand (MassTransit's consume.active) and cannot store its score.
+            var consuming = await RunningSystem.EventuallyAsync(
+                () => MetricAsync(_system.Service("Scoring"), "messaging_masstransit_consume_active_ea_total", "consumer_type=\"ScoreSubmissionConsumer\""), n => n >= 1, TimeSpan.FromSeconds(4));
+            Assert.That(consuming, Is.GreaterThanOrEqualTo(1), "scoring is consuming");
             Assert.That(await _system.CountAsync("notifier", "SELECT COUNT(*) FROM scores"), Is.LessThanOrEqualTo(20), "scoring waited for the lock");
             hold.Rollback();
         }
@@ -230,6 +237,17 @@ public class FaultInjectionTests
         await using var command = copy.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM scores";
         Assert.That(Convert.ToInt64(await command.ExecuteScalarAsync(), CultureInfo.InvariantCulture), Is.EqualTo(50));
+    }
+
+    /// <summary>The sum of a service's Prometheus samples of <paramref name="name"/> whose labels contain <paramref name="label"/>.</summary>
+    private async Task<double> MetricAsync(ServiceProcess service, string name, string label)
+    {
+        using var http = new HttpClient { BaseAddress = service.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", _system.ScrapeToken);
+        var metrics = await http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+        return metrics.Split('\n')
+            .Where(line => line.StartsWith(name + "{", StringComparison.Ordinal) && line[..line.LastIndexOf('}')].Contains(label, StringComparison.Ordinal))
+            .Sum(line => double.Parse(line[(line.LastIndexOf('}') + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture));
     }
 
     private static Task<(int ExitCode, string Output)> CliAsync(params string[] args) => Cli.RunAsync(new Dictionary<string, string?>(), null, args);

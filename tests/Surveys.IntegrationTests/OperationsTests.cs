@@ -241,7 +241,12 @@ public class OperationsTests
         Assert.That(await ScoresAsync(patient), Has.Count.EqualTo(1), "scored and recorded after the replay");
         var again = await CliAsync(null, "errors", "replay", ErrorQueue, "--all");
         Assert.That(again.Output, Does.Contain("0 message(s) replayed"), "nothing left to replay");
-        await Task.Delay(1000);
+        // Settled, without a fixed sleep: the replayed copy was consumed (its score reached the notifier above), the worker
+        // has no message in hand (MassTransit's consume.active) and none waits in its queue; only then are the counts final.
+        var inHand = await RunningSystem.EventuallyAsync(
+            async () => Sum(await MetricsAsync(_system.Service("Scoring")), "messaging_masstransit_consume_active_ea_total"), n => n == 0, TimeSpan.FromSeconds(15));
+        Assert.That(inHand, Is.Zero, "the worker finished with the replayed copy");
+        Assert.That(await WaitForMessagesAsync("scoring-score-submission", n => n == 0), Is.Zero);
         var scored = await _system.CountAsync("scoring", $"SELECT COUNT(*) FROM scores WHERE submission_id = '{submissionId}'");
         var failed = await MessagesAsync(ErrorQueue);
         var waiting = await MessagesAsync("scoring-score-submission");

@@ -1,13 +1,13 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
 namespace Surveys.IntegrationTests.Outcomes;
 
 /// <summary>
-/// The research export and the outcomes report on the real processes: streamed CSV, admin only, every export in
-/// the audit trail; the report built by intake with the notifier's alert statistics.
+/// The outcomes report on the real processes, built by intake with the notifier's alert statistics, and the console's
+/// export and report. (The research export API alone, and who may read the report, are tested on intake in-process:
+/// Surveys.Intake.Tests, ResearchApiTests; who may read the alert summary in Surveys.Notifier.Tests.)
 /// </summary>
 [NonParallelizable]
 public class OutcomesSystemTests
@@ -30,80 +30,6 @@ public class OutcomesSystemTests
             s => s == "scored", TimeSpan.FromSeconds(60));
         Assert.That(stage, Is.EqualTo("scored"));
         return submissionId;
-    }
-
-    [Test]
-    public async Task An_admin_gets_one_row_per_scored_submission_and_the_export_is_audited()
-    {
-        var patientId = await _system.CreatePatientAsync();
-        var first = await SubmitScoredAsync(patientId, 2);
-        var second = await SubmitScoredAsync(patientId, 1);
-
-        using var response = await _system.IntakeClient.GetAsync(new Uri("/api/research/export?instrument=phq9&format=csv", UriKind.Relative));
-
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/csv"));
-        var lines = (await response.Content.ReadAsStringAsync()).Split("\r\n");
-        Assert.That(lines[^1], Is.Empty, "the last row ends with CRLF");
-        var header = lines[0].Split(',');
-        var rows = lines[1..^1].Select(l => l.Split(',')).Select(cells => header.Zip(cells).ToDictionary(p => p.First, p => p.Second)).ToList();
-        var mine = rows.Where(r => r["patient_id"] == patientId.ToString()).ToDictionary(r => Guid.Parse(r["submission_id"]));
-        Assert.That(mine.Keys, Is.EquivalentTo(new[] { first, second }));
-        Assert.Multiple(() =>
-        {
-            Assert.That((mine[first]["total"], mine[first]["band"], mine[first]["item_9"], mine[first]["item_10"]), Is.EqualTo(("18", "moderately_severe", "2", "")));
-            Assert.That((mine[second]["total"], mine[second]["band"], mine[second]["status"]), Is.EqualTo(("9", "mild", "scored")));
-            Assert.That(mine[first]["days_since_index"], Is.Empty, "this patient has no index date");
-            Assert.That(lines[0], Does.Not.Contain("submitted_at"), "no calendar dates leave in the export");
-        });
-
-        var audit = (await _system.IntakeClient.GetFromJsonAsync<JsonArray>("/api/audit?action=research_export"))!;
-        Assert.That(audit.Select(e => ((string)e!["actor"]!, (string)e["target"]!)),
-            Does.Contain(("admin", $"phq9 csv rows={rows.Count}")), audit.ToJsonString());
-        var started = (await _system.IntakeClient.GetFromJsonAsync<JsonArray>("/api/audit?action=research_export_start"))!;
-        Assert.That(started.Select(e => (string)e!["target"]!), Does.Contain("phq9 csv"));
-    }
-
-    [TestCase("nurse", HttpStatusCode.Forbidden)]
-    [TestCase("operator", HttpStatusCode.Forbidden)]
-    [TestCase(null, HttpStatusCode.Unauthorized)]
-    public async Task Only_an_admin_may_export(string? role, HttpStatusCode expected)
-    {
-        using var client = new HttpClient { BaseAddress = _system.Intake.BaseAddress };
-        if (role is not null)
-        {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _system.Tokens[role]);
-        }
-
-        foreach (var path in new[] { "/api/research/export?instrument=phq9", "/api/research/dictionary?instrument=phq9" })
-        {
-            using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
-            Assert.That(response.StatusCode, Is.EqualTo(expected), path);
-            Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
-        }
-    }
-
-    [TestCase("/api/research/export?instrument=phq99", HttpStatusCode.NotFound, "phq9")]
-    [TestCase("/api/research/export", HttpStatusCode.BadRequest, "instrument")]
-    [TestCase("/api/research/export?instrument=phq9&format=xlsx", HttpStatusCode.BadRequest, "csv")]
-    [TestCase("/api/research/dictionary?instrument=nope", HttpStatusCode.NotFound, "gad7")]
-    public async Task Bad_requests_get_problem_details(string path, HttpStatusCode expected, string mentioned)
-    {
-        using var response = await _system.IntakeClient.GetAsync(new Uri(path, UriKind.Relative));
-
-        Assert.That(response.StatusCode, Is.EqualTo(expected));
-        var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
-        Assert.That(problem["detail"]!.GetValue<string>(), Does.Contain(mentioned));
-    }
-
-    [Test]
-    public async Task The_dictionary_lists_each_column_with_its_answer_labels()
-    {
-        var text = await _system.IntakeClient.GetStringAsync(new Uri("/api/research/dictionary?instrument=phq9", UriKind.Relative));
-
-        Assert.That(text, Does.StartWith("column,type,meaning,allowed_values\r\n"));
-        Assert.That(text, Does.Contain("item_9,integer (answer code)"));
-        Assert.That(text, Does.Contain("0 = Not at all; 1 = Several days; 2 = More than half the days; 3 = Nearly every day"));
     }
 
     [Test]
@@ -149,20 +75,6 @@ public class OutcomesSystemTests
 
         var audit = (await _system.IntakeClient.GetFromJsonAsync<JsonArray>("/api/audit?action=outcomes_report"))!;
         Assert.That(audit.Select(e => ((string)e!["actor"]!, (string)e["target"]!)), Does.Contain(("admin", "t1d-followup")));
-    }
-
-    [TestCase("intake", "/api/outcomes/report", "operator", HttpStatusCode.Forbidden)]
-    [TestCase("intake", "/api/outcomes/report?protocol=nope", "admin", HttpStatusCode.NotFound)]
-    [TestCase("notifier", "/api/alerts/summary", "operator", HttpStatusCode.Forbidden)]
-    [TestCase("notifier", "/api/alerts/summary", "admin", HttpStatusCode.OK)]
-    public async Task Who_may_read_the_report_and_the_alert_summary(string service, string path, string role, HttpStatusCode expected)
-    {
-        using var client = new HttpClient { BaseAddress = (service == "intake" ? _system.Intake : _system.Notifier).BaseAddress };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _system.Tokens[role]);
-
-        using var response = await client.GetAsync(new Uri(path, UriKind.Relative));
-
-        Assert.That(response.StatusCode, Is.EqualTo(expected), await response.Content.ReadAsStringAsync());
     }
 
     [Test]

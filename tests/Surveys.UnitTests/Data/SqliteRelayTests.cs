@@ -18,10 +18,16 @@ public class SqliteRelayTests
         var db = host.Services.GetRequiredService<Db>();
         var outbox = host.Services.GetRequiredService<MessageOutbox>();
         const int Messages = 500;
-        for (var i = 0; i < Messages; i++)
+        // One transaction, so the relay's idle poll cannot publish (and mark) rows while they are being written.
+        await db.WriteAsync(async (connection, transaction) =>
         {
-            await db.WriteAsync((connection, transaction) => outbox.EnqueueAsync(connection, transaction, StorageTests.Expired()));
-        }
+            for (var i = 0; i < Messages; i++)
+            {
+                await outbox.EnqueueAsync(connection, transaction, StorageTests.Expired());
+            }
+
+            return Messages;
+        });
 
         // Hold the single writer: every "sent" mark queues behind this write until the gate opens.
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -32,8 +38,10 @@ public class SqliteRelayTests
         {
             // The relay publishes batch after batch without its marks, up to 400 rows waiting for theirs, and then waits.
             Assert.That(await host.WaitForPublishedAsync<InvitationExpired>(400), Is.EqualTo(400));
-            await Task.Delay(TimeSpan.FromSeconds(1.5)); // longer than the relay's idle poll: it looks again meanwhile
-            Assert.That(host.Harness.Published.Select<InvitationExpired>().Count(), Is.EqualTo(400), "at most 400 rows wait for their mark");
+            // Woken again (as its idle poll would), the relay finds 400 rows waiting for their marks and waits for a mark
+            // rather than publish more: the count holds at 400 for longer than the relay's idle poll.
+            outbox.Notify();
+            Assert.That(await PublishedStaysAtAsync(host, 400, TimeSpan.FromSeconds(1.5)), Is.EqualTo(400), "at most 400 rows wait for their mark");
             Assert.That(await host.CountAsync("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL"), Is.EqualTo(Messages), "no mark is committed while the writer is held");
         }
         finally
@@ -48,5 +56,23 @@ public class SqliteRelayTests
         Assert.That(published, Has.Count.EqualTo(Messages), "no row was published twice");
         Assert.That(published, Is.Unique);
         Assert.That(await host.CountAsync("SELECT COUNT(*) FROM outbox WHERE attempts = 1"), Is.EqualTo(Messages));
+    }
+
+    /// <summary>
+    /// Checks, over <paramref name="during"/>, that no more than <paramref name="expected"/> messages are published; returns the
+    /// count as soon as it goes past (failing at once), or at the end. A check that something does not happen needs a span
+    /// of time; this one ends early on failure, unlike a sleep.
+    /// </summary>
+    private static async Task<int> PublishedStaysAtAsync(HarnessHost host, int expected, TimeSpan during)
+    {
+        var until = DateTime.UtcNow + during;
+        var count = host.Harness.Published.Select<InvitationExpired>().Count();
+        while (count <= expected && DateTime.UtcNow < until)
+        {
+            await Task.Delay(20);
+            count = host.Harness.Published.Select<InvitationExpired>().Count();
+        }
+
+        return count;
     }
 }

@@ -1,30 +1,29 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
 
-namespace Surveys.IntegrationTests.Fhir;
+namespace Surveys.Intake.Tests.Fhir;
 
 /// <summary>
-/// The FHIR endpoints of the real intake process, with scoring and notifier on a real RabbitMQ and SQLite: every
-/// resource read back is parsed strictly with the Firely SDK, and a response submitted as FHIR is scored end to end.
+/// Intake's FHIR endpoints: every resource read back is parsed strictly with the Firely SDK, and a response submitted as
+/// FHIR is published for scoring (checked on the test harness); its score, computed by the scoring engine as the worker
+/// would, comes back as an Observation.
 /// </summary>
-[NonParallelizable]
 public class FhirApiTests
 {
     private const string TokenSystem = "urn:surveys:invitation-token";
     private static readonly FhirJsonDeserializer Strict = new(new DeserializerSettings().UsingMode(DeserializationMode.Strict));
     private static readonly FhirJsonSerializer Serializer = new();
 
-    private RunningSystem _system = null!;
+    private IntakeFactory _intake = null!;
     private HttpClient _nurse = null!;
 
     [OneTimeSetUp]
     public async System.Threading.Tasks.Task StartAsync()
     {
-        _system = await RunningSystem.StartAsync();
+        _intake = await IntakeFactory.StartAsync();
         _nurse = Client("nurse");
     }
 
@@ -32,15 +31,10 @@ public class FhirApiTests
     public async System.Threading.Tasks.Task StopAsync()
     {
         _nurse.Dispose();
-        await _system.DisposeAsync();
+        await _intake.DisposeAsync();
     }
 
-    private HttpClient Client(string role)
-    {
-        var client = new HttpClient { BaseAddress = _system.Intake.BaseAddress };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _system.Tokens[role]);
-        return client;
-    }
+    private HttpClient Client(string role) => _intake.As(role);
 
     /// <summary>Reads a FHIR response: its status, its content type, and the resource parsed strictly.</summary>
     private static async Task<T> ReadAsync<T>(HttpResponseMessage response, HttpStatusCode expected)
@@ -70,11 +64,11 @@ public class FhirApiTests
     private async Task<HttpResponseMessage> PostAsync(string body, string mediaType = "application/fhir+json")
     {
         using var content = new StringContent(body, Encoding.UTF8, mediaType);
-        return await _system.PatientClient.PostAsync(new Uri("/fhir/QuestionnaireResponse", UriKind.Relative), content);
+        return await _intake.Patient.PostAsync(new Uri("/fhir/QuestionnaireResponse", UriKind.Relative), content);
     }
 
     private async Task<Questionnaire> QuestionnaireAsync(string id) =>
-        await ReadAsync<Questionnaire>(await _system.PatientClient.GetAsync(new Uri($"/fhir/Questionnaire/{id}", UriKind.Relative)), HttpStatusCode.OK);
+        await ReadAsync<Questionnaire>(await _intake.Patient.GetAsync(new Uri($"/fhir/Questionnaire/{id}", UriKind.Relative)), HttpStatusCode.OK);
 
     /// <summary>A response answering each listed item with the answer option whose ordinal value is given, as a form filler builds it.</summary>
     private static QuestionnaireResponse Answer(Questionnaire questionnaire, string? token, IReadOnlyDictionary<string, int> ordinals)
@@ -108,12 +102,12 @@ public class FhirApiTests
     [Test]
     public async System.Threading.Tasks.Task Questionnaires_are_public_and_searchable()
     {
-        var all = await ReadAsync<Bundle>(await _system.PatientClient.GetAsync(new Uri("/fhir/Questionnaire", UriKind.Relative)), HttpStatusCode.OK);
-        var byName = await ReadAsync<Bundle>(await _system.PatientClient.GetAsync(new Uri("/fhir/Questionnaire?name=phq", UriKind.Relative)), HttpStatusCode.OK);
+        var all = await ReadAsync<Bundle>(await _intake.Patient.GetAsync(new Uri("/fhir/Questionnaire", UriKind.Relative)), HttpStatusCode.OK);
+        var byName = await ReadAsync<Bundle>(await _intake.Patient.GetAsync(new Uri("/fhir/Questionnaire?name=phq", UriKind.Relative)), HttpStatusCode.OK);
         var phq9 = await QuestionnaireAsync("phq9");
         var byUrl = await ReadAsync<Bundle>(
-            await _system.PatientClient.GetAsync(new Uri($"/fhir/Questionnaire?url={Uri.EscapeDataString(phq9.Url!)}", UriKind.Relative)), HttpStatusCode.OK);
-        var byId = await ReadAsync<Bundle>(await _system.PatientClient.GetAsync(new Uri("/fhir/Questionnaire?_id=gad7,t1d-diary", UriKind.Relative)), HttpStatusCode.OK);
+            await _intake.Patient.GetAsync(new Uri($"/fhir/Questionnaire?url={Uri.EscapeDataString(phq9.Url!)}", UriKind.Relative)), HttpStatusCode.OK);
+        var byId = await ReadAsync<Bundle>(await _intake.Patient.GetAsync(new Uri("/fhir/Questionnaire?_id=gad7,t1d-diary", UriKind.Relative)), HttpStatusCode.OK);
 
         Assert.Multiple(() =>
         {
@@ -127,14 +121,14 @@ public class FhirApiTests
             Assert.That(phq9.Code.Single().Code, Is.EqualTo("44249-1"));
         });
 
-        await OutcomeAsync(await _system.PatientClient.GetAsync(new Uri("/fhir/Questionnaire/phq99", UriKind.Relative)), HttpStatusCode.NotFound);
+        await OutcomeAsync(await _intake.Patient.GetAsync(new Uri("/fhir/Questionnaire/phq99", UriKind.Relative)), HttpStatusCode.NotFound);
     }
 
     [Test]
     public async System.Threading.Tasks.Task A_FHIR_response_round_trips_and_is_scored_into_an_observation()
     {
-        var patientId = await _system.CreatePatientAsync();
-        var token = await _system.InviteAsync(patientId, "phq9");
+        var patientId = await _intake.CreatePatientAsync();
+        var token = await _intake.InviteAsync(patientId, "phq9");
         var questionnaire = await QuestionnaireAsync("phq9");
         var sent = Answer(questionnaire, token, Phq9(1, 1, 2, 3, 0, 1, 2, 3, 0, 1)); // total 13: moderate
 
@@ -154,9 +148,12 @@ public class FhirApiTests
             Assert.That(Answers(created), Is.EqualTo(Answers(sent)));
         });
 
-        // The scoring worker scores it from the outbox message; intake records the score; the Observation appears.
+        // Intake publishes it from its outbox; scored as the worker would, intake records the score; the Observation appears.
+        var submitted = await _intake.PublishedSubmissionAsync(m => m.PatientId == patientId);
+        Assert.That(submitted.SubmissionId.ToString(), Is.EqualTo(created.Id));
+        await _intake.ScoreAsync(submitted);
         var search = new Uri($"/fhir/Observation?subject=Patient/{patientId}&code={Uri.EscapeDataString("http://loinc.org|44261-6")}", UriKind.Relative);
-        var bundle = await RunningSystem.EventuallyAsync(
+        var bundle = await Eventually.ReadAsync(
             async () => await ReadAsync<Bundle>(await _nurse.GetAsync(search), HttpStatusCode.OK), b => b.Entry.Count > 0, TimeSpan.FromSeconds(60));
         var observation = (Observation)bundle.Entry.Single().Resource!;
         Assert.Multiple(() =>
@@ -189,7 +186,7 @@ public class FhirApiTests
     [Test]
     public async System.Threading.Tasks.Task Plain_application_json_is_accepted_too()
     {
-        var token = await _system.NewInvitationAsync("gad7");
+        var token = await _intake.NewInvitationAsync("gad7");
         var response = Answer(await QuestionnaireAsync("gad7"), token, Enumerable.Range(1, 7).ToDictionary(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture), _ => 0));
 
         await ReadAsync<QuestionnaireResponse>(await PostAsync(response, "application/json"), HttpStatusCode.Created);
@@ -198,7 +195,7 @@ public class FhirApiTests
     [Test]
     public async System.Threading.Tasks.Task Bad_resources_get_an_operation_outcome_and_the_link_stays_usable()
     {
-        var token = await _system.NewInvitationAsync("phq9");
+        var token = await _intake.NewInvitationAsync("phq9");
         var phq9 = await QuestionnaireAsync("phq9");
         var good = Answer(phq9, token, Phq9(0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
 
@@ -249,13 +246,13 @@ public class FhirApiTests
     [Test]
     public async System.Threading.Tasks.Task A_PHQ9_without_item_9_is_refused_on_every_route_and_the_link_stays_usable()
     {
-        var token = await _system.NewInvitationAsync("phq9");
+        var token = await _intake.NewInvitationAsync("phq9");
         var phq9 = await QuestionnaireAsync("phq9");
         // Items 1-8 at "nearly every day", item 9 (thoughts of self-harm) left blank: prorated, this would be 27.
         var withoutItem9 = Enumerable.Range(1, 8).ToDictionary(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture), _ => 3);
 
         var fhir = await OutcomeAsync(await PostAsync(Answer(phq9, token, withoutItem9)), HttpStatusCode.UnprocessableEntity);
-        var api = await _system.PatientClient.PostAsJsonAsync("/api/responses", new { token, answers = withoutItem9 });
+        var api = await _intake.Patient.PostAsJsonAsync("/api/responses", new { token, answers = withoutItem9 });
         var apiBody = await api.Content.ReadAsStringAsync();
 
         Assert.Multiple(() =>
@@ -276,7 +273,7 @@ public class FhirApiTests
     [Test]
     public async System.Threading.Tasks.Task An_empty_form_is_refused_and_does_not_use_up_the_link()
     {
-        var token = await _system.NewInvitationAsync("phq9");
+        var token = await _intake.NewInvitationAsync("phq9");
         var phq9 = await QuestionnaireAsync("phq9");
 
         var empty = await OutcomeAsync(await PostAsync(Answer(phq9, token, new Dictionary<string, int>())), HttpStatusCode.UnprocessableEntity);
@@ -289,7 +286,7 @@ public class FhirApiTests
     [Test]
     public async System.Threading.Tasks.Task A_number_out_of_range_is_refused_by_the_scoring_engines_validation()
     {
-        var token = await _system.NewInvitationAsync("t1d_diary");
+        var token = await _intake.NewInvitationAsync("t1d_diary");
         var diary = await QuestionnaireAsync("t1d-diary");
         // Every required item of version 2.0.0 (item 15, the glucose unit: 1 = mmol/L), item 11 out of range.
         var response = Answer(diary, token, Enumerable.Range(1, 10).Concat([12, 14, 15, 18]).ToDictionary(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture), i => i == 15 ? 1 : 0));
@@ -305,8 +302,8 @@ public class FhirApiTests
     [Test]
     public async System.Threading.Tasks.Task Scores_and_responses_are_for_nurses_only()
     {
-        var patientId = await _system.CreatePatientAsync();
-        using var anonymous = new HttpClient { BaseAddress = _system.Intake.BaseAddress };
+        var patientId = await _intake.CreatePatientAsync();
+        using var anonymous = _intake.Anonymous();
         using var admin = Client("admin");
         using var operatorClient = Client("operator");
         var search = new Uri($"/fhir/Observation?subject=Patient/{patientId}", UriKind.Relative);

@@ -1,36 +1,28 @@
 using MassTransit;
 using MassTransit.Testing;
-using Microsoft.Extensions.DependencyInjection;
 using Surveys.Contracts;
-using Surveys.Scoring.Data;
-using Surveys.Scoring.Scoring;
-using Surveys.Data;
-using Surveys.Instruments;
-using Surveys.Data.Outbox;
+using Surveys.Testing;
 
-namespace Surveys.UnitTests;
+namespace Surveys.Scoring.Tests;
 
+/// <summary>
+/// The scoring worker as it runs (its Program: store, outbox, consumer) on MassTransit's in-memory test harness: each
+/// submission scored with the definition version it was answered on, announced once through the outbox, faults named.
+/// </summary>
 public class ScoreSubmissionConsumerTests
 {
-    private HarnessHost _host = null!;
+    private ServiceFactory<Program> _host = null!;
 
     [SetUp]
-    public async Task StartAsync()
-    {
-        _host = await HarnessHost.StartAsync(
-            "Surveys.Scoring",
-            builder =>
-            {
-                builder.AddStore("scoring.db", typeof(ScoreStore).Assembly);
-                builder.AddOutbox();
-                builder.AddInstruments();
-                builder.Services.AddSingleton<ScoreStore>();
-            },
-            bus => bus.AddConsumer<ScoreSubmissionConsumer>());
-    }
+    public void Start() => _host = new ServiceFactory<Program>().Start();
 
     [TearDown]
     public async Task StopAsync() => await _host.DisposeAsync();
+
+    /// <summary>Waits (up to the harness's timeout) until <paramref name="expected"/> messages were consumed; returns how many were.</summary>
+    private async Task<int> CountConsumedAsync<T>(int expected)
+        where T : class =>
+        await AsyncEnumerable.CountAsync(AsyncEnumerable.Take(_host.Harness.Consumed.SelectAsync<T>(), expected));
 
     private static SurveySubmitted Phq9(params int[] answers) => new(
         Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "phq9", "1.0.0",
@@ -44,7 +36,7 @@ public class ScoreSubmissionConsumerTests
 
         await _host.Harness.Bus.Publish(submitted);
 
-        Assert.That(await _host.Harness.Published.Any<SurveyScored>(x => x.Context.Message.SubmissionId == submitted.SubmissionId), Is.True);
+        Assert.That(await _host.PublishedAsync<SurveyScored>(m => m.SubmissionId == submitted.SubmissionId), Is.Not.Null, "announced through the outbox");
         var scored = _host.Harness.Published.Select<SurveyScored>().Single(x => x.Context.Message.SubmissionId == submitted.SubmissionId).Context.Message;
         Assert.Multiple(() =>
         {
@@ -65,7 +57,7 @@ public class ScoreSubmissionConsumerTests
         await _host.Harness.Bus.Publish(submitted);
         await _host.Harness.Bus.Publish(submitted);
 
-        Assert.That(await _host.CountConsumedAsync<SurveySubmitted>(2), Is.EqualTo(2));
+        Assert.That(await CountConsumedAsync<SurveySubmitted>(2), Is.EqualTo(2));
         Assert.Multiple(async () =>
         {
             Assert.That(await _host.CountAsync("SELECT COUNT(*) FROM scores WHERE submission_id = @id", new { id = submitted.SubmissionId.ToString() }), Is.EqualTo(1));
