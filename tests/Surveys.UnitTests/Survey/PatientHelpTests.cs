@@ -66,7 +66,7 @@ public class PatientHelpTests
         var warning = await WarningAsync(new IntakeOptions { ClinicPhone = "+44 20 7946 0123 <b>" });
         var notice = await NoticeAsync(new IntakeOptions { ReadWithinWorkingDays = 1 });
 
-        var link = warning.QuerySelectorAll("a[href^='tel:']").First();
+        var link = warning.QuerySelectorAll("a[href^='tel:']")[0];
         Assert.That(link.GetAttribute("href"), Is.EqualTo("tel:+442079460123"));
         Assert.That(link.TextContent, Is.EqualTo("+44 20 7946 0123 <b>"), "shown as the text it is");
         Assert.That(warning.QuerySelectorAll("b"), Is.Empty, "no element made from the setting");
