@@ -35,6 +35,7 @@ builder.AddDeliveryChecks(); // outside Development no invitation goes to the de
 builder.AddFhir();
 builder.AddResearch();
 builder.AddOutcomes();
+builder.Services.AddRazorComponents(); // the patient pages and the outcomes report are Razor components, rendered on the server
 
 var app = builder.Build();
 

@@ -52,7 +52,8 @@ public static class OutcomesFeature
     }
 
     private static async Task<IResult> ReportAsync(
-        string? protocol, HttpContext context, OutcomesService outcomes, NotifierAlerts alerts, AuditLog audit, TimeProvider time, CancellationToken ct)
+        string? protocol, HttpContext context, OutcomesService outcomes, NotifierAlerts alerts, AuditLog audit, TimeProvider time, ILoggerFactory loggers,
+        CancellationToken ct)
     {
         var followUp = outcomes.Protocol(protocol);
         if (followUp is null)
@@ -65,6 +66,7 @@ public static class OutcomesFeature
         var (counts, missing) = await alerts.ReadAsync(context, ct);
         await audit.RecordAsync(context, "outcomes_report", followUp.Id);
         context.Response.Headers.ContentDisposition = "attachment; filename=\"outcomes-report.html\"";
-        return Results.Content(OutcomesReport.Document(OutcomesReport.Body(result, counts, missing, time.GetUtcNow())), "text/html; charset=utf-8");
+        var report = await OutcomesReport.RenderAsync(context.RequestServices, loggers, result, counts, missing, time.GetUtcNow());
+        return Results.Content(report, "text/html; charset=utf-8");
     }
 }

@@ -43,6 +43,16 @@ public sealed class PageText
     public required string SessionBody { get; init; }
     public required string IntroQuestions { get; init; }
     public required string IntroSaved { get; init; }
+    public required string AnsweredSoFar { get; init; }
+    public required string ContinueWhereStopped { get; init; }
+
+    // Questionnaires due together (one message, one link): the list on their pages and the next one after sending.
+    public required string DueTogether { get; init; }
+    public required string Done { get; init; }
+    public required string NotDone { get; init; }
+    public required string ThisOne { get; init; }
+    public required string NextTitle { get; init; }
+    public required string AnswerNext { get; init; }
 
     // How to reach people (PatientHelp): {0}, {1} stand for a number (a tel: link) or the generic phrase below.
     public required string NotReadStraightAway { get; init; }
@@ -58,6 +68,12 @@ public sealed class PageText
     public required string AnyClinicPhone { get; init; }
     public required string AnyOutOfHoursPhone { get; init; }
     public required string AnyEmergencyNumber { get; init; }
+
+    public string Intro(int questions) => string.Format(CultureInfo.InvariantCulture, IntroQuestions, questions);
+
+    public string Progress(int answered, int total) => string.Format(CultureInfo.InvariantCulture, AnsweredSoFar, answered, total);
+
+    public string DueTogetherCount(int count) => string.Format(CultureInfo.InvariantCulture, DueTogether, count);
 
     public string Question(int number, int total) => string.Format(CultureInfo.InvariantCulture, QuestionOf, number, total);
 
@@ -101,6 +117,14 @@ public sealed class PageText
         SessionBody = "This page was open for too long or your browser did not keep our cookie. Your earlier answers are saved.",
         IntroQuestions = "There are {0} questions. It takes a few minutes.",
         IntroSaved = "Your answers are saved as you go, so you can stop and come back to this link later.",
+        AnsweredSoFar = "You have answered {0} of {1} questions.",
+        ContinueWhereStopped = "Your answers so far are saved. Continue where you stopped.",
+        DueTogether = "You have {0} questionnaires to answer",
+        Done = "Done",
+        NotDone = "Not done yet",
+        ThisOne = "this one",
+        NextTitle = "There is another questionnaire to answer",
+        AnswerNext = "Answer the next questionnaire",
         NotReadStraightAway = "Your answers are not read straight away.",
         ReadWithinOneDay = "Your care team reads them within 1 working day.",
         ReadWithinDays = "Your care team reads them within {0} working days.",
@@ -152,6 +176,14 @@ public sealed class PageText
         SessionBody = "यह पेज बहुत देर तक खुला रहा या आपके ब्राउज़र ने हमारी कुकी नहीं रखी। आपके पिछले उत्तर सुरक्षित हैं।",
         IntroQuestions = "कुल {0} प्रश्न हैं। इसमें कुछ ही मिनट लगते हैं।",
         IntroSaved = "आपके उत्तर साथ-साथ सुरक्षित होते जाते हैं, इसलिए आप रुककर बाद में इसी लिंक पर लौट सकते हैं।",
+        AnsweredSoFar = "आपने {1} में से {0} प्रश्नों के उत्तर दे दिए हैं।",
+        ContinueWhereStopped = "अब तक के आपके उत्तर सुरक्षित हैं। जहाँ रुके थे, वहीं से आगे बढ़ें।",
+        DueTogether = "आपको {0} प्रश्नावलियों के उत्तर देने हैं",
+        Done = "पूरी हो गई",
+        NotDone = "अभी बाकी है",
+        ThisOne = "यह वाली",
+        NextTitle = "एक और प्रश्नावली का उत्तर देना बाकी है",
+        AnswerNext = "अगली प्रश्नावली का उत्तर दें",
         NotReadStraightAway = "आपके उत्तर तुरंत नहीं पढ़े जाते।",
         ReadWithinOneDay = "आपकी देखभाल टीम उन्हें 1 कार्य दिवस के भीतर पढ़ती है।",
         ReadWithinDays = "आपकी देखभाल टीम उन्हें {0} कार्य दिवसों के भीतर पढ़ती है।",

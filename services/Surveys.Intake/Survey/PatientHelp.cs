@@ -11,8 +11,8 @@ public sealed record ClinicNumber(string? Configured, string Otherwise);
 /// the care team reads them (<see cref="ReadingNotice"/>), and, after answers that raise a finding the instrument alerts
 /// on, what to do now (<see cref="HelpNowWarning"/>: the clinic's number, its out-of-hours number, the emergency
 /// number). It says how to reach people, never what the answers mean. Numbers come from the clinic's settings
-/// (<see cref="IntakeOptions"/>); unset, a generic phrase. The markup is in Razor components, rendered here into the
-/// survey pages (which are still built as strings until they move to components).
+/// (<see cref="IntakeOptions"/>); unset, a generic phrase. The markup is in those Razor components, which the survey
+/// pages include.
 /// </summary>
 public static partial class PatientHelp
 {
@@ -26,14 +26,6 @@ public static partial class PatientHelp
         ArgumentNullException.ThrowIfNull(definition);
         return engine.Score(definition.Id, answers, definition.Version).Flags.Intersect(definition.Alerting.Flags, StringComparer.Ordinal).Any();
     }
-
-    /// <summary>The <see cref="ReadingNotice"/>; <paramref name="contacts"/> false when the warning above already gives the numbers.</summary>
-    public static Task<string> NoticeAsync(PageText t, IntakeOptions clinic, bool contacts = true) =>
-        ComponentHtml.RenderAsync<ReadingNotice>(new() { [nameof(ReadingNotice.Text)] = t, [nameof(ReadingNotice.Clinic)] = clinic, [nameof(ReadingNotice.Contacts)] = contacts });
-
-    /// <summary>The <see cref="HelpNowWarning"/>.</summary>
-    public static Task<string> WarningAsync(PageText t, IntakeOptions clinic) =>
-        ComponentHtml.RenderAsync<HelpNowWarning>(new() { [nameof(HelpNowWarning.Text)] = t, [nameof(HelpNowWarning.Clinic)] = clinic });
 
     public static ClinicNumber ClinicNumber(this IntakeOptions clinic, PageText t) => new(clinic.ClinicPhone, t.AnyClinicPhone);
 

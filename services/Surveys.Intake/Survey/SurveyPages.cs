@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
 using Surveys.Instruments;
 using Surveys.Intake.Data;
@@ -9,9 +9,20 @@ using Surveys.Intake.Invitations;
 using Surveys.Intake.Submissions;
 using Surveys.Hosting;
 using Surveys.Web.Security;
-using static Surveys.ServiceDefaults.Pages.HtmlPage;
 
 namespace Surveys.Intake.Survey;
+
+/// <summary>An open survey as its pages show it: the link's token, the invitation, its instrument and the patient's words.</summary>
+public sealed record OpenSurvey(string Token, Invitation Invitation, InstrumentDefinition Definition, PageText Text, string ClinicName, IntakeOptions Clinic)
+{
+    /// <summary>The survey's address; the token is a known one (looked up), so it is URL-safe.</summary>
+    public string Base => $"/s/{Token}";
+
+    public IReadOnlyList<ItemDefinition> Items => Definition.Items;
+}
+
+/// <summary>One of the questionnaires due together, as the list on their pages shows it.</summary>
+public sealed record ListedSurvey(string Title, bool Done, string? Href, bool Current);
 
 /// <summary>
 /// The patient's survey at <c>/s/{token}</c>: one question per page (answers are saved as the patient
@@ -19,17 +30,13 @@ namespace Surveys.Intake.Survey;
 /// one submission through the same validation and pipeline as <c>POST /api/responses</c>. Works with
 /// JavaScript off. Every POST redirects, so a refresh or a double click never submits twice. The start and
 /// confirmation pages say when the care team reads the answers and, after answers that raise a critical finding,
-/// whom to call now (<see cref="PatientHelp"/>).
+/// whom to call now (<see cref="PatientHelp"/>). Questionnaires due together (one message, one link) list each other.
+/// The routes and their decisions are here; every page is a Razor component (<see cref="PatientLayout"/>), rendered
+/// on the server, its forms posting back to these routes (<c>PostForm</c> carries the antiforgery token, checked
+/// here so that a failure gets a readable page).
 /// </summary>
 public static class SurveyPages
 {
-    private sealed record Survey(string Token, Invitation Invitation, InstrumentDefinition Definition, PageText Text, SurveyServices Services)
-    {
-        public string Base => $"/s/{Token}";
-
-        public IReadOnlyList<ItemDefinition> Items => Definition.Items;
-    }
-
     public static IEndpointRouteBuilder MapSurveyPages(this IEndpointRouteBuilder app)
     {
         var pages = app.MapGroup("/s/{token}")
@@ -46,7 +53,33 @@ public static class SurveyPages
         return app;
     }
 
-    private static async Task<(Survey? Survey, IResult? Closed)> OpenAsync(string token, SurveyServices services, CancellationToken ct)
+    /// <summary>
+    /// The hint under a question: the instrument's instructions (or its recall period). They introduce the questions
+    /// that make the total, so an unscored question of a scored instrument (PHQ-9's question 10, how difficult the
+    /// problems made things) stands without them; in a form with no total (the diary) every question has them.
+    /// </summary>
+    public static string? HintFor(InstrumentDefinition definition, ItemDefinition item)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(item);
+        if (!item.Scored && definition.Items.Any(i => i.Scored))
+        {
+            return null;
+        }
+
+        return definition.Instructions?.En ?? definition.RecallPeriod?.Text.En;
+    }
+
+    /// <summary>Where a survey with saved answers continues: the first question without an answer, else the check page.</summary>
+    public static string ContinueAt(OpenSurvey survey, IReadOnlyDictionary<string, decimal?> answers)
+    {
+        ArgumentNullException.ThrowIfNull(survey);
+        ArgumentNullException.ThrowIfNull(answers);
+        var first = survey.Items.Select((item, index) => (item, index)).FirstOrDefault(x => !answers.ContainsKey(x.item.Id));
+        return first.item is null ? $"{survey.Base}/check" : $"{survey.Base}/q/{first.index + 1}";
+    }
+
+    private static async Task<(OpenSurvey? Survey, IResult? Closed)> OpenAsync(string token, SurveyServices services, CancellationToken ct)
     {
         var invitation = token.Length is > 0 and <= 128 ? await services.Invitations.FindInvitationAsync(InvitationToken.Hash(token), ct) : null;
         var definition = invitation is null ? null : services.Catalog.Find(invitation.Instrument, invitation.DefinitionVersion);
@@ -58,8 +91,8 @@ public static class SurveyPages
         var text = PageText.For(invitation.Language);
         return invitation.State(services.Time.GetUtcNow()) switch
         {
-            LinkState.Open => (new Survey(token, invitation, definition, text, services), null),
-            LinkState.Answered => (null, await AnsweredPageAsync(services, invitation, definition, text, $"<h1>{E(text.AnsweredTitle)}</h1>", text.AnsweredTitle, text.AnsweredBody, null, StatusCodes.Status409Conflict, ct)),
+            LinkState.Open => (new OpenSurvey(token, invitation, definition, text, services.ClinicName, services.Settings), null),
+            LinkState.Answered => (null, await AnsweredPageAsync(services, invitation, definition, text, confirmation: false, ct)),
             LinkState.Replaced => (null, StatusPage(services, text, text.ReplacedTitle, text.ReplacedBody, StatusCodes.Status410Gone)),
             _ => (null, StatusPage(services, text, text.ExpiredTitle, text.ExpiredBody, StatusCodes.Status410Gone)),
         };
@@ -73,19 +106,18 @@ public static class SurveyPages
             return closed!;
         }
 
-        var t = survey.Text;
-        var body = new StringBuilder()
-            .Append("<h1 lang=\"en\">").Append(E(survey.Definition.Title.En)).Append("</h1>")
-            .Append(EnglishNotice(survey))
-            .Append("<p>").Append(E(string.Format(CultureInfo.InvariantCulture, t.IntroQuestions, survey.Items.Count))).Append("</p>")
-            .Append("<p>").Append(E(t.IntroSaved)).Append("</p>")
-            .Append(await PatientHelp.NoticeAsync(t, services.Settings))
-            .Append("<a class=\"button\" role=\"button\" href=\"").Append(E(survey.Base)).Append("/q/1\">").Append(E(t.StartNow)).Append("</a>");
-        return Page(survey, survey.Definition.Title.En, body.ToString());
+        var answers = await services.Drafts.LoadDraftAsync(survey.Invitation.Id, ct);
+        var answered = survey.Items.Count(i => answers.ContainsKey(i.Id));
+        return Page<StartPage>(new Dictionary<string, object?>
+        {
+            [nameof(StartPage.Survey)] = survey,
+            [nameof(StartPage.Answered)] = answered,
+            [nameof(StartPage.Next)] = answered == 0 ? $"{survey.Base}/q/1" : ContinueAt(survey, answers),
+            [nameof(StartPage.DueTogether)] = await DueTogetherAsync(services, survey.Invitation, ct),
+        });
     }
 
-    private static async Task<IResult> ShowQuestion(
-        string token, int number, [AsParameters] SurveyServices services, HttpContext context, IAntiforgery antiforgery, CancellationToken ct)
+    private static async Task<IResult> ShowQuestion(string token, int number, [AsParameters] SurveyServices services, CancellationToken ct)
     {
         var (survey, closed) = await OpenAsync(token, services, ct);
         if (survey is null)
@@ -101,7 +133,7 @@ public static class SurveyPages
         var answers = await services.Drafts.LoadDraftAsync(survey.Invitation.Id, ct);
         var item = survey.Items[number - 1];
         var current = answers.TryGetValue(item.Id, out var value) && value is { } v ? v.ToString(CultureInfo.InvariantCulture) : null;
-        return QuestionPage(survey, number, current, null, context, antiforgery);
+        return QuestionPage(survey, number, current, null);
     }
 
     private static async Task<IResult> AnswerQuestion(
@@ -129,7 +161,7 @@ public static class SurveyPages
         var (answer, error) = Parse(item, raw, survey.Text);
         if (error is not null)
         {
-            return QuestionPage(survey, number, raw, error, context, antiforgery);
+            return QuestionPage(survey, number, raw, error);
         }
 
         await services.Drafts.SaveAnswerAsync(survey.Invitation.Id, item.Id, answer, ct);
@@ -137,8 +169,7 @@ public static class SurveyPages
         return Results.Redirect(next); // 302 after POST: the browser follows with GET
     }
 
-    private static async Task<IResult> Check(
-        string token, [AsParameters] SurveyServices services, HttpContext context, IAntiforgery antiforgery, CancellationToken ct)
+    private static async Task<IResult> Check(string token, [AsParameters] SurveyServices services, CancellationToken ct)
     {
         var (survey, closed) = await OpenAsync(token, services, ct);
         if (survey is null)
@@ -146,7 +177,7 @@ public static class SurveyPages
             return closed!;
         }
 
-        return CheckPage(survey, await services.Drafts.LoadDraftAsync(survey.Invitation.Id, ct), showErrors: false, context, antiforgery);
+        return CheckPage(survey, await services.Drafts.LoadDraftAsync(survey.Invitation.Id, ct), showErrors: false);
     }
 
     private static async Task<IResult> Send(
@@ -172,14 +203,14 @@ public static class SurveyPages
         var answers = await services.Drafts.LoadDraftAsync(survey.Invitation.Id, ct);
         if (survey.Items.Any(i => i.Required && !answers.ContainsKey(i.Id)))
         {
-            return CheckPage(survey, answers, showErrors: true, context, antiforgery);
+            return CheckPage(survey, answers, showErrors: true);
         }
 
         // The same validation and the same pipeline as POST /api/responses.
         var result = await Acceptance.AcceptAsync(services.Store, services.Engine, survey.Invitation, answers, services.Time.GetUtcNow(), "page", ct);
         return result.Outcome switch
         {
-            SubmitOutcome.Invalid => CheckPage(survey, answers, showErrors: true, context, antiforgery),
+            SubmitOutcome.Invalid => CheckPage(survey, answers, showErrors: true),
             SubmitOutcome.Expired or SubmitOutcome.Replaced => StatusPage(services, survey.Text, survey.Text.ExpiredTitle, survey.Text.ExpiredBody, StatusCodes.Status410Gone),
             _ => Results.Redirect($"{survey.Base}/sent"),
         };
@@ -201,9 +232,7 @@ public static class SurveyPages
             return survey is null ? closed! : Results.Redirect(survey.Base);
         }
 
-        var t = PageText.For(invitation.Language);
-        return await AnsweredPageAsync(
-            services, invitation, definition, t, $"<div class=\"panel panel--confirmation\"><h1>{E(t.SentTitle)}</h1></div>", t.SentTitle, t.SentBody, t.SentClose, StatusCodes.Status200OK, ct);
+        return await AnsweredPageAsync(services, invitation, definition, PageText.For(invitation.Language), confirmation: true, ct);
     }
 
     /// <summary>
@@ -211,16 +240,45 @@ public static class SurveyPages
     /// (prominently, under the heading), then the text and when the care team reads the answers.
     /// </summary>
     private static async Task<IResult> AnsweredPageAsync(
-        SurveyServices services, Invitation invitation, InstrumentDefinition definition, PageText t, string heading, string title, string message, string? close, int status,
-        CancellationToken ct)
+        SurveyServices services, Invitation invitation, InstrumentDefinition definition, PageText t, bool confirmation, CancellationToken ct)
     {
         var helpNow = PatientHelp.NeedsHelpNow(services.Engine, definition, await services.Drafts.LoadSubmittedAsync(invitation.Id, ct));
-        var body = new StringBuilder(heading)
-            .Append(helpNow ? await PatientHelp.WarningAsync(t, services.Settings) : string.Empty)
-            .Append("<p>").Append(E(message)).Append("</p>")
-            .Append(await PatientHelp.NoticeAsync(t, services.Settings, contacts: !helpNow))
-            .Append(close is null ? string.Empty : $"<p>{E(close)}</p>");
-        return Render(title, body.ToString(), status, t.Language, t.SkipLink, siteName: services.ClinicName);
+        return Page<AnsweredPage>(new Dictionary<string, object?>
+        {
+            [nameof(AnsweredPage.Text)] = t,
+            [nameof(AnsweredPage.ClinicName)] = services.ClinicName,
+            [nameof(AnsweredPage.Clinic)] = services.Settings,
+            [nameof(AnsweredPage.Confirmation)] = confirmation,
+            [nameof(AnsweredPage.Title)] = confirmation ? t.SentTitle : t.AnsweredTitle,
+            [nameof(AnsweredPage.Message)] = confirmation ? t.SentBody : t.AnsweredBody,
+            [nameof(AnsweredPage.Close)] = confirmation ? t.SentClose : null,
+            [nameof(AnsweredPage.HelpNow)] = helpNow,
+            [nameof(AnsweredPage.DueTogether)] = await DueTogetherAsync(services, invitation, ct),
+        }, confirmation ? StatusCodes.Status200OK : StatusCodes.Status409Conflict);
+    }
+
+    /// <summary>
+    /// The questionnaires due together with this one (same patient, same due time; sent as one message with one link),
+    /// open or answered, each with a link to its own page while it is open; empty when this one stands alone.
+    /// </summary>
+    private static async Task<IReadOnlyList<ListedSurvey>> DueTogetherAsync(SurveyServices services, Invitation invitation, CancellationToken ct)
+    {
+        var now = services.Time.GetUtcNow();
+        var listed = new List<ListedSurvey>();
+        foreach (var (other, protectedToken) in await services.Drafts.DueTogetherAsync(invitation.Id, ct))
+        {
+            var state = other.State(now);
+            var definition = services.Catalog.Find(other.Instrument, other.DefinitionVersion);
+            if (state is not (LinkState.Open or LinkState.Answered) || definition is null)
+            {
+                continue;
+            }
+
+            var token = state == LinkState.Open ? services.Links.TryUnprotect(protectedToken) : null;
+            listed.Add(new ListedSurvey(definition.Title.En, state == LinkState.Answered, token is null ? null : $"/s/{Uri.EscapeDataString(token)}", other.Id == invitation.Id));
+        }
+
+        return listed.Count > 1 ? listed : [];
     }
 
     /// <summary>Reads one answer: a choice among the item's options, or a number within its range.</summary>
@@ -250,123 +308,42 @@ public static class SurveyPages
         return (value, null);
     }
 
-    private static IResult QuestionPage(Survey survey, int number, string? current, string? error, HttpContext context, IAntiforgery antiforgery)
-    {
-        var t = survey.Text;
-        var item = survey.Items[number - 1];
-        var tokens = antiforgery.GetAndStoreTokens(context);
-        var numeric = item.Options.Count == 0;
-        var firstControl = numeric ? "answer" : $"answer-{Id(item.Options[0].Value)}";
-        var describedBy = "hint" + (error is null ? string.Empty : " answer-error");
-        var prompt = survey.Definition.Instructions?.En ?? survey.Definition.RecallPeriod?.Text.En;
-
-        var body = new StringBuilder();
-        var back = number > 1 ? $"{survey.Base}/q/{number - 1}" : survey.Base;
-        body.Append("<a class=\"back-link\" href=\"").Append(E(back)).Append("\">").Append(E(t.Back)).Append("</a>");
-        if (error is not null)
+    private static RazorComponentResult<QuestionPage> QuestionPage(OpenSurvey survey, int number, string? current, string? error) =>
+        Page<QuestionPage>(new Dictionary<string, object?>
         {
-            body.Append(ErrorSummary(t, [(firstControl, error)]));
-        }
+            [nameof(Survey.QuestionPage.Survey)] = survey,
+            [nameof(Survey.QuestionPage.Number)] = number,
+            [nameof(Survey.QuestionPage.Current)] = current,
+            [nameof(Survey.QuestionPage.Error)] = error,
+        }, error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
 
-        body.Append("<form method=\"post\" action=\"").Append(E($"{survey.Base}/q/{number}")).Append("\" novalidate>")
-            .Append("<input type=\"hidden\" name=\"").Append(E(tokens.FormFieldName)).Append("\" value=\"").Append(E(tokens.RequestToken)).Append("\">")
-            .Append("<div class=\"field").Append(error is null ? string.Empty : " field--error").Append("\">");
-        var caption = $"<span class=\"caption\">{E(t.Question(number, survey.Items.Count))}</span>";
-        var heading = $"<span class=\"question-heading\" lang=\"en\">{E(item.Text.En)}</span>{(item.Required ? string.Empty : $" <span class=\"caption\">{E(t.Optional)}</span>")}";
-        var hint = $"<p class=\"hint\" id=\"hint\" lang=\"en\">{E(prompt)}</p>";
-        var errorLine = error is null ? string.Empty : $"<p class=\"error-message\" id=\"answer-error\"><span class=\"visually-hidden\">{E(t.ErrorPrefix)}</span>{E(error)}</p>";
-
-        if (numeric)
+    private static RazorComponentResult<CheckPage> CheckPage(OpenSurvey survey, Dictionary<string, decimal?> answers, bool showErrors) =>
+        Page<CheckPage>(new Dictionary<string, object?>
         {
-            body.Append("<h1><label for=\"answer\">").Append(caption).Append(heading).Append("</label></h1>")
-                .Append(hint).Append(errorLine)
-                .Append("<input class=\"input--short\" type=\"text\" id=\"answer\" name=\"answer\" inputmode=\"").Append(item.AllowsDecimals ? "decimal" : "numeric")
-                .Append("\" autocomplete=\"off\" spellcheck=\"false\" aria-describedby=\"").Append(describedBy).Append("\" value=\"").Append(E(current)).Append("\">");
-        }
-        else
+            [nameof(Survey.CheckPage.Survey)] = survey,
+            [nameof(Survey.CheckPage.Answers)] = answers,
+            [nameof(Survey.CheckPage.ShowErrors)] = showErrors,
+        }, showErrors && survey.Items.Any(i => i.Required && !answers.ContainsKey(i.Id)) ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK);
+
+    private static RazorComponentResult<StatusPage> StatusPage(SurveyServices services, PageText t, string title, string message, int status, string? tryAgain = null) =>
+        Page<StatusPage>(new Dictionary<string, object?>
         {
-            body.Append("<fieldset aria-describedby=\"").Append(describedBy).Append("\"><legend><h1>").Append(caption).Append(heading).Append("</h1></legend>")
-                .Append(hint).Append(errorLine);
-            foreach (var option in item.Options)
-            {
-                var id = $"answer-{Id(option.Value)}";
-                var value = option.Value.ToString(CultureInfo.InvariantCulture);
-                body.Append("<div class=\"choice\"><input type=\"radio\" id=\"").Append(id).Append("\" name=\"answer\" value=\"").Append(value).Append('"')
-                    .Append(current == value ? " checked" : string.Empty).Append("><label for=\"").Append(id).Append("\" lang=\"en\">")
-                    .Append(E(option.Label.En)).Append("</label></div>");
-            }
+            [nameof(Survey.StatusPage.Text)] = t,
+            [nameof(Survey.StatusPage.ClinicName)] = services.ClinicName,
+            [nameof(Survey.StatusPage.Title)] = title,
+            [nameof(Survey.StatusPage.Message)] = message,
+            [nameof(Survey.StatusPage.TryAgain)] = tryAgain,
+        }, status);
 
-            body.Append("</fieldset>");
-        }
-
-        body.Append("</div><button type=\"submit\">").Append(E(t.Continue)).Append("</button></form>");
-        return Page(survey, (error is null ? string.Empty : t.ErrorPrefix) + $"{t.Question(number, survey.Items.Count)} – {survey.Definition.Title.En}", body.ToString(),
-            error is null ? StatusCodes.Status200OK : StatusCodes.Status400BadRequest);
-    }
-
-    private static IResult CheckPage(Survey survey, Dictionary<string, decimal?> answers, bool showErrors, HttpContext context, IAntiforgery antiforgery)
-    {
-        var t = survey.Text;
-        var tokens = antiforgery.GetAndStoreTokens(context);
-        var missing = survey.Items.Select((item, index) => (item, number: index + 1)).Where(x => x.item.Required && !answers.ContainsKey(x.item.Id)).ToList();
-        var body = new StringBuilder();
-        body.Append("<a class=\"back-link\" href=\"").Append(E($"{survey.Base}/q/{survey.Items.Count}")).Append("\">").Append(E(t.Back)).Append("</a>");
-        if (showErrors && missing.Count > 0)
-        {
-            body.Append(ErrorSummary(t, missing.Select(m => ($"{survey.Base}/q/{m.number}", $"{t.AnswerRequiredOnCheck}: {t.Question(m.number, survey.Items.Count)}")).ToList(), absolute: true));
-        }
-
-        body.Append("<h1>").Append(E(t.CheckTitle)).Append("</h1><p>").Append(E(t.CheckIntro)).Append("</p><dl class=\"summary-list\">");
-        for (var i = 0; i < survey.Items.Count; i++)
-        {
-            var item = survey.Items[i];
-            var shown = answers.TryGetValue(item.Id, out var value) && value is { } v
-                ? item.Options.FirstOrDefault(o => o.Value == v)?.Label.En ?? v.ToString(CultureInfo.InvariantCulture)
-                : t.NotAnswered;
-            body.Append("<div class=\"summary-row\"><dt lang=\"en\">").Append(E(item.Text.En)).Append("</dt><dd lang=\"en\">").Append(E(shown)).Append("</dd>")
-                .Append("<dd><a href=\"").Append(E($"{survey.Base}/q/{i + 1}")).Append("\">").Append(E(t.Change))
-                .Append("<span class=\"visually-hidden\"> ").Append(E(t.Question(i + 1, survey.Items.Count))).Append("</span></a></dd></div>");
-        }
-
-        body.Append("</dl><form method=\"post\" action=\"").Append(E($"{survey.Base}/send")).Append("\" novalidate>")
-            .Append("<input type=\"hidden\" name=\"").Append(E(tokens.FormFieldName)).Append("\" value=\"").Append(E(tokens.RequestToken)).Append("\">")
-            .Append("<button type=\"submit\">").Append(E(t.SendAnswers)).Append("</button></form>");
-        var hasErrors = showErrors && missing.Count > 0;
-        return Page(survey, (hasErrors ? t.ErrorPrefix : string.Empty) + t.CheckTitle, body.ToString(), hasErrors ? StatusCodes.Status400BadRequest : StatusCodes.Status200OK);
-    }
-
-    /// <summary>The GOV.UK pattern: a summary at the top, focused on load, linking to each problem.</summary>
-    private static string ErrorSummary(PageText t, IReadOnlyList<(string Target, string Message)> errors, bool absolute = false)
-    {
-        var html = new StringBuilder("<div class=\"error-summary\" role=\"alert\" aria-labelledby=\"error-summary-title\" tabindex=\"-1\" autofocus>")
-            .Append("<h2 id=\"error-summary-title\">").Append(E(t.ProblemTitle)).Append("</h2><ul>");
-        foreach (var (target, message) in errors)
-        {
-            html.Append("<li><a href=\"").Append(absolute ? E(target) : "#" + E(target)).Append("\">").Append(E(message)).Append("</a></li>");
-        }
-
-        return html.Append("</ul></div>").ToString();
-    }
-
-    private static string EnglishNotice(Survey survey) =>
-        survey.Text.Language == "en" ? string.Empty : $"<p class=\"notice\">{E(survey.Text.EnglishOnly)}</p>";
-
-    private static IResult Page(Survey survey, string title, string body, int status = StatusCodes.Status200OK) =>
-        Render(title, body, status, survey.Text.Language, survey.Text.SkipLink, siteName: survey.Services.ClinicName);
-
-    private static IResult StatusPage(SurveyServices services, PageText t, string title, string message, int status, string? tryAgain = null) =>
-        Render(title, $"""
-            <h1>{E(title)}</h1>
-            <p>{E(message)}</p>
-            {(tryAgain is null ? string.Empty : $"<p><a href=\"{E(tryAgain)}\">{E(t.Continue)}</a></p>")}
-            """, status, t.Language, t.SkipLink, siteName: services.ClinicName);
-
-    private static string Id(decimal value) => value.ToString(CultureInfo.InvariantCulture).Replace('.', '_');
+    /// <summary>A page component rendered on the server (static, no script) with its status code.</summary>
+    private static RazorComponentResult<TPage> Page<TPage>(Dictionary<string, object?> parameters, int status = StatusCodes.Status200OK) where TPage : IComponent =>
+        new(parameters) { StatusCode = status };
 }
 
-/// <summary>What the survey routes read, bound per request: the stores, the instruments, the clock and the clinic's settings.</summary>
+/// <summary>What the survey routes read, bound per request: the stores, the instruments, the clock, the clinic's settings and the link protector.</summary>
 public sealed record SurveyServices(
-    InvitationStore Invitations, SubmissionStore Store, SurveyStore Drafts, InstrumentCatalog Catalog, ScoringEngine Engine, TimeProvider Time, IOptions<IntakeOptions> Intake, IOptions<ClinicOptions> Clinic)
+    InvitationStore Invitations, SubmissionStore Store, SurveyStore Drafts, InstrumentCatalog Catalog, ScoringEngine Engine, TimeProvider Time, IOptions<IntakeOptions> Intake, IOptions<ClinicOptions> Clinic,
+    LinkProtector Links)
 {
     /// <summary>The clinic's name, shown in the header of every patient page (Intake__ClinicName).</summary>
     public string ClinicName => Clinic.Value.ClinicName;

@@ -1,6 +1,7 @@
 using Surveys.Instruments;
 using Surveys.Portal.Apis;
 using Surveys.Portal.Components;
+using Surveys.Web;
 
 namespace Surveys.Portal.Enrolment;
 

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Playwright;
 
 namespace Surveys.IntegrationTests.Browser;
@@ -427,6 +428,97 @@ public class SurveyPageTests : BrowserTest
         Assert.That(await page.Locator(".caption").First.InnerTextAsync(), Is.EqualTo("प्रश्न 1 / 10"));
         Assert.That(await page.Locator(".question-heading").GetAttributeAsync("lang"), Is.EqualTo("en"));
         Assert.That(await page.GetByRole(AriaRole.Button, new() { Name = "आगे बढ़ें" }).CountAsync(), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Coming_back_to_a_half_answered_survey_says_how_many_are_answered_and_continues_at_the_first_unanswered()
+    {
+        var (_, token) = await NewLinkAsync("phq9");
+        await using var context = await Browser.PhoneAsync(Platform.Intake.BaseAddress);
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"/s/{token}/q/1");
+        await AnswerAsync(page, 1);
+        await AnswerAsync(page, 0);
+        await AnswerAsync(page, 2);
+
+        await page.GotoAsync($"/s/{token}"); // the link opened again from the message
+        Assert.That(await page.Locator("#progress").InnerTextAsync(), Is.EqualTo("You have answered 3 of 10 questions."));
+        await AssertGoodPageAsync(page, "10-start-coming-back");
+        await ShotAsync(page, "10-start-coming-back");
+        await PressAsync(page, "Continue");
+        Assert.That(page.Url, Does.EndWith($"/s/{token}/q/4"));
+    }
+
+    /// <summary>
+    /// Invitations due together, as the scheduler leaves them: one patient, one due time, each link's token kept
+    /// protected with intake's Data Protection keys (the same keys folder and purpose as <c>LinkProtector</c>).
+    /// </summary>
+    private async Task<(Guid PatientId, Dictionary<string, string> Tokens)> DueTogetherAsync(params string[] instruments)
+    {
+        var patientId = await Platform.CreatePatientAsync();
+        var protector = DataProtectionProvider.Create(new DirectoryInfo(Path.Combine(Platform.DataDirectory, "keys")), b => b.SetApplicationName("Surveys.Intake"))
+            .CreateProtector("Surveys.Intake.InvitationLink.v1");
+        var tokens = new Dictionary<string, string>();
+        foreach (var instrument in instruments)
+        {
+            var token = await Platform.InviteAsync(patientId, instrument);
+            tokens[instrument] = token;
+            await ExecuteAsync($"UPDATE invitations SET due_at = '2026-06-01T08:00:00.0000000+00:00', protected_token = '{protector.Protect(token)}' WHERE token_hash = '{Hash(token)}'");
+        }
+
+        return (patientId, tokens);
+    }
+
+    [Test]
+    public async Task Questionnaires_due_together_are_listed_on_each_page_and_the_thank_you_page_offers_the_next_one()
+    {
+        var (_, tokens) = await DueTogetherAsync("gold", "phq9", "gad7");
+        await using var context = await Browser.PhoneAsync(Platform.Intake.BaseAddress);
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync($"/s/{tokens["gold"]}"); // the one link of the message
+        var list = page.Locator("section[aria-labelledby='due-together-title']");
+        Assert.That(await list.Locator("h2").InnerTextAsync(), Is.EqualTo("You have 3 questionnaires to answer"));
+        Assert.That(await list.Locator("li").AllInnerTextsAsync(), Has.Count.EqualTo(3).And.All.Contain("Not done yet"));
+        Assert.That(await list.Locator("a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))"),
+            Is.EqualTo(new[] { $"/s/{tokens["phq9"]}", $"/s/{tokens["gad7"]}" }), "a link to each other one, its own");
+        await AssertGoodPageAsync(page, "11-start-due-together");
+        await ShotAsync(page, "11-start-due-together");
+
+        await PressAsync(page, "Start now");
+        await AnswerAsync(page, 4);
+        await PressAsync(page, "Send answers");
+        Assert.That(await page.Locator("h1").InnerTextAsync(), Is.EqualTo("Answers sent"));
+        Assert.That(await page.Locator("main").InnerTextAsync(), Does.Contain("There is another questionnaire to answer"));
+        await AssertGoodPageAsync(page, "12-sent-next-one");
+        await ShotAsync(page, "12-sent-next-one");
+
+        await NavigateByAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Answer the next questionnaire" }).ClickAsync());
+        Assert.That(page.Url, Does.EndWith($"/s/{tokens["phq9"]}"));
+        Assert.That(await page.Locator("h1").InnerTextAsync(), Does.Contain("PHQ-9"));
+        var items = await page.Locator("section[aria-labelledby='due-together-title'] li").AllInnerTextsAsync();
+        Assert.That(items[0], Does.Contain("Done"), "the one sent");
+        Assert.That(items[1], Does.Contain("this one"));
+    }
+
+    [Test]
+    public async Task Phq9_question_10_has_no_recall_hint_and_the_diarys_optional_question_says_optional_once()
+    {
+        var (_, phq9) = await NewLinkAsync("phq9");
+        var (_, diary) = await NewLinkAsync("t1d_diary");
+        await using var context = await Browser.PhoneAsync(Platform.Intake.BaseAddress);
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync($"/s/{phq9}/q/1");
+        Assert.That(await page.Locator("#hint").InnerTextAsync(), Does.StartWith("Over the last 2 weeks"));
+        await page.GotoAsync($"/s/{phq9}/q/10");
+        Assert.That(await page.Locator("#hint").CountAsync(), Is.Zero);
+        Assert.That(await page.Locator("main").InnerTextAsync(), Does.Not.Contain("Over the last 2 weeks"));
+
+        await page.GotoAsync($"/s/{diary}/q/13");
+        var heading = await page.Locator("h1").InnerTextAsync();
+        Assert.That(heading, Does.Contain("units of insulin"));
+        Assert.That(heading.Split("(optional)").Length - 1, Is.EqualTo(1), "said once");
     }
 
     [Test]

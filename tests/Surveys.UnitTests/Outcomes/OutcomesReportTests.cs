@@ -1,11 +1,13 @@
 using System.Globalization;
 using Surveys.Contracts;
 using Surveys.Intake.Data;
-using Surveys.Intake.Invitations;
 using Surveys.Intake.Outcomes;
 using Surveys.Intake.Scheduling;
-using Surveys.Intake.Submissions;
 using Surveys.UnitTests.Scheduling;
+using Surveys.UnitTests.Survey;
+using Microsoft.Extensions.Logging.Abstractions;
+using Surveys.Intake.Invitations;
+using Surveys.Intake.Submissions;
 
 namespace Surveys.UnitTests.Outcomes;
 
@@ -101,18 +103,36 @@ public class OutcomesReportTests
         var week2 = result.Diary.Single(w => w.Week == 2);
         Assert.That((week2.Patients, week2.InsulinUnits!.Mean, week2.InsulinUnits.CiLow), Is.EqualTo((1, 48.5, (double?)null)));
 
-        var html = OutcomesReport.Body(result, new AlertSummaryResponse(null, [new AlertRuleSummary("critical_item", 3, 2, 1, 1.5, 20, 2)]), null, DateTimeOffset.UtcNow);
-        Assert.That(html, Does.Contain(Surveys.ServiceDefaults.Pages.HtmlPage.E(OutcomesReport.Statement)));
-        Assert.That(html, Does.Not.Contain("<script"));
-        var d14Row = html[html.IndexOf("data-step=\"phq9@d14\"", StringComparison.Ordinal)..];
-        d14Row = d14Row[..d14Row.IndexOf("</tr>", StringComparison.Ordinal)];
-        Assert.That(d14Row, Does.Contain("<td data-n>12</td>").And.Contain("<td data-improved>3 (25.0%)</td>").And.Contain("<td data-worsened>2 (16.7%)</td>"));
+        var file = await OutcomesReport.RenderAsync(
+            EmptyServices.Instance, NullLoggerFactory.Instance, result, new AlertSummaryResponse(null, [new AlertRuleSummary("critical_item", 3, 2, 1, 1.5, 20, 2)]), null, DateTimeOffset.UtcNow);
+        var report = PageRender.Read(file);
+        Assert.That(report.QuerySelector("#statement")!.TextContent, Does.Contain(OutcomesReport.Statement));
+        Assert.That(report.QuerySelectorAll("script"), Is.Empty);
+        var d14Row = report.QuerySelector("tr[data-step='phq9@d14']")!;
+        Assert.That(d14Row.QuerySelector("td[data-n]")!.TextContent, Is.EqualTo("12"));
+        Assert.That(d14Row.QuerySelector("td[data-improved]")!.TextContent, Is.EqualTo("3 (25.0%)"));
+        Assert.That(d14Row.QuerySelector("td[data-worsened]")!.TextContent, Is.EqualTo("2 (16.7%)"));
         var (mean, low, high, _) = Expected([-6, -5, -4, -3, -4, 2, 4, 5, 6, -1, -8, 3]);
-        Assert.That(d14Row, Does.Contain($"{mean:0.00} ({low:0.00} to {high:0.00})".Replace(",", ".", StringComparison.Ordinal)));
-        Assert.That(html, Does.Contain("<svg").And.Contain("critical item"));
+        Assert.That(d14Row.QuerySelector("td[data-change]")!.TextContent, Is.EqualTo($"{mean:0.00} ({low:0.00} to {high:0.00})".Replace(",", ".", StringComparison.Ordinal)));
+        Assert.That(report.QuerySelector("#change-chart-phq9-title")!.TextContent, Does.StartWith("Patient Health Questionnaire-9 (PHQ-9): mean change from baseline"));
+        Assert.That(report.QuerySelectorAll("svg circle.chart-point"), Is.Not.Empty);
+        Assert.That(report.QuerySelectorAll("svg text").Select(t => t.TextContent), Does.Contain("no change").And.Contain("worse by the MID"), "a chart's labels");
+        Assert.That(report.QuerySelector("#alert-rules th[scope=row]")!.TextContent, Is.EqualTo("critical item"));
 
-        var document = OutcomesReport.Document(html);
-        Assert.That(document, Does.Not.Contain("<link").And.Not.Contain("src=").And.Contain("@media print"));
+        // One self-contained file: the stylesheet inline (print rules too), allowed by its hash and nothing external.
+        Assert.That(report.QuerySelectorAll("link, [src]"), Is.Empty);
+        var style = report.QuerySelector("head style")!.TextContent;
+        Assert.That(style, Does.Contain("@media print"));
+        var hash = Convert.ToBase64String(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(style)));
+        Assert.That(report.QuerySelector("meta[http-equiv='Content-Security-Policy']")!.GetAttribute("content"),
+            Is.EqualTo($"default-src 'none'; style-src 'sha256-{hash}'; img-src data:"));
+    }
+
+    private sealed class EmptyServices : IServiceProvider
+    {
+        public static readonly EmptyServices Instance = new();
+
+        public object? GetService(Type serviceType) => null;
     }
 
     /// <summary>Mean and 95% CI by hand; <c>Tolerance</c> covers the table's rounding of t (±0.0005) times the standard error.</summary>

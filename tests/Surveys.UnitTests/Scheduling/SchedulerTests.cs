@@ -1,6 +1,7 @@
 using System.Globalization;
 using Surveys.Intake.Data;
 using Surveys.Data;
+using Surveys.Intake.Survey;
 
 namespace Surveys.UnitTests.Scheduling;
 
