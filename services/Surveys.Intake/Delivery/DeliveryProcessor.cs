@@ -16,8 +16,9 @@ public sealed class DeliverySignal : WakeSignal;
 
 /// <summary>
 /// Sends due messages from the <c>deliveries</c> table: claim (a lease, so two instances do not both send),
-/// build the text from the protected token, send through the configured <see cref="IInvitationSender"/>, mark
-/// sent. A failure is retried later with growing delays; a message whose link closed meanwhile is cancelled.
+/// build the text from the protected token of an open questionnaire of the message's visit (one message tells about
+/// all the questionnaires due together), send through the configured <see cref="IInvitationSender"/>, mark
+/// sent. A failure is retried later with growing delays; a message none of whose questionnaires is open any more is cancelled.
 /// </summary>
 public sealed partial class DeliveryProcessor(
     DeliveryStore store,
@@ -58,6 +59,7 @@ public sealed partial class DeliveryProcessor(
         var token = protector.TryUnprotect(delivery.ProtectedToken);
         if (token is null || delivery.Address is null)
         {
+            // Cancelled only when none of the visit's questionnaires is open any more (answered, expired or replaced).
             var reason = delivery.Address is null ? "contact removed" : "link closed";
             await store.CancelAsync(id, reason, now, ct);
             LogCancelled(logger, id, reason);
@@ -81,7 +83,7 @@ public sealed partial class DeliveryProcessor(
             }
 
             var link = new Uri(intakeOptions.Value.PublicBaseUrl, $"s/{token}");
-            var (subject, text) = MessageText.Build(delivery.Kind, delivery.Language, clinicOptions.Value.ClinicName, link);
+            var (subject, text) = MessageText.Build(delivery.Kind, delivery.Language, clinicOptions.Value.ClinicName, link, Math.Max(1, delivery.OpenCount));
             await sender.SendAsync(new OutgoingMessage(id, delivery.ContactChannel, delivery.Address, subject, text), ct);
             await store.MarkSentAsync(id, sender.Name, time.GetUtcNow(), ct);
             LogSent(logger, id, delivery.Kind, sender.Name);
