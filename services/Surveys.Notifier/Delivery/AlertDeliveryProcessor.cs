@@ -171,5 +171,20 @@ public sealed class AlertDeliveryLoop(
 
     protected override TimeSpan PollInterval => options.Value.PollInterval;
 
-    protected override Task RunOnceAsync(CancellationToken cancellationToken) => processor.RunOnceAsync(cancellationToken);
+    private long _passes;
+
+    /// <summary>Passes finished since start (tests wait on it rather than sleeping).</summary>
+    public long Passes => Interlocked.Read(ref _passes);
+
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await processor.RunOnceAsync(cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Increment(ref _passes);
+        }
+    }
 }
