@@ -1,6 +1,6 @@
 using Dapper;
 using Surveys.ServiceDefaults.Data;
-using Surveys.ServiceDefaults.Delivery;
+using Surveys.Delivery;
 
 namespace Surveys.Intake.Data;
 

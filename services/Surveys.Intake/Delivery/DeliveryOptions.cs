@@ -1,4 +1,4 @@
-using Surveys.ServiceDefaults.Delivery;
+using Surveys.Delivery;
 
 namespace Surveys.Intake.Delivery;
 

@@ -2,6 +2,7 @@ using Surveys.ServiceDefaults.Hosting;
 using Microsoft.Extensions.Options;
 using Surveys.Intake.Data;
 using Surveys.Intake.Invitations;
+using Surveys.Delivery;
 
 namespace Surveys.Intake.Delivery;
 
@@ -17,20 +18,20 @@ public sealed class DeliverySignal : WakeSignal;
 /// <summary>
 /// Sends due messages from the <c>deliveries</c> table: claim (a lease, so two instances do not both send),
 /// build the text from the protected token of an open questionnaire of the message's visit (one message tells about
-/// all the questionnaires due together), send through the configured <see cref="IInvitationSender"/>, mark
+/// all the questionnaires due together), send through the configured <see cref="IMessageSender"/>, mark
 /// sent. A failure is retried later with growing delays; a message none of whose questionnaires is open any more is cancelled.
 /// </summary>
 public sealed partial class DeliveryProcessor(
     DeliveryStore store,
     LinkProtector protector,
-    IEnumerable<IInvitationSender> senders,
+    IEnumerable<IMessageSender> senders,
     IOptions<DeliveryOptions> deliveryOptions,
     IOptions<IntakeOptions> intakeOptions,
     IOptions<ClinicOptions> clinicOptions,
     TimeProvider time,
     ILogger<DeliveryProcessor> logger)
 {
-    private readonly Dictionary<string, IInvitationSender> _senders = senders.ToDictionary(s => s.Name, StringComparer.Ordinal);
+    private readonly Dictionary<string, IMessageSender> _senders = senders.ToDictionary(s => s.Name, StringComparer.Ordinal);
 
     /// <summary>Sends every message due now; returns how many were sent.</summary>
     public async Task<int> RunOnceAsync(CancellationToken ct)
@@ -92,8 +93,8 @@ public sealed partial class DeliveryProcessor(
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             // Only the exception's type is kept or logged: messages can hold an address.
-            var giveUp = delivery.Attempts >= Math.Max(1, deliveryOptions.Value.MaxAttempts);
-            var delay = TimeSpan.FromSeconds(Math.Min(3600, 30 * Math.Pow(2, Math.Min(delivery.Attempts - 1, 10))));
+            var giveUp = DeliveryRetry.GiveUp(delivery.Attempts, deliveryOptions.Value.MaxAttempts);
+            var delay = DeliveryRetry.Delay(delivery.Attempts, TimeSpan.FromHours(1));
             await store.RetryLaterAsync(id, ex.GetType().Name, time.GetUtcNow() + delay, giveUp, time.GetUtcNow(), ct);
             LogFailed(logger, id, senderName, delivery.Attempts, ex.GetType().Name, giveUp);
             return false;

@@ -2,7 +2,7 @@ using Surveys.ServiceDefaults.Hosting;
 using Microsoft.Extensions.Options;
 using Surveys.Notifier.Alerts;
 using Surveys.Notifier.Data;
-using Surveys.ServiceDefaults.Delivery;
+using Surveys.Delivery;
 
 namespace Surveys.Notifier.Delivery;
 
@@ -16,6 +16,7 @@ public sealed partial class AlertDeliveryProcessor(
     AlertWebhooks webhooks,
     IOptions<AlertingOptions> options,
     IOptions<NotifierOptions> links,
+    IHostEnvironment environment,
     TimeProvider time,
     ILogger<AlertDeliveryProcessor> logger)
 {
@@ -121,12 +122,19 @@ public sealed partial class AlertDeliveryProcessor(
             switch (delivery.Channel)
             {
                 case AlertChannels.Email:
-                    await SmtpTransport.SendAsync(settings.Smtp, new PlainMail(contact.Email!, message.Subject, message.Text, id), ct);
+                    await new SmtpMessageSender(() => settings.Smtp).SendAsync(new OutgoingMessage(id, delivery.Channel, contact.Email!, message.Subject, message.Text), ct);
                     break;
                 case AlertChannels.Webhook:
                     await webhooks.For(contact.Webhook!).PostAsync(message.Json, id.ToString("D"), id.ToString("D"), ct);
                     break;
                 default:
+                    // Clinical safety, checked again here after the start-up check: outside Development no alert is
+                    // ever put where nobody reads it; the message fails (and shows as failed) instead.
+                    if (!DevelopmentOutbox.Allowed(environment))
+                    {
+                        throw new InvalidOperationException("The development outbox is refused outside Development.");
+                    }
+
                     await store.WriteDevOutboxAsync(id, contact.Name, delivery.Channel, message.Subject, message.Text, now, ct);
                     break;
             }
@@ -138,8 +146,8 @@ public sealed partial class AlertDeliveryProcessor(
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             // Only the exception's type is kept or logged: messages can hold an address.
-            var giveUp = delivery.Attempts >= Math.Max(1, settings.MaxAttempts);
-            var delay = TimeSpan.FromSeconds(Math.Min(900, 30 * Math.Pow(2, Math.Min(delivery.Attempts - 1, 10))));
+            var giveUp = DeliveryRetry.GiveUp(delivery.Attempts, settings.MaxAttempts);
+            var delay = DeliveryRetry.Delay(delivery.Attempts, TimeSpan.FromMinutes(15));
             await store.RetryLaterAsync(id, ex.GetType().Name, time.GetUtcNow() + delay, giveUp, time.GetUtcNow(), ct);
             LogFailed(logger, id, via, delivery.Attempts, ex.GetType().Name, giveUp);
             return false;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Surveys.Notifier.Alerts;
-using Surveys.ServiceDefaults.Delivery;
+using Surveys.Delivery;
 
 namespace Surveys.Notifier.Delivery;
 

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Surveys.Intake.Data;
+using Surveys.Delivery;
 using Surveys.Intake.Delivery;
 using Surveys.ServiceDefaults.Data;
 using Surveys.UnitTests.AlertDelivery;
@@ -121,11 +122,11 @@ public class DeliveryTests(StorageEngine engine)
         using var smtp = new FakeSmtpServer();
         using var world = new FollowUpWorld(new DateTimeOffset(2026, 3, 2, 4, 0, 0, TimeSpan.Zero), engine);
         world.DeliveryOptions.Channels["email"] = "smtp";
-        world.DeliveryOptions.Smtp = new Surveys.ServiceDefaults.Delivery.SmtpTransportOptions { Host = "127.0.0.1", Port = smtp.Port, Security = "None", From = "clinic@example.org" };
+        world.DeliveryOptions.Smtp = new Surveys.Delivery.SmtpTransportOptions { Host = "127.0.0.1", Port = smtp.Port, Security = "None", From = "clinic@example.org" };
         var patient = await world.EnrolAsync("2026-03-02", contacts: new PatientContact("email", "patient@example.org"));
         await world.Main.Scheduler.RunOnceAsync(CancellationToken.None);
 
-        var sent = await world.Main.Processor(new SmtpSender(Options.Create(world.DeliveryOptions))).RunOnceAsync(CancellationToken.None);
+        var sent = await world.Main.Processor(new SmtpMessageSender(() => world.DeliveryOptions.Smtp)).RunOnceAsync(CancellationToken.None);
 
         // The six baseline questionnaires are due together: one message, with one link, that says how many are waiting.
         Assert.That(sent, Is.EqualTo(1), "one visit, one message");
@@ -269,7 +270,7 @@ public class DeliveryTests(StorageEngine engine)
         Assert.That(subject, Does.StartWith("Riverside Clinic"));
     }
 
-    private sealed class FlakySender : IInvitationSender
+    private sealed class FlakySender : IMessageSender
     {
         public int FailuresLeft { get; set; }
 
