@@ -81,8 +81,9 @@ done
 log "$INSTANCES instance(s) of each service running on PostgreSQL"
 
 CLI=(dotnet "$ROOT/services/Surveys.Cli/bin/Release/net10.0/surveys.dll")
-export XDG_CONFIG_HOME="$WORK/config" SURVEYS_RABBITMQ_VHOST="$VHOST"
-export SURVEYS_RABBITMQ_URL="http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT" SURVEYS_RABBITMQ_AMQP_URL="amqp://127.0.0.1:$RABBITMQ_PORT"
+# The console reads the broker's address from the same RabbitMq__* keys as the services.
+export XDG_CONFIG_HOME="$WORK/config" RabbitMq__VirtualHost="$VHOST"
+export RabbitMq__ManagementUrl="http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT/" RabbitMq__Host=127.0.0.1 RabbitMq__Port="$RABBITMQ_PORT"
 for db in intake scoring notifier; do export "SURVEYS_LOAD_POSTGRES_${db^^}=$PG;Database=surveys_$db"; done
 printf '%s\n' "$PASSWORD" | "${CLI[@]}" login --url http://127.0.0.1:5101 --user admin --password-stdin >/dev/null
 "${CLI[@]}" load "${INTAKE_URLS[@]}" "$@"

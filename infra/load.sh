@@ -47,7 +47,8 @@ until grep -q "Surveys is running" "$WORK/run.out" 2>/dev/null; do
 done
 
 CLI=(dotnet "$ROOT/services/Surveys.Cli/bin/Release/net10.0/surveys.dll")
-export XDG_CONFIG_HOME="$WORK/config" SURVEYS_DATA_DIR="$WORK/data" SURVEYS_RABBITMQ_VHOST="$VHOST"
-export SURVEYS_RABBITMQ_URL="http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT" SURVEYS_RABBITMQ_AMQP_URL="amqp://127.0.0.1:$RABBITMQ_PORT"
+# The console reads the broker's address from the same RabbitMq__* keys as the services.
+export XDG_CONFIG_HOME="$WORK/config" SURVEYS_DATA_DIR="$WORK/data" RabbitMq__VirtualHost="$VHOST"
+export RabbitMq__ManagementUrl="http://127.0.0.1:$RABBITMQ_MANAGEMENT_PORT/" RabbitMq__Host=127.0.0.1 RabbitMq__Port="$RABBITMQ_PORT"
 printf '%s\n' "$PASSWORD" | "${CLI[@]}" login --user admin --password-stdin >/dev/null
 "${CLI[@]}" load "$@"

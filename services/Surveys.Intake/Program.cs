@@ -8,11 +8,11 @@ using Surveys.Intake.Responses;
 using Surveys.Intake.Scheduling;
 using Surveys.Intake.Staff;
 using Surveys.Intake.Survey;
-using Surveys.ServiceDefaults.Data;
-using Surveys.ServiceDefaults.Hosting;
-using Surveys.ServiceDefaults.Instruments;
-using Surveys.ServiceDefaults.Messaging;
-using Surveys.ServiceDefaults.Outbox;
+using Surveys.Data;
+using Surveys.Hosting;
+using Surveys.Instruments;
+using Surveys.Hosting.Messaging;
+using Surveys.Data.Outbox;
 using Surveys.ServiceDefaults.Pages;
 
 var builder = WebApplication.CreateBuilder(args);

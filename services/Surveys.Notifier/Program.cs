@@ -3,13 +3,13 @@ using Microsoft.Extensions.Options;
 using Surveys.Notifier.Data;
 using Surveys.Notifier.Delivery;
 using Surveys.Notifier.Scores;
-using Surveys.ServiceDefaults.Audit;
-using Surveys.ServiceDefaults.Data;
-using Surveys.ServiceDefaults.Hosting;
-using Surveys.ServiceDefaults.Instruments;
-using Surveys.ServiceDefaults.Messaging;
-using Surveys.ServiceDefaults.Outbox;
-using Surveys.ServiceDefaults.Security;
+using Surveys.Data.Audit;
+using Surveys.Data;
+using Surveys.Hosting;
+using Surveys.Instruments;
+using Surveys.Hosting.Messaging;
+using Surveys.Data.Outbox;
+using Surveys.Web.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 

@@ -5,7 +5,7 @@ using Surveys.Portal.Components;
 using Surveys.Portal.Pipeline;
 using Surveys.Portal.Research;
 using Surveys.Portal.SignIn;
-using Surveys.ServiceDefaults.Hosting;
+using Surveys.Hosting;
 using Surveys.ServiceDefaults.Pages;
 
 var builder = WebApplication.CreateBuilder(args);

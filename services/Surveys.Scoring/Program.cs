@@ -1,10 +1,10 @@
 using Surveys.Scoring.Data;
 using Surveys.Scoring.Scoring;
-using Surveys.ServiceDefaults.Data;
-using Surveys.ServiceDefaults.Hosting;
-using Surveys.ServiceDefaults.Instruments;
-using Surveys.ServiceDefaults.Messaging;
-using Surveys.ServiceDefaults.Outbox;
+using Surveys.Data;
+using Surveys.Hosting;
+using Surveys.Instruments;
+using Surveys.Hosting.Messaging;
+using Surveys.Data.Outbox;
 
 var builder = WebApplication.CreateBuilder(args);
 

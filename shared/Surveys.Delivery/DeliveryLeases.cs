@@ -1,6 +1,6 @@
 using System.Data;
 using Dapper;
-using Surveys.ServiceDefaults.Data;
+using Surveys.Data;
 
 namespace Surveys.Delivery;
 

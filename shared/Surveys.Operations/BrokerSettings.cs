@@ -8,11 +8,41 @@ namespace Surveys.Operations;
 
 /// <summary>
 /// Where the broker is, for the operator's work: the management HTTP API (queues, counts, listing, purge), AMQP
-/// (replay) and the virtual host, with the credentials for both. The console makes it from its options and
-/// environment, the portal from the <c>RabbitMq__*</c> settings the services use.
+/// (replay) and the virtual host, with the credentials for both. The console and the portal both make it with
+/// <see cref="FromSettings"/> from the <c>RabbitMq__*</c> settings the services use (the console's options win).
 /// </summary>
 public sealed record BrokerSettings(Uri ManagementUrl, Uri AmqpUrl, string VirtualHost, string UserName, string Password)
 {
+    /// <summary>
+    /// The settings from the services' <c>RabbitMq</c> section: <paramref name="setting"/> returns the value of a key
+    /// such as <c>Host</c> (RabbitMq__Host), or null when unset. Defaults are the services' own: localhost:5672,
+    /// virtual host <c>/</c>, guest/guest, management API at http://127.0.0.1:15672.
+    /// </summary>
+    /// <exception cref="FormatException">ManagementUrl is not an absolute URL or Port is not a port number.</exception>
+    public static BrokerSettings FromSettings(Func<string, string?> setting)
+    {
+        ArgumentNullException.ThrowIfNull(setting);
+        string? Read(string key) => setting(key) is { Length: > 0 } value ? value : null;
+        var management = Read("ManagementUrl") ?? "http://127.0.0.1:15672/";
+        if (!Uri.TryCreate(management, UriKind.Absolute, out var managementUrl))
+        {
+            throw new FormatException($"RabbitMq ManagementUrl must be a URL such as http://127.0.0.1:15672; it is '{management}'.");
+        }
+
+        var port = Read("Port") ?? "5672";
+        if (!ushort.TryParse(port, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var portNumber) || portNumber == 0)
+        {
+            throw new FormatException($"RabbitMq Port must be a port number such as 5672; it is '{port}'.");
+        }
+
+        return new BrokerSettings(
+            managementUrl,
+            new Uri($"amqp://{Read("Host") ?? "localhost"}:{portNumber}"),
+            Read("VirtualHost") ?? "/",
+            Read("Username") ?? "guest",
+            Read("Password") ?? "guest");
+    }
+
     /// <summary>An AMQP connection factory for this broker and virtual host, named in the broker's connection list.</summary>
     public ConnectionFactory ConnectionFactory(string clientName) => new()
     {

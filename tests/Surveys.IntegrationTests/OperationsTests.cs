@@ -23,7 +23,7 @@ public class OperationsTests
         _system = await RunningSystem.StartAsync(new Dictionary<string, string>
         {
             // Each consume logs its trace id (ConsumeTraceObserver), and intake logs its requests.
-            ["Logging__LogLevel__Surveys.ServiceDefaults.Observability"] = "Debug",
+            ["Logging__LogLevel__Surveys.Hosting.Observability"] = "Debug",
             ["Logging__LogLevel__Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information",
         });
 

@@ -159,11 +159,12 @@ public sealed class RunningSystem : IAsyncDisposable
     /// <summary>What the console needs to reach this system: its services, its broker and virtual host, a config folder for the sign-in.</summary>
     public Dictionary<string, string?> CliEnvironment(string configHome) => new()
     {
-        ["SURVEYS_RABBITMQ_URL"] = Broker.ManagementUrl.ToString().TrimEnd('/'),
-        ["SURVEYS_RABBITMQ_AMQP_URL"] = $"amqp://127.0.0.1:{Broker.Port}",
-        ["SURVEYS_RABBITMQ_VHOST"] = Broker.VirtualHost,
-        ["SURVEYS_RABBITMQ_USER"] = "guest",
-        ["SURVEYS_RABBITMQ_PASSWORD"] = "guest",
+        ["RabbitMq__ManagementUrl"] = Broker.ManagementUrl.ToString(),
+        ["RabbitMq__Host"] = "127.0.0.1",
+        ["RabbitMq__Port"] = Broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["RabbitMq__VirtualHost"] = Broker.VirtualHost,
+        ["RabbitMq__Username"] = "guest",
+        ["RabbitMq__Password"] = "guest",
         ["SURVEYS_INTAKE_URL"] = Intake.BaseAddress.ToString(),
         ["SURVEYS_SCORING_URL"] = Service("Scoring").BaseAddress.ToString(),
         ["SURVEYS_NOTIFIER_URL"] = Notifier.BaseAddress.ToString(),

@@ -1,7 +1,7 @@
 using Surveys.Contracts;
 using Surveys.Instruments;
 using Surveys.Notifier.Alerts;
-using Surveys.ServiceDefaults.Messaging;
+using Surveys.Hosting.Messaging;
 
 namespace Surveys.UnitTests;
 

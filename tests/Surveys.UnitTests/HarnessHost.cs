@@ -3,8 +3,8 @@ using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Surveys.ServiceDefaults.Data;
-using Surveys.ServiceDefaults.Outbox;
+using Surveys.Data;
+using Surveys.Data.Outbox;
 using Surveys.UnitTests.Data;
 
 namespace Surveys.UnitTests;

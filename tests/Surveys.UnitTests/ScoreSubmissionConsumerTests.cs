@@ -4,9 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Surveys.Contracts;
 using Surveys.Scoring.Data;
 using Surveys.Scoring.Scoring;
-using Surveys.ServiceDefaults.Data;
-using Surveys.ServiceDefaults.Instruments;
-using Surveys.ServiceDefaults.Outbox;
+using Surveys.Data;
+using Surveys.Instruments;
+using Surveys.Data.Outbox;
 
 namespace Surveys.UnitTests;
 

@@ -5,9 +5,9 @@ using Surveys.Contracts;
 using Surveys.Notifier.Alerts;
 using Surveys.Notifier.Data;
 using Surveys.Notifier.Scores;
-using Surveys.ServiceDefaults.Data;
-using Surveys.ServiceDefaults.Instruments;
-using Surveys.ServiceDefaults.Outbox;
+using Surveys.Data;
+using Surveys.Instruments;
+using Surveys.Data.Outbox;
 
 namespace Surveys.UnitTests;
 

@@ -51,7 +51,7 @@ public static class ErrorsCommand
             ? await PurgeAsync(broker, parse.GetValue(purgeQueue)!, parse.GetValue(yes), ct)
             : 2);
 
-        return new Command("errors", "Failed messages: list, replay, purge (RabbitMQ credentials from SURVEYS_RABBITMQ_USER and SURVEYS_RABBITMQ_PASSWORD).") { list, replay, purge };
+        return new Command("errors", "Failed messages: list, replay, purge (RabbitMQ credentials from RabbitMq__Username and RabbitMq__Password, as the services read them).") { list, replay, purge };
     }
 
     private static void AddBrokerOptions(Command command)

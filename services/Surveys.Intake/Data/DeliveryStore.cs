@@ -1,5 +1,5 @@
 using Dapper;
-using Surveys.ServiceDefaults.Data;
+using Surveys.Data;
 using Surveys.Delivery;
 
 namespace Surveys.Intake.Data;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Dapper;
-using Surveys.ServiceDefaults.Data;
+using Surveys.Data;
 
 namespace Surveys.Intake.Data;
 

@@ -2,8 +2,8 @@ using System.Data;
 using System.Globalization;
 using Dapper;
 using Surveys.Contracts;
-using Surveys.ServiceDefaults.Data;
-using Surveys.ServiceDefaults.Outbox;
+using Surveys.Data;
+using Surveys.Data.Outbox;
 
 namespace Surveys.Intake.Data;
 

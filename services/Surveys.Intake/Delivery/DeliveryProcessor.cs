@@ -1,4 +1,4 @@
-using Surveys.ServiceDefaults.Hosting;
+using Surveys.Hosting;
 using Microsoft.Extensions.Options;
 using Surveys.Intake.Data;
 using Surveys.Intake.Invitations;

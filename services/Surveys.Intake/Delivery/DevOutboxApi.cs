@@ -1,8 +1,8 @@
 using Surveys.Contracts;
 using Surveys.Intake.Data;
 using Surveys.Intake.Invitations;
-using Surveys.ServiceDefaults.Audit;
-using Surveys.ServiceDefaults.Security;
+using Surveys.Data.Audit;
+using Surveys.Web.Security;
 
 namespace Surveys.Intake.Delivery;
 

@@ -1,7 +1,7 @@
 using Dapper;
 using Surveys.Delivery;
 using Surveys.Intake.Invitations;
-using Surveys.ServiceDefaults.Data;
+using Surveys.Data;
 
 namespace Surveys.Intake.Delivery;
 

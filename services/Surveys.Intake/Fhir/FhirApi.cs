@@ -3,8 +3,8 @@ using Microsoft.Extensions.Options;
 using Surveys.Instruments;
 using Surveys.Intake.Data;
 using Surveys.Intake.Responses;
-using Surveys.ServiceDefaults.Audit;
-using Surveys.ServiceDefaults.Security;
+using Surveys.Data.Audit;
+using Surveys.Web.Security;
 using IssueType = Hl7.Fhir.Model.OperationOutcome.IssueType;
 
 namespace Surveys.Intake.Fhir;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Dapper;
-using Surveys.ServiceDefaults.Data;
+using Surveys.Data;
 
 namespace Surveys.Intake.Fhir;
 

@@ -3,8 +3,8 @@ using Surveys.Instruments;
 using Surveys.Intake.Data;
 using Surveys.Intake.Delivery;
 using Surveys.Intake.Patients;
-using Surveys.ServiceDefaults.Audit;
-using Surveys.ServiceDefaults.Security;
+using Surveys.Data.Audit;
+using Surveys.Web.Security;
 
 namespace Surveys.Intake.Invitations;
 

@@ -1,17 +1,12 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.Extensions.Options;
+using Surveys.Contracts;
 
 namespace Surveys.Intake.Outcomes;
 
-/// <summary>The notifier's GET /api/alerts/summary, as intake reads it.</summary>
-public sealed record AlertRuleCounts(
-    string Rule, int Raised, int Acknowledged, int OpenUnacknowledged, double? MedianHoursToAcknowledge, double? P90HoursToAcknowledge, int AcknowledgedWithin24Hours);
-
-public sealed record AlertCounts(IReadOnlyList<AlertRuleCounts> Rules);
-
 /// <summary>
-/// Fetches alert statistics from the notifier (alerts live in its database) on behalf of the caller: their own bearer
+/// Fetches alert statistics (GET /api/alerts/summary, <see cref="AlertSummaryResponse"/>) from the notifier (alerts live in its database) on behalf of the caller: their own bearer
 /// token is passed on, so the notifier checks their role itself. The notifier's address is Intake:NotifierUrl.
 /// </summary>
 public sealed partial class NotifierAlerts(IHttpClientFactory clients, IOptions<IntakeOptions> options, ILogger<NotifierAlerts> logger)
@@ -19,7 +14,7 @@ public sealed partial class NotifierAlerts(IHttpClientFactory clients, IOptions<
     public const string ClientName = "outcomes-notifier";
 
     /// <summary>The summary, or null with the reason it is missing (the report says so and goes on).</summary>
-    public async Task<(AlertCounts? Counts, string? Missing)> ReadAsync(HttpContext context, CancellationToken ct)
+    public async Task<(AlertSummaryResponse? Counts, string? Missing)> ReadAsync(HttpContext context, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(context);
         var header = context.Request.Headers.Authorization.ToString();
@@ -41,7 +36,7 @@ public sealed partial class NotifierAlerts(IHttpClientFactory clients, IOptions<
                 return (null, $"the notifier answered {(int)response.StatusCode}");
             }
 
-            return (await response.Content.ReadFromJsonAsync<AlertCounts>(ct), null);
+            return (await response.Content.ReadFromJsonAsync<AlertSummaryResponse>(ct), null);
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
         {

@@ -1,7 +1,7 @@
 using Surveys.Instruments;
 using Surveys.Intake.Scheduling;
-using Surveys.ServiceDefaults.Audit;
-using Surveys.ServiceDefaults.Security;
+using Surveys.Data.Audit;
+using Surveys.Web.Security;
 
 namespace Surveys.Intake.Outcomes;
 

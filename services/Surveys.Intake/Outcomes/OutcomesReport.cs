@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using Surveys.Contracts;
 using Surveys.Instruments;
 using Surveys.ServiceDefaults.Pages;
 using static Surveys.ServiceDefaults.Pages.HtmlPage;
@@ -21,7 +22,7 @@ public static class OutcomesReport
 
     private static readonly string[] Colours = ["#1d4ed8", "#b45309", "#047857", "#7c3aed", "#be123c", "#0f766e"];
 
-    public static string Body(OutcomesResult result, AlertCounts? alerts, string? alertsMissing, DateTimeOffset generatedAt)
+    public static string Body(OutcomesResult result, AlertSummaryResponse? alerts, string? alertsMissing, DateTimeOffset generatedAt)
     {
         ArgumentNullException.ThrowIfNull(result);
         var html = new StringBuilder();
@@ -169,7 +170,7 @@ public static class OutcomesReport
         html.Append("</div></section>");
     }
 
-    private static void Alerts(StringBuilder html, AlertCounts? alerts, string? missing)
+    private static void Alerts(StringBuilder html, AlertSummaryResponse? alerts, string? missing)
     {
         html.Append("<section aria-labelledby=\"alerts\"><h2 id=\"alerts\">Alerts and how fast they were acknowledged</h2>")
             .Append("<p>All alerts the notifier holds (not only this cohort's). Time to acknowledge = acknowledged minus raised; resolving an alert also counts as acknowledging it. ")

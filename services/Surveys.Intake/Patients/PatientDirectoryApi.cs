@@ -2,8 +2,8 @@ using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
 using Surveys.Instruments;
 using Surveys.Intake.Data;
-using Surveys.ServiceDefaults.Audit;
-using Surveys.ServiceDefaults.Security;
+using Surveys.Data.Audit;
+using Surveys.Web.Security;
 
 namespace Surveys.Intake.Patients;
 

@@ -1,6 +1,6 @@
 using Surveys.Intake.Data;
 using Surveys.Intake.Scheduling;
-using Surveys.ServiceDefaults.Audit;
+using Surveys.Data.Audit;
 
 namespace Surveys.Intake.Patients;
 

@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Surveys.Intake.Data;
 using Surveys.Intake.Scheduling;
-using Surveys.ServiceDefaults.Audit;
-using Surveys.ServiceDefaults.Security;
+using Surveys.Data.Audit;
+using Surveys.Web.Security;
 
 namespace Surveys.Intake.Patients;
 

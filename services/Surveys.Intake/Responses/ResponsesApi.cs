@@ -1,6 +1,6 @@
 using Surveys.Instruments;
 using Surveys.Intake.Data;
-using Surveys.ServiceDefaults.Security;
+using Surveys.Web.Security;
 
 namespace Surveys.Intake.Responses;
 

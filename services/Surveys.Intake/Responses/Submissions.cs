@@ -2,7 +2,7 @@ using Surveys.Contracts;
 using Surveys.Instruments;
 using Surveys.Intake.Data;
 using Surveys.Intake.Invitations;
-using Surveys.ServiceDefaults.Observability;
+using Surveys.Hosting.Observability;
 
 namespace Surveys.Intake.Responses;
 

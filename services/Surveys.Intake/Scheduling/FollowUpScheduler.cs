@@ -4,7 +4,7 @@ using Surveys.Instruments;
 using Surveys.Intake.Data;
 using Surveys.Intake.Delivery;
 using Surveys.Intake.Invitations;
-using Surveys.ServiceDefaults.Hosting;
+using Surveys.Hosting;
 
 namespace Surveys.Intake.Scheduling;
 

@@ -1,6 +1,6 @@
 using System.Security.Claims;
-using Surveys.ServiceDefaults.Audit;
-using Surveys.ServiceDefaults.Security;
+using Surveys.Data.Audit;
+using Surveys.Web.Security;
 
 namespace Surveys.Intake.Staff;
 

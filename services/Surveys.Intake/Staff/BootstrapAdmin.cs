@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Surveys.Intake.Data;
-using Surveys.ServiceDefaults.Security;
+using Surveys.Web.Security;
 
 namespace Surveys.Intake.Staff;
 

@@ -1,7 +1,7 @@
 using System.Data.Common;
 using System.Security.Claims;
 using Surveys.Intake.Data;
-using Surveys.ServiceDefaults.Security;
+using Surveys.Web.Security;
 
 namespace Surveys.Intake.Staff;
 

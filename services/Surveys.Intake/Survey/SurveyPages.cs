@@ -7,8 +7,8 @@ using Surveys.Intake.Data;
 using Surveys.Intake.Delivery;
 using Surveys.Intake.Invitations;
 using Surveys.Intake.Responses;
-using Surveys.ServiceDefaults.Hosting;
-using Surveys.ServiceDefaults.Security;
+using Surveys.Hosting;
+using Surveys.Web.Security;
 using static Surveys.ServiceDefaults.Pages.HtmlPage;
 
 namespace Surveys.Intake.Survey;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Surveys.Contracts;
 using Surveys.Instruments;
-using Surveys.ServiceDefaults.Messaging;
+using Surveys.Hosting.Messaging;
 
 namespace Surveys.Notifier.Alerts;
 

@@ -1,21 +1,17 @@
 using Dapper;
-using Surveys.ServiceDefaults.Data;
-using Surveys.ServiceDefaults.Security;
+using Surveys.Contracts;
+using Surveys.Data;
+using Surveys.Web.Security;
 
 namespace Surveys.Notifier.Alerts;
 
 /// <summary>
-/// Alerts raised under one rule and how fast a nurse acknowledged them. Time to acknowledge is acknowledged_at
-/// minus created_at; resolving an alert directly also sets acknowledged_at, and acknowledging again after new
-/// evidence (an alert re-opened by a critical finding) moves it to that later acknowledgement. Median and 90th percentile use the
-/// nearest-rank method on the acknowledged alerts. Counts only: no patient ids.
+/// <c>GET /api/alerts/summary</c> (admin or nurse): alert counts by rule and time to acknowledge, for the outcomes
+/// report (<see cref="AlertSummaryResponse"/>, in Surveys.Contracts, which intake reads). Time to acknowledge is
+/// acknowledged_at minus created_at; resolving an alert directly also sets acknowledged_at, and acknowledging again
+/// after new evidence (an alert re-opened by a critical finding) moves it to that later acknowledgement. Median and
+/// 90th percentile use the nearest-rank method on the acknowledged alerts. Counts only: no patient ids.
 /// </summary>
-public sealed record AlertRuleSummary(
-    string Rule, int Raised, int Acknowledged, int OpenUnacknowledged, double? MedianHoursToAcknowledge, double? P90HoursToAcknowledge, int AcknowledgedWithin24Hours);
-
-public sealed record AlertSummaryResponse(DateTimeOffset? Since, IReadOnlyList<AlertRuleSummary> Rules);
-
-/// <summary><c>GET /api/alerts/summary</c> (admin or nurse): alert counts by rule and time to acknowledge, for the outcomes report.</summary>
 public static class AlertSummary
 {
 #pragma warning disable CA1812 // Dapper instantiates the row class

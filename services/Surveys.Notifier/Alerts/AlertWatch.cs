@@ -2,7 +2,7 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Surveys.Notifier.Data;
-using Surveys.ServiceDefaults.Observability;
+using Surveys.Hosting.Observability;
 
 namespace Surveys.Notifier.Alerts;
 

@@ -1,8 +1,8 @@
 using System.Security.Claims;
 using Surveys.Instruments;
 using Surveys.Notifier.Data;
-using Surveys.ServiceDefaults.Audit;
-using Surveys.ServiceDefaults.Security;
+using Surveys.Data.Audit;
+using Surveys.Web.Security;
 
 namespace Surveys.Notifier.Alerts;
 

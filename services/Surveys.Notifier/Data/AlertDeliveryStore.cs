@@ -1,11 +1,11 @@
-using Surveys.ServiceDefaults.Hosting;
+using Surveys.Hosting;
 using System.Data;
 using System.Globalization;
 using Dapper;
 using Microsoft.Extensions.Options;
 using Surveys.Notifier.Alerts;
 using Surveys.Notifier.Delivery;
-using Surveys.ServiceDefaults.Data;
+using Surveys.Data;
 using Surveys.Delivery;
 
 namespace Surveys.Notifier.Data;

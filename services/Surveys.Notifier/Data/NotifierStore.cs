@@ -5,8 +5,8 @@ using Dapper;
 using Surveys.Contracts;
 using Surveys.Instruments;
 using Surveys.Notifier.Alerts;
-using Surveys.ServiceDefaults.Data;
-using Surveys.ServiceDefaults.Outbox;
+using Surveys.Data;
+using Surveys.Data.Outbox;
 
 namespace Surveys.Notifier.Data;
 

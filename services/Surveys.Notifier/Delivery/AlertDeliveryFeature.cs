@@ -3,8 +3,8 @@ using Microsoft.Extensions.Options;
 using Surveys.Contracts;
 using Surveys.Notifier.Alerts;
 using Surveys.Notifier.Data;
-using Surveys.ServiceDefaults.Audit;
-using Surveys.ServiceDefaults.Security;
+using Surveys.Data.Audit;
+using Surveys.Web.Security;
 
 namespace Surveys.Notifier.Delivery;
 

@@ -1,4 +1,4 @@
-using Surveys.ServiceDefaults.Hosting;
+using Surveys.Hosting;
 using Microsoft.Extensions.Options;
 using Surveys.Notifier.Alerts;
 using Surveys.Notifier.Data;

@@ -2,7 +2,7 @@ using MassTransit;
 using Surveys.Contracts;
 using Surveys.Notifier.Alerts;
 using Surveys.Notifier.Data;
-using Surveys.ServiceDefaults.Observability;
+using Surveys.Hosting.Observability;
 
 namespace Surveys.Notifier.Scores;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Surveys.Portal.SignIn;
-using Surveys.ServiceDefaults.Security;
+using Surveys.Web.Security;
 
 namespace Surveys.Portal.Apis;
 

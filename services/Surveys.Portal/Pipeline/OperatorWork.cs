@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.Options;
 using Surveys.Operations;
 using Surveys.Portal.Apis;
-using Surveys.ServiceDefaults.Hosting;
-using Surveys.ServiceDefaults.Messaging;
+using Surveys.Hosting;
+using Surveys.Hosting.Messaging;
 
 namespace Surveys.Portal.Pipeline;
 
@@ -57,8 +57,8 @@ public static class OperatorWorkRegistration
 {
     public static IHostApplicationBuilder AddOperatorWork(this IHostApplicationBuilder builder)
     {
-        var rabbit = builder.Configuration.GetSection(RabbitMqOptions.Section).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
-        var broker = new BrokerSettings(rabbit.ManagementUrl, new Uri($"amqp://{rabbit.Host}:{rabbit.Port}"), rabbit.VirtualHost, rabbit.Username, rabbit.Password);
+        var rabbit = builder.Configuration.GetSection(RabbitMqOptions.Section);
+        var broker = BrokerSettings.FromSettings(key => rabbit[key]);
         builder.Services.AddSingleton(broker);
         builder.Services.AddHttpClient(OperatorWork.BrokerClient, http =>
         {

@@ -1,5 +1,5 @@
 using Surveys.Portal.Apis;
-using Surveys.ServiceDefaults.Security;
+using Surveys.Web.Security;
 
 namespace Surveys.Portal.Research;
 

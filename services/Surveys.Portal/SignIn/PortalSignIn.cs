@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
 using Surveys.ServiceDefaults.Pages;
-using Surveys.ServiceDefaults.Security;
+using Surveys.Web.Security;
 
 namespace Surveys.Portal.SignIn;
 

@@ -1,4 +1,4 @@
-using Surveys.ServiceDefaults.Security;
+using Surveys.Web.Security;
 
 namespace Surveys.Portal.StaffAccounts;
 

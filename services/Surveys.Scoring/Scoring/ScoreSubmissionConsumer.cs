@@ -2,8 +2,8 @@ using MassTransit;
 using Surveys.Contracts;
 using Surveys.Instruments;
 using Surveys.Scoring.Data;
-using Surveys.ServiceDefaults.Messaging;
-using Surveys.ServiceDefaults.Observability;
+using Surveys.Hosting.Messaging;
+using Surveys.Hosting.Observability;
 
 namespace Surveys.Scoring.Scoring;
 

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Surveys.Notifier.Alerts;
 using Surveys.Notifier.Delivery;
 using Surveys.Operations;
-using Surveys.ServiceDefaults.Data;
+using Surveys.Data;
 
 namespace Surveys.UnitTests.AlertDelivery;
 

@@ -8,9 +8,9 @@ using Surveys.Contracts;
 using Surveys.Notifier.Alerts;
 using Surveys.Notifier.Data;
 using Surveys.Notifier.Delivery;
-using Surveys.ServiceDefaults.Data;
-using Surveys.ServiceDefaults.Instruments;
-using Surveys.ServiceDefaults.Outbox;
+using Surveys.Data;
+using Surveys.Instruments;
+using Surveys.Data.Outbox;
 using Surveys.UnitTests.Data;
 
 namespace Surveys.UnitTests.AlertDelivery;

@@ -1,5 +1,5 @@
 using System.Runtime.Versioning;
-using Surveys.ServiceDefaults.Data;
+using Surveys.Data;
 
 namespace Surveys.UnitTests.Data;
 

@@ -4,9 +4,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Testing;
 using Surveys.Contracts;
-using Surveys.ServiceDefaults.Data;
-using Surveys.ServiceDefaults.Hosting;
-using Surveys.ServiceDefaults.Outbox;
+using Surveys.Data;
+using Surveys.Hosting;
+using Surveys.Data.Outbox;
 
 namespace Surveys.UnitTests.Data;
 

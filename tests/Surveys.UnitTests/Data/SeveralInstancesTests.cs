@@ -8,9 +8,9 @@ using Surveys.Contracts;
 using Surveys.Instruments;
 using Surveys.Notifier.Alerts;
 using Surveys.Notifier.Data;
-using Surveys.ServiceDefaults.Data;
-using Surveys.ServiceDefaults.Hosting;
-using Surveys.ServiceDefaults.Outbox;
+using Surveys.Data;
+using Surveys.Hosting;
+using Surveys.Data.Outbox;
 
 namespace Surveys.UnitTests.Data;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Surveys.Contracts;
-using Surveys.ServiceDefaults.Data;
-using Surveys.ServiceDefaults.Outbox;
+using Surveys.Data;
+using Surveys.Data.Outbox;
 
 namespace Surveys.UnitTests.Data;
 

@@ -5,9 +5,9 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Surveys.Intake.Data;
 using Surveys.Notifier.Data;
 using Surveys.Scoring.Data;
-using Surveys.ServiceDefaults.Audit;
-using Surveys.ServiceDefaults.Data;
-using Surveys.ServiceDefaults.Outbox;
+using Surveys.Data.Audit;
+using Surveys.Data;
+using Surveys.Data.Outbox;
 
 namespace Surveys.UnitTests.Data;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Npgsql;
-using Surveys.ServiceDefaults.Data;
+using Surveys.Data;
 
 namespace Surveys.UnitTests.Data;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
-using Surveys.ServiceDefaults.Hosting;
+using Surveys.Hosting;
 
 namespace Surveys.UnitTests.Hosting;
 

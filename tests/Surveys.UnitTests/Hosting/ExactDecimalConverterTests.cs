@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Surveys.ServiceDefaults.Hosting;
+using Surveys.Hosting;
 
 namespace Surveys.UnitTests.Hosting;
 

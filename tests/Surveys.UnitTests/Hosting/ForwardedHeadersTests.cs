@@ -9,8 +9,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Surveys.ServiceDefaults.Hosting;
-using Surveys.ServiceDefaults.Security;
+using Surveys.Hosting;
+using Surveys.Web.Security;
 
 namespace Surveys.UnitTests.Hosting;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Surveys.ServiceDefaults.Observability;
+using Surveys.Hosting.Observability;
 
 namespace Surveys.UnitTests.Hosting;
 

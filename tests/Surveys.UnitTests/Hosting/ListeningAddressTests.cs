@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
-using Surveys.ServiceDefaults.Hosting;
+using Surveys.Hosting;
 
 namespace Surveys.UnitTests.Hosting;
 

@@ -99,7 +99,7 @@ public class OutcomesReportTests
         var week2 = result.Diary.Single(w => w.Week == 2);
         Assert.That((week2.Patients, week2.InsulinUnits!.Mean, week2.InsulinUnits.CiLow), Is.EqualTo((1, 48.5, (double?)null)));
 
-        var html = OutcomesReport.Body(result, new AlertCounts([new AlertRuleCounts("critical_item", 3, 2, 1, 1.5, 20, 2)]), null, DateTimeOffset.UtcNow);
+        var html = OutcomesReport.Body(result, new AlertSummaryResponse(null, [new AlertRuleSummary("critical_item", 3, 2, 1, 1.5, 20, 2)]), null, DateTimeOffset.UtcNow);
         Assert.That(html, Does.Contain(Surveys.ServiceDefaults.Pages.HtmlPage.E(OutcomesReport.Statement)));
         Assert.That(html, Does.Not.Contain("<script"));
         var d14Row = html[html.IndexOf("data-step=\"phq9@d14\"", StringComparison.Ordinal)..];

@@ -120,7 +120,7 @@ public class ResearchExportTests
         var expected = new Dictionary<string, List<string>>(patients * perPatient);
         var first = new DateTimeOffset(2026, 1, 1, 20, 0, 0, TimeSpan.Zero);
         string[] bands = ["minimal", "mild", "moderate", "moderately_severe", "severe"];
-        await using var connection = new SqliteConnection(((Surveys.ServiceDefaults.Data.SqliteDb)world.Main.Db).ConnectionString);
+        await using var connection = new SqliteConnection(((Surveys.Data.SqliteDb)world.Main.Db).ConnectionString);
         await connection.OpenAsync();
         using (var off = connection.CreateCommand())
         {

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 using Surveys.Intake.Data;
 using Surveys.Delivery;
 using Surveys.Intake.Delivery;
-using Surveys.ServiceDefaults.Data;
+using Surveys.Data;
 using Surveys.UnitTests.AlertDelivery;
 
 namespace Surveys.UnitTests.Scheduling;

@@ -10,8 +10,8 @@ using Surveys.Intake.Data;
 using Surveys.Intake.Delivery;
 using Surveys.Intake.Invitations;
 using Surveys.Intake.Scheduling;
-using Surveys.ServiceDefaults.Data;
-using Surveys.ServiceDefaults.Outbox;
+using Surveys.Data;
+using Surveys.Data.Outbox;
 using Surveys.UnitTests.Data;
 
 namespace Surveys.UnitTests.Scheduling;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Surveys.Intake.Data;
-using Surveys.ServiceDefaults.Data;
+using Surveys.Data;
 
 namespace Surveys.UnitTests.Scheduling;
 

@@ -1,4 +1,4 @@
-using Surveys.ServiceDefaults.Audit;
+using Surveys.Data.Audit;
 
 namespace Surveys.UnitTests.Security;
 

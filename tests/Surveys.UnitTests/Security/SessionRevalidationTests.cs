@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Surveys.Intake.Delivery;
 using Surveys.Notifier.Delivery;
-using Surveys.ServiceDefaults.Security;
+using Surveys.Web.Security;
 
 namespace Surveys.UnitTests.Security;
 

@@ -4,8 +4,8 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Surveys.Intake.Data;
 using Surveys.Intake.Staff;
-using Surveys.ServiceDefaults.Data;
-using Surveys.ServiceDefaults.Security;
+using Surveys.Data;
+using Surveys.Web.Security;
 using Surveys.UnitTests.Data;
 
 namespace Surveys.UnitTests.Security;

@@ -1,5 +1,5 @@
 using System.Security.Claims;
-using Surveys.ServiceDefaults.Security;
+using Surveys.Web.Security;
 
 namespace Surveys.Portal.Components.Layout;
 
