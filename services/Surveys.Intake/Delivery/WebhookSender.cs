@@ -21,11 +21,7 @@ public sealed class WebhookSender : IMessageSender
     public WebhookSender(HttpClient http, IOptions<DeliveryOptions> options, ILogger<WebhookSender> logger, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var webhook = options.Value.Webhook;
-        _webhook = new SignedWebhook(http, new SignedWebhookOptions
-        {
-            Url = webhook.Url, Secret = webhook.Secret, MaxRetries = webhook.MaxRetries, RetryDelay = webhook.RetryDelay, Timeout = webhook.Timeout,
-        }, logger, time);
+        _webhook = new SignedWebhook(http, options.Value.Webhook, logger, time);
     }
 
     public string Name => SenderName;

@@ -50,7 +50,7 @@ public class DeliveryTests(StorageEngine engine)
         using var http = new HttpClient();
         var options = Options.Create(new DeliveryOptions
         {
-            Webhook = new WebhookOptions { Url = new Uri($"http://127.0.0.1:{port}/sms/"), Secret = Secret, MaxRetries = 3, RetryDelay = TimeSpan.FromMilliseconds(10) },
+            Webhook = new SignedWebhookOptions { Url = new Uri($"http://127.0.0.1:{port}/sms/"), Secret = Secret, MaxRetries = 3, RetryDelay = TimeSpan.FromMilliseconds(10) },
         });
         var sender = new WebhookSender(http, options, NullLogger<WebhookSender>.Instance);
         var message = new OutgoingMessage(Guid.NewGuid(), "sms", "+919812345678", "subject", "Riverside Clinic: open https://x.example/s/abc");
@@ -101,7 +101,7 @@ public class DeliveryTests(StorageEngine engine)
         using var http = new HttpClient();
         var sender = new WebhookSender(http, Options.Create(new DeliveryOptions
         {
-            Webhook = new WebhookOptions { Url = new Uri($"http://127.0.0.1:{port}/"), Secret = Secret, MaxRetries = 2, RetryDelay = TimeSpan.FromMilliseconds(5) },
+            Webhook = new SignedWebhookOptions { Url = new Uri($"http://127.0.0.1:{port}/"), Secret = Secret, MaxRetries = 2, RetryDelay = TimeSpan.FromMilliseconds(5) },
         }), NullLogger<WebhookSender>.Instance);
 
         Assert.ThrowsAsync<HttpRequestException>(() => sender.SendAsync(new OutgoingMessage(Guid.NewGuid(), "sms", "+441234567890", "s", "t"), CancellationToken.None));
