@@ -14,7 +14,7 @@ public static partial class DeliveryChecks
     public static IHostApplicationBuilder AddDeliveryChecks(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var development = builder.Environment.IsDevelopment();
+        var development = DevelopmentOutbox.Allowed(builder.Environment);
         builder.Services.AddOptions<DeliveryOptions>().ValidateOnStart()
             .PostConfigure(o => o.UnlistedChannelSender = development ? DevOutboxSender.SenderName : null);
         builder.Services.AddSingleton<IValidateOptions<DeliveryOptions>>(new OutboxRefused(development));

@@ -16,7 +16,6 @@ public sealed partial class AlertDeliveryProcessor(
     AlertWebhooks webhooks,
     IOptions<AlertingOptions> options,
     IOptions<NotifierOptions> links,
-    IHostEnvironment environment,
     TimeProvider time,
     ILogger<AlertDeliveryProcessor> logger)
 {
@@ -128,13 +127,7 @@ public sealed partial class AlertDeliveryProcessor(
                     await webhooks.For(contact.Webhook!).PostAsync(message.Json, id.ToString("D"), id.ToString("D"), ct);
                     break;
                 default:
-                    // Clinical safety, checked again here after the start-up check: outside Development no alert is
-                    // ever put where nobody reads it; the message fails (and shows as failed) instead.
-                    if (!DevelopmentOutbox.Allowed(environment))
-                    {
-                        throw new InvalidOperationException("The development outbox is refused outside Development.");
-                    }
-
+                    // Only in Development: elsewhere the start-up check (DevelopmentOutbox.Allowed) refuses a contact without a real channel.
                     await store.WriteDevOutboxAsync(id, contact.Name, delivery.Channel, message.Subject, message.Text, now, ct);
                     break;
             }
