@@ -84,6 +84,12 @@ public class FollowUpTests
         Assert.That(page, Does.Contain("Riverside Clinic").And.Contain("asha@example.org"));
         Assert.That(page, Does.Not.Contain("PHQ").And.Not.Contain("phq9").And.Not.Contain("Asha Example"));
 
+        // One visit, one message: the baseline questionnaires, due together, share that one message and its one link (at
+        // most one more message: today's diary, a visit of its own, if it is due yet).
+        var messages = JsonNode.Parse(page)!.AsArray().Where(m => m!["to"]?.GetValue<string>() == "asha@example.org").ToList();
+        Assert.That(messages, Has.Count.InRange(1, 2), page);
+        Assert.That(messages.Select(m => m!["text"]!.GetValue<string>()), Has.Some.Contain("short questionnaires are waiting for you"));
+
         // Resend: a new link goes out, the old one is replaced.
         var resend = await _system.IntakeClient.PostAsync(new Uri($"/api/patients/{patientId}/invitations/{oldId}/resend", UriKind.Relative), null);
         Assert.That(resend.StatusCode, Is.EqualTo(HttpStatusCode.OK), await resend.Content.ReadAsStringAsync());

@@ -1,11 +1,18 @@
 using Dapper;
 using Surveys.Data;
-using Surveys.ServiceDefaults.Delivery;
+using Surveys.Delivery;
 
 namespace Surveys.Intake.Data;
 
-/// <summary>A message the sender loop has claimed: where it goes and the protected token it links to.</summary>
-public sealed record ClaimedDelivery(Guid Id, Guid InvitationId, string Kind, string ContactChannel, string? Address, string? ProtectedToken, string Language, int Attempts);
+/// <summary>
+/// A message the sender loop has claimed: where it goes, the protected token it links to (an open questionnaire of its
+/// visit, null when none is open any more) and how many of the visit's questionnaires are open.
+/// </summary>
+public sealed record ClaimedDelivery(Guid Id, Guid InvitationId, string Kind, string ContactChannel, string? Address, string? ProtectedToken, string Language, int Attempts)
+{
+    /// <summary>Open questionnaires of the visit (same patient, same due time) the message tells about.</summary>
+    public int OpenCount { get; init; } = ProtectedToken is null ? 0 : 1;
+}
 
 public sealed record DevOutboxEntry(Guid DeliveryId, string ContactChannel, string Recipient, string Subject, string ProtectedText, DateTimeOffset CreatedAt);
 
@@ -23,9 +30,14 @@ public sealed class DeliveryStore(Db db)
         public string Kind { get; set; } = "";
         public string ContactChannel { get; set; } = "";
         public string? Address { get; set; }
-        public string? ProtectedToken { get; set; }
         public string Language { get; set; } = "en";
         public long Attempts { get; set; }
+    }
+
+    private sealed class OpenRow
+    {
+        public Guid Id { get; set; }
+        public string ProtectedToken { get; set; } = "";
     }
 
     private sealed class OutboxRow
@@ -58,16 +70,33 @@ public sealed class DeliveryStore(Db db)
             var row = await connection.QuerySingleAsync<ClaimRow>(
                 """
                 SELECT d.id AS Id, d.invitation_id AS InvitationId, d.kind AS Kind, d.contact_channel AS ContactChannel, c.address AS Address,
-                       i.protected_token AS ProtectedToken, p.language AS Language, d.attempts AS Attempts
+                       p.language AS Language, d.attempts AS Attempts
                 FROM deliveries d
-                JOIN invitations i ON i.id = d.invitation_id
                 JOIN patients p ON p.id = d.patient_id
                 LEFT JOIN patient_contacts c ON c.patient_id = d.patient_id AND c.channel = d.contact_channel
                 WHERE d.id = @id
                 """,
                 new { id },
                 transaction);
-            return new ClaimedDelivery(row.Id, row.InvitationId, row.Kind, row.ContactChannel, row.Address, row.ProtectedToken, row.Language, (int)row.Attempts);
+
+            // The visit's questionnaires still open (same patient and due time; an unscheduled invitation is a visit of
+            // its own): the message's own first, then the others in the order they were issued (protocol order).
+            var open = (await connection.QueryAsync<OpenRow>(
+                $"""
+                SELECT o.id AS Id, o.protected_token AS ProtectedToken
+                FROM deliveries d
+                JOIN invitations i ON i.id = d.invitation_id
+                JOIN invitations o ON o.patient_id = d.patient_id AND (o.id = i.id OR o.due_at = i.due_at)
+                WHERE d.id = @id AND o.protected_token IS NOT NULL AND o.used_at IS NULL AND o.expired_at IS NULL AND o.superseded_at IS NULL
+                      AND o.expires_at > @now
+                ORDER BY CASE WHEN o.id = i.id THEN 0 ELSE 1 END, o.created_at, o.{db.InsertionOrder}
+                """,
+                new { id, now },
+                transaction)).AsList();
+            return new ClaimedDelivery(row.Id, row.InvitationId, row.Kind, row.ContactChannel, row.Address, open.FirstOrDefault()?.ProtectedToken, row.Language, (int)row.Attempts)
+            {
+                OpenCount = open.Count,
+            };
         }, ct);
     }
 

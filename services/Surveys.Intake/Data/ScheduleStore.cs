@@ -28,7 +28,10 @@ public sealed record ScheduledInvitation(
 /// <summary>An open scheduled invitation that may be owed a reminder.</summary>
 public sealed record OpenScheduled(Guid Id, Guid PatientId, DateTimeOffset CreatedAt, DateTimeOffset DueAt, DateTimeOffset ExpiresAt, string ReminderHours, DateTimeOffset? LastReminderAt);
 
-/// <summary>One invitation as staff see it.</summary>
+/// <summary>
+/// One invitation as staff see it. <see cref="DeliveriesSent"/> counts the messages sent about its visit (one message tells
+/// about every questionnaire due at the same time); <see cref="DeliveriesPending"/> those queued with its own link.
+/// </summary>
 public sealed record InvitationView(
     Guid Id, string Instrument, string DefinitionVersion, string? ScheduleKey, DateTimeOffset CreatedAt, DateTimeOffset? DueAt, DateTimeOffset ExpiresAt,
     int RemindersSent, DateTimeOffset? UsedAt, DateTimeOffset? ExpiredAt, DateTimeOffset? SupersededAt, Guid? ReplacesId, int DeliveriesSent, int DeliveriesPending)
@@ -49,7 +52,7 @@ public enum ResendOutcome
 
 /// <summary>
 /// Enrolment, the follow-up schedule and resends. Every write that creates something to send also writes its
-/// deliveries (one per patient contact) in the same transaction; every expiry writes its
+/// deliveries (one per patient contact and visit: questionnaires due together share one message) in the same transaction; every expiry writes its
 /// <see cref="InvitationExpired"/> message into the outbox in the same transaction.
 /// </summary>
 public sealed class ScheduleStore(Db db, MessageOutbox outbox, TimeProvider time)
@@ -254,7 +257,8 @@ public sealed class ScheduleStore(Db db, MessageOutbox outbox, TimeProvider time
                 return false;
             }
 
-            await EnqueueDeliveriesAsync(connection, transaction, invitation.Id, invitation.PatientId, "invitation", invitation.CreatedAt);
+            await EnqueueDeliveriesAsync(connection, transaction, invitation.Id, invitation.PatientId, "invitation", invitation.CreatedAt,
+                VisitKey(invitation.PatientId, invitation.DueAt, "invitation"));
             return true;
         }, ct);
     }
@@ -298,7 +302,8 @@ public sealed class ScheduleStore(Db db, MessageOutbox outbox, TimeProvider time
                 return false;
             }
 
-            await EnqueueDeliveriesAsync(connection, transaction, invitation.Id, invitation.PatientId, "reminder", time.GetUtcNow());
+            await EnqueueDeliveriesAsync(connection, transaction, invitation.Id, invitation.PatientId, "reminder", time.GetUtcNow(),
+                VisitKey(invitation.PatientId, invitation.DueAt, "reminder/" + slot.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture)));
             return true;
         }, ct);
     }
@@ -355,7 +360,8 @@ public sealed class ScheduleStore(Db db, MessageOutbox outbox, TimeProvider time
                    i.schedule_key AS ScheduleKey, i.created_at AS CreatedAt, i.due_at AS DueAt, i.expires_at AS ExpiresAt,
                    i.reminders_sent AS RemindersSent, i.used_at AS UsedAt, i.expired_at AS ExpiredAt, i.superseded_at AS SupersededAt,
                    i.replaces_id AS ReplacesId,
-                   (SELECT COUNT(*) FROM deliveries d WHERE d.invitation_id = i.id AND d.sent_at IS NOT NULL) AS DeliveriesSent,
+                   (SELECT COUNT(*) FROM deliveries d JOIN invitations v ON v.id = d.invitation_id
+                    WHERE d.patient_id = i.patient_id AND (v.id = i.id OR v.due_at = i.due_at) AND d.sent_at IS NOT NULL) AS DeliveriesSent,
                    (SELECT COUNT(*) FROM deliveries d WHERE d.invitation_id = i.id AND d.sent_at IS NULL AND d.cancelled_at IS NULL AND d.failed_at IS NULL) AS DeliveriesPending
             FROM invitations i WHERE i.patient_id = @patientId
             ORDER BY COALESCE(i.due_at, i.created_at) DESC, i.created_at DESC
@@ -415,12 +421,18 @@ public sealed class ScheduleStore(Db db, MessageOutbox outbox, TimeProvider time
                     old.ReminderHours, LastReminderAt = old.LastReminderAt is { } last && last > now ? last : now, protectedToken, old.Id,
                 },
                 transaction);
-            await EnqueueDeliveriesAsync(connection, transaction, newId, patientId, "invitation", now);
+            await EnqueueDeliveriesAsync(connection, transaction, newId, patientId, "invitation", now, visitKey: null);
             return (ResendOutcome.Resent, newId, old.ExpiresAt);
         }, ct);
     }
 
-    private static async Task EnqueueDeliveriesAsync(System.Data.Common.DbConnection connection, IDbTransaction transaction, Guid invitationId, Guid patientId, string kind, DateTimeOffset now)
+    /// <summary>
+    /// Queues one message per patient contact. With a <paramref name="visitKey"/> (a scheduled invitation or reminder)
+    /// only the first questionnaire of the visit queues it: the others due at the same time share that message, whose
+    /// text and link are made when it is sent (<see cref="DeliveryStore.ClaimAsync"/>). A resend has no key: its own message.
+    /// </summary>
+    private static async Task EnqueueDeliveriesAsync(
+        System.Data.Common.DbConnection connection, IDbTransaction transaction, Guid invitationId, Guid patientId, string kind, DateTimeOffset now, string? visitKey)
     {
         var channels = await connection.QueryAsync<string>(
             "SELECT channel FROM patient_contacts WHERE patient_id = @patientId ORDER BY channel", new { patientId }, transaction);
@@ -428,13 +440,18 @@ public sealed class ScheduleStore(Db db, MessageOutbox outbox, TimeProvider time
         {
             await connection.ExecuteAsync(
                 """
-                INSERT INTO deliveries (id, invitation_id, patient_id, kind, contact_channel, created_at, next_attempt_at)
-                VALUES (@id, @invitationId, @patientId, @kind, @channel, @now, @now)
+                INSERT INTO deliveries (id, invitation_id, patient_id, kind, contact_channel, created_at, next_attempt_at, visit_key)
+                VALUES (@id, @invitationId, @patientId, @kind, @channel, @now, @now, @visitKey)
+                ON CONFLICT (visit_key, contact_channel) WHERE visit_key IS NOT NULL DO NOTHING
                 """,
-                new { id = Guid.NewGuid(), invitationId, patientId, kind, channel, now },
+                new { id = Guid.NewGuid(), invitationId, patientId, kind, channel, now, visitKey },
                 transaction);
         }
     }
+
+    /// <summary>A visit's message key: the patient, the time its questionnaires are due, and which message.</summary>
+    internal static string VisitKey(Guid patientId, DateTimeOffset dueAt, string message) =>
+        string.Create(CultureInfo.InvariantCulture, $"{patientId:D}/{dueAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}/{message}");
 
     internal static string FormatHours(IEnumerable<TimeSpan> reminders) =>
         string.Join(',', reminders.Select(r => r.TotalHours.ToString(CultureInfo.InvariantCulture)));

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Surveys.Delivery;
 using Surveys.Intake.Patients;
 
 namespace Surveys.Intake.Delivery;
@@ -13,7 +14,7 @@ public static partial class DeliveryChecks
     public static IHostApplicationBuilder AddDeliveryChecks(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var development = builder.Environment.IsDevelopment();
+        var development = DevelopmentOutbox.Allowed(builder.Environment);
         builder.Services.AddOptions<DeliveryOptions>().ValidateOnStart()
             .PostConfigure(o => o.UnlistedChannelSender = development ? DevOutboxSender.SenderName : null);
         builder.Services.AddSingleton<IValidateOptions<DeliveryOptions>>(new OutboxRefused(development));
@@ -30,7 +31,7 @@ public static partial class DeliveryChecks
             yield break;
         }
 
-        foreach (var (channel, sender) in options.Channels.Where(c => string.Equals(c.Value?.Trim(), DevOutboxSender.SenderName, StringComparison.OrdinalIgnoreCase)))
+        foreach (var (channel, sender) in options.Channels.Where(c => DevelopmentOutbox.IsOutbox(c.Value)))
         {
             yield return $"Delivery:Channels:{channel} is '{sender}' (the development outbox), so patients' links would reach nobody. Outside Development set " +
                 $"Delivery__Channels__{channel} to smtp (with Delivery__Smtp__Host) or webhook (with Delivery__Webhook__Url and Delivery__Webhook__Secret).";

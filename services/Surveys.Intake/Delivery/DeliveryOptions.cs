@@ -1,4 +1,4 @@
-using Surveys.ServiceDefaults.Delivery;
+using Surveys.Delivery;
 
 namespace Surveys.Intake.Delivery;
 
@@ -22,7 +22,11 @@ public sealed class DeliveryOptions
 
     public SmtpTransportOptions Smtp { get; set; } = new();
 
-    public WebhookOptions Webhook { get; set; } = new();
+    /// <summary>
+    /// The SMS gateway (or any webhook): <c>Url</c>, <c>Secret</c> (signs each body; 16+ characters), and the same retry,
+    /// time-limit and circuit-breaker keys as the notifier's <c>Alerting:Webhook</c> (one shape: <see cref="SignedWebhookOptions"/>).
+    /// </summary>
+    public SignedWebhookOptions Webhook { get; set; } = new();
 
     /// <summary>Where a channel that is not listed goes: the development outbox in Development, nowhere (null) elsewhere (<see cref="DeliveryChecks"/>).</summary>
     public string? UnlistedChannelSender { get; internal set; } = DevOutboxSender.SenderName;
@@ -30,19 +34,4 @@ public sealed class DeliveryOptions
     /// <summary>The sender for a contact channel; null when there is none (the message is marked failed).</summary>
     public string? SenderFor(string contactChannel) =>
         Channels.TryGetValue(contactChannel, out var sender) && !string.IsNullOrWhiteSpace(sender) ? sender.Trim().ToLowerInvariant() : UnlistedChannelSender;
-}
-
-public sealed class WebhookOptions
-{
-    public Uri? Url { get; set; }
-
-    /// <summary>Signs each body: header <c>X-Surveys-Signature: sha256=&lt;hex HMAC-SHA256&gt;</c>.</summary>
-    public string? Secret { get; set; }
-
-    /// <summary>Retries within one attempt (exponential from <see cref="RetryDelay"/>) on 5xx, 408, 429 and network errors.</summary>
-    public int MaxRetries { get; set; } = 3;
-
-    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(500);
-
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -2,6 +2,7 @@ using Surveys.Hosting;
 using Microsoft.Extensions.Options;
 using Surveys.Intake.Data;
 using Surveys.Intake.Invitations;
+using Surveys.Delivery;
 
 namespace Surveys.Intake.Delivery;
 
@@ -16,20 +17,21 @@ public sealed class DeliverySignal : WakeSignal;
 
 /// <summary>
 /// Sends due messages from the <c>deliveries</c> table: claim (a lease, so two instances do not both send),
-/// build the text from the protected token, send through the configured <see cref="IInvitationSender"/>, mark
-/// sent. A failure is retried later with growing delays; a message whose link closed meanwhile is cancelled.
+/// build the text from the protected token of an open questionnaire of the message's visit (one message tells about
+/// all the questionnaires due together), send through the configured <see cref="IMessageSender"/>, mark
+/// sent. A failure is retried later with growing delays; a message none of whose questionnaires is open any more is cancelled.
 /// </summary>
 public sealed partial class DeliveryProcessor(
     DeliveryStore store,
     LinkProtector protector,
-    IEnumerable<IInvitationSender> senders,
+    IEnumerable<IMessageSender> senders,
     IOptions<DeliveryOptions> deliveryOptions,
     IOptions<IntakeOptions> intakeOptions,
     IOptions<ClinicOptions> clinicOptions,
     TimeProvider time,
     ILogger<DeliveryProcessor> logger)
 {
-    private readonly Dictionary<string, IInvitationSender> _senders = senders.ToDictionary(s => s.Name, StringComparer.Ordinal);
+    private readonly Dictionary<string, IMessageSender> _senders = senders.ToDictionary(s => s.Name, StringComparer.Ordinal);
 
     /// <summary>Sends every message due now; returns how many were sent.</summary>
     public async Task<int> RunOnceAsync(CancellationToken ct)
@@ -58,6 +60,7 @@ public sealed partial class DeliveryProcessor(
         var token = protector.TryUnprotect(delivery.ProtectedToken);
         if (token is null || delivery.Address is null)
         {
+            // Cancelled only when none of the visit's questionnaires is open any more (answered, expired or replaced).
             var reason = delivery.Address is null ? "contact removed" : "link closed";
             await store.CancelAsync(id, reason, now, ct);
             LogCancelled(logger, id, reason);
@@ -81,7 +84,7 @@ public sealed partial class DeliveryProcessor(
             }
 
             var link = new Uri(intakeOptions.Value.PublicBaseUrl, $"s/{token}");
-            var (subject, text) = MessageText.Build(delivery.Kind, delivery.Language, clinicOptions.Value.ClinicName, link);
+            var (subject, text) = MessageText.Build(delivery.Kind, delivery.Language, clinicOptions.Value.ClinicName, link, Math.Max(1, delivery.OpenCount));
             await sender.SendAsync(new OutgoingMessage(id, delivery.ContactChannel, delivery.Address, subject, text), ct);
             await store.MarkSentAsync(id, sender.Name, time.GetUtcNow(), ct);
             LogSent(logger, id, delivery.Kind, sender.Name);
@@ -90,8 +93,8 @@ public sealed partial class DeliveryProcessor(
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             // Only the exception's type is kept or logged: messages can hold an address.
-            var giveUp = delivery.Attempts >= Math.Max(1, deliveryOptions.Value.MaxAttempts);
-            var delay = TimeSpan.FromSeconds(Math.Min(3600, 30 * Math.Pow(2, Math.Min(delivery.Attempts - 1, 10))));
+            var giveUp = DeliveryRetry.GiveUp(delivery.Attempts, deliveryOptions.Value.MaxAttempts);
+            var delay = DeliveryRetry.Delay(delivery.Attempts, TimeSpan.FromHours(1));
             await store.RetryLaterAsync(id, ex.GetType().Name, time.GetUtcNow() + delay, giveUp, time.GetUtcNow(), ct);
             LogFailed(logger, id, senderName, delivery.Attempts, ex.GetType().Name, giveUp);
             return false;

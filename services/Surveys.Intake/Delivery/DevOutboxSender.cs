@@ -1,4 +1,5 @@
 using Dapper;
+using Surveys.Delivery;
 using Surveys.Intake.Invitations;
 using Surveys.Data;
 
@@ -8,9 +9,9 @@ namespace Surveys.Intake.Delivery;
 /// Development delivery: keeps what would have been sent (text protected like the token) in <c>dev_outbox</c>,
 /// shown to admins at /dev/outbox. The default for every contact channel no sender is configured for.
 /// </summary>
-public sealed class DevOutboxSender(Db db, LinkProtector protector, TimeProvider time) : IInvitationSender
+public sealed class DevOutboxSender(Db db, LinkProtector protector, TimeProvider time) : IMessageSender
 {
-    public const string SenderName = "outbox";
+    public const string SenderName = DevelopmentOutbox.SenderName;
 
     public string Name => SenderName;
 
@@ -23,6 +24,6 @@ public sealed class DevOutboxSender(Db db, LinkProtector protector, TimeProvider
             VALUES (@DeliveryId, @ContactChannel, @To, @Subject, @text, @now)
             ON CONFLICT (delivery_id) DO NOTHING
             """,
-            new { message.DeliveryId, message.ContactChannel, message.To, message.Subject, text = protector.Protect(message.Text), now = time.GetUtcNow() }, cancellationToken);
+            new { message.DeliveryId, ContactChannel = message.Channel, message.To, message.Subject, text = protector.Protect(message.Text), now = time.GetUtcNow() }, cancellationToken);
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using Surveys.ServiceDefaults.Delivery;
+using Surveys.Delivery;
 
 namespace Surveys.Intake.Delivery;
 
@@ -10,9 +10,9 @@ namespace Surveys.Intake.Delivery;
 /// <see cref="SignedWebhook.Sign"/>), with <c>Idempotency-Key</c> and <c>X-Surveys-Delivery</c> set to the delivery id, retried with Polly (exponential,
 /// bounded) on 5xx, 408, 429 and network errors behind a circuit breaker.
 /// </summary>
-public sealed class WebhookSender : IInvitationSender
+public sealed class WebhookSender : IMessageSender
 {
-    public const string SenderName = "webhook";
+    public const string SenderName = SenderNames.Webhook;
     public const string SignatureHeader = SignedWebhook.SignatureHeader;
     public const string DeliveryHeader = SignedWebhook.DeliveryHeader;
 
@@ -21,11 +21,7 @@ public sealed class WebhookSender : IInvitationSender
     public WebhookSender(HttpClient http, IOptions<DeliveryOptions> options, ILogger<WebhookSender> logger, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var webhook = options.Value.Webhook;
-        _webhook = new SignedWebhook(http, new SignedWebhookOptions
-        {
-            Url = webhook.Url, Secret = webhook.Secret, MaxRetries = webhook.MaxRetries, RetryDelay = webhook.RetryDelay, Timeout = webhook.Timeout,
-        }, logger, time);
+        _webhook = new SignedWebhook(http, options.Value.Webhook, logger, time);
     }
 
     public string Name => SenderName;

@@ -1,3 +1,4 @@
+using Surveys.Delivery;
 using Surveys.Instruments;
 using Surveys.Intake.Data;
 using Surveys.Intake.Delivery;
@@ -18,11 +19,11 @@ public static class FollowUpFeature
         services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.Section);
         services.AddOptions<ClinicOptions>().BindConfiguration(IntakeOptions.Section);
         services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section)
-            .Validate(o => o.Channels.Values.All(v => v.Trim().ToLowerInvariant() is SmtpSender.SenderName or WebhookSender.SenderName or DevOutboxSender.SenderName),
+            .Validate(o => o.Channels.Values.All(v => v.Trim().ToLowerInvariant() is SenderNames.Smtp or SenderNames.Webhook or SenderNames.Outbox),
                 "Delivery:Channels values must be smtp, webhook or outbox.")
-            .Validate(o => !o.Channels.Values.Any(v => string.Equals(v.Trim(), SmtpSender.SenderName, StringComparison.OrdinalIgnoreCase)) || !string.IsNullOrWhiteSpace(o.Smtp.Host),
+            .Validate(o => !o.Channels.Values.Any(v => string.Equals(v.Trim(), SenderNames.Smtp, StringComparison.OrdinalIgnoreCase)) || !string.IsNullOrWhiteSpace(o.Smtp.Host),
                 "Delivery:Smtp:Host is required when a channel is sent by smtp.")
-            .Validate(o => !o.Channels.Values.Any(v => string.Equals(v.Trim(), WebhookSender.SenderName, StringComparison.OrdinalIgnoreCase))
+            .Validate(o => !o.Channels.Values.Any(v => string.Equals(v.Trim(), SenderNames.Webhook, StringComparison.OrdinalIgnoreCase))
                     || (o.Webhook.Url is not null && !string.IsNullOrEmpty(o.Webhook.Secret) && o.Webhook.Secret.Length >= 16),
                 "Delivery:Webhook:Url and a Delivery:Webhook:Secret of 16+ characters are required when a channel is sent by webhook.")
             .ValidateOnStart();
@@ -35,11 +36,10 @@ public static class FollowUpFeature
         services.AddHostedService<SchedulerLoop>();
 
         services.AddHttpClient<WebhookSender>();
-        services.AddTransient<IInvitationSender>(sp => sp.GetRequiredService<WebhookSender>());
-        services.AddSingleton<SmtpSender>();
-        services.AddSingleton<IInvitationSender>(sp => sp.GetRequiredService<SmtpSender>());
+        services.AddTransient<IMessageSender>(sp => sp.GetRequiredService<WebhookSender>());
+        services.AddSingleton<IMessageSender>(sp => new SmtpMessageSender(() => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<DeliveryOptions>>().Value.Smtp));
         services.AddSingleton<DevOutboxSender>();
-        services.AddSingleton<IInvitationSender>(sp => sp.GetRequiredService<DevOutboxSender>());
+        services.AddSingleton<IMessageSender>(sp => sp.GetRequiredService<DevOutboxSender>());
         services.AddScoped<DeliveryProcessor>();
         services.AddHostedService<DeliveryLoop>();
         return builder;

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 using Surveys.Notifier.Alerts;
 using Surveys.Notifier.Delivery;
 using Surveys.Data;
-using Surveys.ServiceDefaults.Delivery;
+using Surveys.Delivery;
 
 namespace Surveys.Notifier.Data;
 

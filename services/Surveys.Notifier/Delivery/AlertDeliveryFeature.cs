@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Surveys.Contracts;
 using Surveys.Notifier.Alerts;
@@ -25,6 +26,7 @@ public static class AlertDeliveryFeature
         services.AddSingleton<AlertDeliverySignal>();
         services.AddSingleton<AlertDeliveryStore>();
         services.AddHttpClient(AlertWebhooks.ClientName);
+        services.TryAddSingleton(new NetworkClock(TimeProvider.System));
         services.AddSingleton<AlertWebhooks>();
         services.AddSingleton<AlertDeliveryProcessor>();
         services.AddHostedService<AlertDeliveryLoop>();

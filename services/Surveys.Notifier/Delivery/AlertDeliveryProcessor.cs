@@ -2,7 +2,7 @@ using Surveys.Hosting;
 using Microsoft.Extensions.Options;
 using Surveys.Notifier.Alerts;
 using Surveys.Notifier.Data;
-using Surveys.ServiceDefaults.Delivery;
+using Surveys.Delivery;
 
 namespace Surveys.Notifier.Delivery;
 
@@ -121,12 +121,13 @@ public sealed partial class AlertDeliveryProcessor(
             switch (delivery.Channel)
             {
                 case AlertChannels.Email:
-                    await SmtpTransport.SendAsync(settings.Smtp, new PlainMail(contact.Email!, message.Subject, message.Text, id), ct);
+                    await new SmtpMessageSender(() => settings.Smtp).SendAsync(new OutgoingMessage(id, delivery.Channel, contact.Email!, message.Subject, message.Text), ct);
                     break;
                 case AlertChannels.Webhook:
                     await webhooks.For(contact.Webhook!).PostAsync(message.Json, id.ToString("D"), id.ToString("D"), ct);
                     break;
                 default:
+                    // Only in Development: elsewhere the start-up check (DevelopmentOutbox.Allowed) refuses a contact without a real channel.
                     await store.WriteDevOutboxAsync(id, contact.Name, delivery.Channel, message.Subject, message.Text, now, ct);
                     break;
             }
@@ -138,8 +139,8 @@ public sealed partial class AlertDeliveryProcessor(
         catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             // Only the exception's type is kept or logged: messages can hold an address.
-            var giveUp = delivery.Attempts >= Math.Max(1, settings.MaxAttempts);
-            var delay = TimeSpan.FromSeconds(Math.Min(900, 30 * Math.Pow(2, Math.Min(delivery.Attempts - 1, 10))));
+            var giveUp = DeliveryRetry.GiveUp(delivery.Attempts, settings.MaxAttempts);
+            var delay = DeliveryRetry.Delay(delivery.Attempts, TimeSpan.FromMinutes(15));
             await store.RetryLaterAsync(id, ex.GetType().Name, time.GetUtcNow() + delay, giveUp, time.GetUtcNow(), ct);
             LogFailed(logger, id, via, delivery.Attempts, ex.GetType().Name, giveUp);
             return false;
@@ -171,5 +172,20 @@ public sealed class AlertDeliveryLoop(
 
     protected override TimeSpan PollInterval => options.Value.PollInterval;
 
-    protected override Task RunOnceAsync(CancellationToken cancellationToken) => processor.RunOnceAsync(cancellationToken);
+    private long _passes;
+
+    /// <summary>Passes finished since start (tests wait on it rather than sleeping).</summary>
+    public long Passes => Interlocked.Read(ref _passes);
+
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await processor.RunOnceAsync(cancellationToken);
+        }
+        finally
+        {
+            Interlocked.Increment(ref _passes);
+        }
+    }
 }

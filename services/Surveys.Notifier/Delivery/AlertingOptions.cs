@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Surveys.Notifier.Alerts;
-using Surveys.ServiceDefaults.Delivery;
+using Surveys.Delivery;
 
 namespace Surveys.Notifier.Delivery;
 
@@ -168,7 +168,7 @@ public sealed class AlertingOptionsCheck(IHostEnvironment environment) : IValida
     public ValidateOptionsResult Validate(string? name, AlertingOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var problems = options.Problems(environment.IsDevelopment()).ToList();
+        var problems = options.Problems(DevelopmentOutbox.Allowed(environment)).ToList();
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 }

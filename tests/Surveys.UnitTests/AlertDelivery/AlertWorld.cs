@@ -46,6 +46,9 @@ internal sealed class AlertWorld : IAsyncDisposable
 
     public FakeTimeProvider Time { get; }
 
+    /// <summary>The clock of webhook retries and circuit breakers: real time that a test can move on (<see cref="SkippingClock.Skip"/>).</summary>
+    public SkippingClock NetworkTime { get; } = new();
+
     public IServiceProvider Services => (_host ?? throw new InvalidOperationException("Start the world first.")).Services;
 
     public NotifierStore Store => Services.GetRequiredService<NotifierStore>();
@@ -62,6 +65,7 @@ internal sealed class AlertWorld : IAsyncDisposable
         builder.AddInstruments();
         builder.Services.AddSingleton<NotifierStore>();
         builder.Services.AddSingleton<AlertRules>();
+        builder.Services.AddSingleton(new NetworkClock(NetworkTime));
         builder.AddAlertDelivery();
         builder.AddAlertWatch();
         builder.Services.AddMassTransitTestHarness(_ => { });
@@ -145,11 +149,23 @@ internal sealed class AlertWorld : IAsyncDisposable
     public Task<long> WaitForSentAsync(long expected) =>
         WaitForCountAsync("SELECT COUNT(*) FROM alert_deliveries WHERE sent_at IS NOT NULL", expected);
 
-    /// <summary>Lets the loop run a few times more (and runs a pass here too), so anything extra would show.</summary>
+    /// <summary>
+    /// Lets the background loop finish two more passes (it is woken, and waited on, not slept for) and runs a pass here
+    /// too, so anything extra would show.
+    /// </summary>
     public async Task SettleAsync()
     {
         await Processor.RunOnceAsync(CancellationToken.None);
-        await Task.Delay(250);
+        var loop = Services.GetServices<IHostedService>().OfType<AlertDeliveryLoop>().Single();
+        var target = loop.Passes + 2; // one may be running already: the second starts after this point
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (loop.Passes < target)
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(until), "the delivery loop stopped running passes");
+            Services.GetRequiredService<AlertDeliverySignal>().Notify();
+            await Task.Delay(5);
+        }
+
         await Processor.RunOnceAsync(CancellationToken.None);
     }
 
@@ -168,4 +184,20 @@ internal sealed class AlertWorld : IAsyncDisposable
         await StopAsync();
         _storage.Dispose();
     }
+}
+
+/// <summary>The system clock, moved on by <see cref="Skip"/>: timers run in real time, "now" jumps (a circuit breaker's break ends at once).</summary>
+internal sealed class SkippingClock : TimeProvider
+{
+    private long _offsetTicks;
+
+    public void Skip(TimeSpan by) => Interlocked.Add(ref _offsetTicks, by.Ticks);
+
+    private TimeSpan Offset => TimeSpan.FromTicks(Interlocked.Read(ref _offsetTicks));
+
+    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + Offset;
+
+    public override long GetTimestamp() => System.GetTimestamp() + (long)(Offset.TotalSeconds * System.TimestampFrequency);
+
+    public override long TimestampFrequency => System.TimestampFrequency;
 }

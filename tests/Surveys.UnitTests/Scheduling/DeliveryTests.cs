@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Surveys.Intake.Data;
+using Surveys.Delivery;
 using Surveys.Intake.Delivery;
 using Surveys.Data;
 using Surveys.UnitTests.AlertDelivery;
@@ -49,7 +50,7 @@ public class DeliveryTests(StorageEngine engine)
         using var http = new HttpClient();
         var options = Options.Create(new DeliveryOptions
         {
-            Webhook = new WebhookOptions { Url = new Uri($"http://127.0.0.1:{port}/sms/"), Secret = Secret, MaxRetries = 3, RetryDelay = TimeSpan.FromMilliseconds(10) },
+            Webhook = new SignedWebhookOptions { Url = new Uri($"http://127.0.0.1:{port}/sms/"), Secret = Secret, MaxRetries = 3, RetryDelay = TimeSpan.FromMilliseconds(10) },
         });
         var sender = new WebhookSender(http, options, NullLogger<WebhookSender>.Instance);
         var message = new OutgoingMessage(Guid.NewGuid(), "sms", "+919812345678", "subject", "Riverside Clinic: open https://x.example/s/abc");
@@ -100,7 +101,7 @@ public class DeliveryTests(StorageEngine engine)
         using var http = new HttpClient();
         var sender = new WebhookSender(http, Options.Create(new DeliveryOptions
         {
-            Webhook = new WebhookOptions { Url = new Uri($"http://127.0.0.1:{port}/"), Secret = Secret, MaxRetries = 2, RetryDelay = TimeSpan.FromMilliseconds(5) },
+            Webhook = new SignedWebhookOptions { Url = new Uri($"http://127.0.0.1:{port}/"), Secret = Secret, MaxRetries = 2, RetryDelay = TimeSpan.FromMilliseconds(5) },
         }), NullLogger<WebhookSender>.Instance);
 
         Assert.ThrowsAsync<HttpRequestException>(() => sender.SendAsync(new OutgoingMessage(Guid.NewGuid(), "sms", "+441234567890", "s", "t"), CancellationToken.None));
@@ -121,34 +122,33 @@ public class DeliveryTests(StorageEngine engine)
         using var smtp = new FakeSmtpServer();
         using var world = new FollowUpWorld(new DateTimeOffset(2026, 3, 2, 4, 0, 0, TimeSpan.Zero), engine);
         world.DeliveryOptions.Channels["email"] = "smtp";
-        world.DeliveryOptions.Smtp = new Surveys.ServiceDefaults.Delivery.SmtpTransportOptions { Host = "127.0.0.1", Port = smtp.Port, Security = "None", From = "clinic@example.org" };
+        world.DeliveryOptions.Smtp = new Surveys.Delivery.SmtpTransportOptions { Host = "127.0.0.1", Port = smtp.Port, Security = "None", From = "clinic@example.org" };
         var patient = await world.EnrolAsync("2026-03-02", contacts: new PatientContact("email", "patient@example.org"));
         await world.Main.Scheduler.RunOnceAsync(CancellationToken.None);
 
-        var sent = await world.Main.Processor(new SmtpSender(Options.Create(world.DeliveryOptions))).RunOnceAsync(CancellationToken.None);
+        var sent = await world.Main.Processor(new SmtpMessageSender(() => world.DeliveryOptions.Smtp)).RunOnceAsync(CancellationToken.None);
 
-        Assert.That(sent, Is.EqualTo(6), "the six baseline invitations");
-        Assert.That(smtp.Messages, Has.Count.EqualTo(6));
-        var links = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var message in smtp.Messages)
+        // The six baseline questionnaires are due together: one message, with one link, that says how many are waiting.
+        Assert.That(sent, Is.EqualTo(1), "one visit, one message");
+        Assert.That(smtp.Messages, Has.Count.EqualTo(1));
+        var message = smtp.Messages.Single();
+        Assert.That(message.Recipients, Is.EqualTo(new[] { "patient@example.org" }));
+        Assert.That(message.Data, Does.Contain("Riverside Clinic").And.Contain("6 short questionnaires are waiting for you"));
+        var links = System.Text.RegularExpressions.Regex.Matches(message.Data, @"https://surveys\.example\.org/s/[A-Za-z0-9_-]{43}").Select(m => m.Value).Distinct().ToList();
+        Assert.That(links, Has.Count.EqualTo(1), message.Data);
+        var link = links[0];
+
+        // The link's random token may spell anything ("gad" turned up once): look at the words around it.
+        var words = message.Data.Replace(link, "<link>", StringComparison.Ordinal).ToLowerInvariant();
+        foreach (var word in InstrumentWords)
         {
-            Assert.That(message.Recipients, Is.EqualTo(new[] { "patient@example.org" }));
-            Assert.That(message.Data, Does.Contain("Riverside Clinic"));
-            var link = System.Text.RegularExpressions.Regex.Match(message.Data, @"https://surveys\.example\.org/s/[A-Za-z0-9_-]{43}").Value;
-            Assert.That(link, Is.Not.Empty, message.Data);
-            links.Add(link);
-            // The link's random token may spell anything ("gad" turned up once): look at the words around it.
-            var words = message.Data.Replace(link, "<link>", StringComparison.Ordinal).ToLowerInvariant();
-            foreach (var word in InstrumentWords)
-            {
-                Assert.That(words, Does.Not.Contain(word));
-            }
+            Assert.That(words, Does.Not.Contain(word));
         }
 
-        // Each link opens its invitation: its token's hash is what intake stored.
-        var hashes = await world.QueryAsync<string>("SELECT token_hash FROM invitations");
-        Assert.That(links.Select(l => Surveys.Intake.Invitations.InvitationToken.Hash(l[(l.LastIndexOf('/') + 1)..])), Is.EquivalentTo(hashes));
-        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM deliveries WHERE sent_at IS NOT NULL AND sent_via = 'smtp'"), Is.EqualTo(6));
+        // The link opens the first questionnaire of the visit in protocol order (PHQ-9); its page leads to the others.
+        var phq9 = await world.QueryAsync<string>("SELECT token_hash FROM invitations WHERE instrument = 'phq9'");
+        Assert.That(Surveys.Intake.Invitations.InvitationToken.Hash(link[(link.LastIndexOf('/') + 1)..]), Is.EqualTo(phq9.Single()));
+        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM deliveries WHERE sent_at IS NOT NULL AND sent_via = 'smtp'"), Is.EqualTo(1));
         Assert.That(patient, Is.Not.EqualTo(Guid.Empty));
     }
 
@@ -163,24 +163,114 @@ public class DeliveryTests(StorageEngine engine)
 
         var failing = new FlakySender { FailuresLeft = 100 };
         Assert.That(await world.Main.Processor(failing).RunOnceAsync(CancellationToken.None), Is.Zero);
-        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM deliveries WHERE sent_at IS NULL AND cancelled_at IS NULL AND failed_at IS NULL"), Is.EqualTo(5));
-        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM deliveries WHERE cancelled_at IS NOT NULL"), Is.EqualTo(1), "the answered PHQ-9's link is not sent");
+        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM deliveries WHERE sent_at IS NULL AND cancelled_at IS NULL AND failed_at IS NULL"), Is.EqualTo(1),
+            "the visit's one message waits: five of its questionnaires are still open");
+        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM deliveries WHERE cancelled_at IS NOT NULL"), Is.Zero);
 
-        // A new process (the first died) with a working sender: nothing is sent before the retry time, then all five.
+        // A new process (the first died) with a working sender: nothing is sent before the retry time, then the message.
         var later = world.NewInstance();
         var outbox = new DevOutboxSender(later.Db, later.Protector, world.Time);
         Assert.That(await later.Processor(outbox).RunOnceAsync(CancellationToken.None), Is.Zero);
         world.Time.Advance(TimeSpan.FromMinutes(1));
-        Assert.That(await later.Processor(outbox).RunOnceAsync(CancellationToken.None), Is.EqualTo(5));
+        Assert.That(await later.Processor(outbox).RunOnceAsync(CancellationToken.None), Is.EqualTo(1));
         Assert.That(await later.Processor(outbox).RunOnceAsync(CancellationToken.None), Is.Zero);
 
         var entries = await later.Deliveries.DevOutboxAsync(10, CancellationToken.None);
-        Assert.That(entries, Has.Count.EqualTo(5));
-        Assert.That(entries.Select(e => later.Protector.TryUnprotect(e.ProtectedText)), Has.All.Contain("https://surveys.example.org/s/"));
+        Assert.That(entries, Has.Count.EqualTo(1));
+        var text = later.Protector.TryUnprotect(entries[0].ProtectedText)!;
+        Assert.That(text, Does.Contain("5 short questionnaires are waiting for you"));
+        var token = System.Text.RegularExpressions.Regex.Match(text, "https://surveys\\.example\\.org/s/([A-Za-z0-9_-]{43})").Groups[1].Value;
+        var linked = await world.QueryAsync<string>("SELECT instrument FROM invitations WHERE token_hash = @hash", new { hash = Surveys.Intake.Invitations.InvitationToken.Hash(token) });
+        Assert.That(linked, Is.EqualTo(new[] { "gad7" }), "the answered PHQ-9's link is not sent: the next open questionnaire of the visit's");
         Assert.That(entries.Select(e => e.ProtectedText), Has.None.Contain("/s/"), "kept protected at rest");
     }
 
-    private sealed class FlakySender : IInvitationSender
+    [Test]
+    public async Task A_visits_message_is_cancelled_only_when_none_of_its_questionnaires_is_open()
+    {
+        using var world = new FollowUpWorld(new DateTimeOffset(2026, 3, 2, 4, 0, 0, TimeSpan.Zero), engine);
+        var patient = await world.EnrolAsync("2026-03-02", contacts: [new PatientContact("email", "p@example.org"), new PatientContact("sms", "+441234567890")]);
+        await world.Main.Scheduler.RunOnceAsync(CancellationToken.None);
+        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM deliveries"), Is.EqualTo(2), "one message per channel for the six questionnaires due together");
+
+        var all = await world.QueryAsync<(Guid, string)>("SELECT id, instrument FROM invitations");
+        foreach (var (id, instrument) in all.Take(all.Count - 1))
+        {
+            await world.AnswerAsync(id, patient, instrument);
+        }
+
+        var outbox = new DevOutboxSender(world.Main.Db, world.Main.Protector, world.Time);
+        var left = all[^1];
+        Assert.That(await world.Main.Processor(outbox).RunOnceAsync(CancellationToken.None), Is.EqualTo(2), "one questionnaire is still open");
+        var texts = (await world.Main.Deliveries.DevOutboxAsync(10, CancellationToken.None)).Select(e => world.Main.Protector.TryUnprotect(e.ProtectedText)!).ToList();
+        Assert.That(texts, Has.All.Contain("a short questionnaire is waiting for you"), "one open: singular");
+
+        // The next visit's messages: every questionnaire answered before they go out, so they are cancelled, never sent.
+        await world.AnswerAsync(left.Item1, patient, left.Item2);
+        world.Time.Advance(TimeSpan.FromDays(1));
+        await world.Main.Scheduler.RunOnceAsync(CancellationToken.None);
+        var diary = (await world.QueryAsync<Guid>("SELECT id FROM invitations WHERE used_at IS NULL AND expired_at IS NULL")).Single();
+        await world.AnswerAsync(diary, patient, "t1d_diary");
+        Assert.That(await world.Main.Processor(outbox).RunOnceAsync(CancellationToken.None), Is.Zero);
+        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM deliveries WHERE cancelled_at IS NOT NULL AND last_error = 'link closed'"), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task Reminders_go_once_per_channel_per_visit_while_any_of_its_questionnaires_is_open()
+    {
+        using var world = new FollowUpWorld(new DateTimeOffset(2026, 3, 2, 4, 0, 0, TimeSpan.Zero), engine);
+        var patient = await world.EnrolAsync("2026-03-02", contacts: [new PatientContact("email", "p@example.org"), new PatientContact("sms", "+441234567890")]);
+        await world.Main.Scheduler.RunOnceAsync(CancellationToken.None);
+        var ids = (await world.QueryAsync<(Guid, string)>("SELECT id, instrument FROM invitations")).ToDictionary(r => r.Item2, r => r.Item1);
+        foreach (var instrument in new[] { "phq9", "gad7", "t1d_diary" })
+        {
+            await world.AnswerAsync(ids[instrument], patient, instrument);
+        }
+
+        // 24 hours after 09:00: WHO-5, PAID-20 and Gold are owed their first reminder; the patient gets one per channel.
+        world.Time.Advance(TimeSpan.FromHours(23).Add(TimeSpan.FromMinutes(31)));
+        await world.Main.Scheduler.RunOnceAsync(CancellationToken.None);
+        await world.NewInstance().Scheduler.RunOnceAsync(CancellationToken.None);
+        Assert.That(await world.CountAsync("SELECT SUM(reminders_sent) FROM invitations"), Is.EqualTo(3), "each open questionnaire records its reminder");
+        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM deliveries WHERE kind = 'reminder'"), Is.EqualTo(2), "one per channel for the visit");
+
+        var outbox = new DevOutboxSender(world.Main.Db, world.Main.Protector, world.Time);
+        await world.Main.Processor(outbox).RunOnceAsync(CancellationToken.None);
+        var reminders = (await world.Main.Deliveries.DevOutboxAsync(10, CancellationToken.None))
+            .Select(e => world.Main.Protector.TryUnprotect(e.ProtectedText)!).Where(t => t.Contains("a reminder", StringComparison.Ordinal)).ToList();
+        Assert.That(reminders, Has.Count.EqualTo(2));
+        Assert.That(reminders, Has.All.Contain("3 short questionnaires are waiting for you"));
+        foreach (var text in reminders)
+        {
+            var token = System.Text.RegularExpressions.Regex.Match(text, "/s/([A-Za-z0-9_-]{43})").Groups[1].Value;
+            var open = await world.CountAsync(
+                "SELECT COUNT(*) FROM invitations WHERE token_hash = @hash AND used_at IS NULL", new { hash = Surveys.Intake.Invitations.InvitationToken.Hash(token) });
+            Assert.That(open, Is.EqualTo(1), "the reminder's link is to an open questionnaire");
+        }
+
+        // The 48-hour reminder: again one per channel.
+        world.Time.Advance(TimeSpan.FromDays(1));
+        await world.Main.Scheduler.RunOnceAsync(CancellationToken.None);
+        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM deliveries WHERE kind = 'reminder'"), Is.EqualTo(4));
+    }
+
+    [TestCase("invitation", "en", 1, "a short questionnaire is waiting for you")]
+    [TestCase("invitation", "en", 4, "4 short questionnaires are waiting for you")]
+    [TestCase("reminder", "en", 1, "a reminder that a short questionnaire is waiting for you")]
+    [TestCase("reminder", "en", 3, "a reminder that 3 short questionnaires are waiting for you")]
+    [TestCase("invitation", "hi", 1, "आपके लिए एक नई प्रश्नावली है")]
+    [TestCase("invitation", "hi", 4, "आपके लिए 4 नई प्रश्नावलियाँ हैं")]
+    [TestCase("reminder", "hi", 1, "आपकी प्रश्नावली अभी भी आपका इंतज़ार कर रही है")]
+    [TestCase("reminder", "hi", 3, "आपकी 3 प्रश्नावलियाँ अभी भी आपका इंतज़ार कर रही हैं")]
+    public void The_text_says_how_many_questionnaires_are_waiting_in_the_patients_language(string kind, string language, int count, string expected)
+    {
+        var link = new Uri("https://surveys.example.org/s/abc");
+        var (subject, text) = MessageText.Build(kind, language, "Riverside Clinic", link, count);
+        Assert.That(text, Does.Contain(expected).And.Contain(link.ToString()).And.StartWith("Riverside Clinic"));
+        Assert.That(subject, Does.StartWith("Riverside Clinic"));
+    }
+
+    private sealed class FlakySender : IMessageSender
     {
         public int FailuresLeft { get; set; }
 

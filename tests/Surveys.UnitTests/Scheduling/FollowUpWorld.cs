@@ -131,7 +131,7 @@ internal sealed class FollowUpWorld : IDisposable
 
         public InvitationResender Resender { get; }
 
-        public DeliveryProcessor Processor(params IInvitationSender[] senders) => new(
+        public DeliveryProcessor Processor(params Surveys.Delivery.IMessageSender[] senders) => new(
             Deliveries, Protector, senders, Options.Create(World.DeliveryOptions), Options.Create(World.IntakeOptions),
             Options.Create(new ClinicOptions { ClinicName = "Riverside Clinic" }), World.Time, NullLogger<DeliveryProcessor>.Instance);
     }

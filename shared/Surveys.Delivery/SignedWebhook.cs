@@ -7,7 +7,7 @@ using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
 
-namespace Surveys.ServiceDefaults.Delivery;
+namespace Surveys.Delivery;
 
 /// <summary>A webhook endpoint and how hard to try it.</summary>
 public sealed class SignedWebhookOptions

@@ -2,7 +2,7 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
 
-namespace Surveys.ServiceDefaults.Delivery;
+namespace Surveys.Delivery;
 
 /// <summary>Where and how plain-text mail leaves a service (MailKit SMTP).</summary>
 public sealed class SmtpTransportOptions

@@ -2,7 +2,7 @@ using System.Data;
 using Dapper;
 using Surveys.Data;
 
-namespace Surveys.ServiceDefaults.Delivery;
+namespace Surveys.Delivery;
 
 /// <summary>
 /// The mechanics every outgoing-message table shares (intake's invitation deliveries, the notifier's alert
