@@ -19,10 +19,10 @@ public class ScoreSubmissionConsumerTests
     [TearDown]
     public async Task StopAsync() => await _host.DisposeAsync();
 
-    /// <summary>Waits (up to the harness's timeout) until <paramref name="expected"/> messages were consumed; returns how many were.</summary>
+    /// <summary>Waits (up to 30 s) until <paramref name="expected"/> messages were consumed; returns how many were.</summary>
     private async Task<int> CountConsumedAsync<T>(int expected)
         where T : class =>
-        await AsyncEnumerable.CountAsync(AsyncEnumerable.Take(_host.Harness.Consumed.SelectAsync<T>(), expected));
+        await Eventually.ReadAsync(() => Task.FromResult(_host.Harness.Consumed.Select<T>().Count()), n => n >= expected, TimeSpan.FromSeconds(30));
 
     private static SurveySubmitted Phq9(params int[] answers) => new(
         Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), "phq9", "1.0.0",
@@ -72,7 +72,7 @@ public class ScoreSubmissionConsumerTests
 
         await _host.Harness.Bus.Publish(submitted);
 
-        Assert.That(await _host.Harness.Published.Any<Fault<SurveySubmitted>>(), Is.True);
+        Assert.That(await _host.PublishedAsync<Fault<SurveySubmitted>>(_ => true), Is.Not.Null, "a fault is published");
         var fault = _host.Harness.Published.Select<Fault<SurveySubmitted>>().First().Context.Message;
         Assert.That(fault.Exceptions[0].Message, Does.Contain("Unknown instrument 'phq9' version '9.9.9'"));
         Assert.That(await _host.CountAsync("SELECT COUNT(*) FROM scores"), Is.Zero);
@@ -86,7 +86,7 @@ public class ScoreSubmissionConsumerTests
 
         await _host.Harness.Bus.Publish(submitted);
 
-        Assert.That(await _host.Harness.Published.Any<Fault<SurveySubmitted>>(), Is.True);
+        Assert.That(await _host.PublishedAsync<Fault<SurveySubmitted>>(_ => true), Is.Not.Null, "a fault is published");
         var message = _host.Harness.Published.Select<Fault<SurveySubmitted>>().First().Context.Message.Exceptions[0].Message;
         Assert.That(message, Does.Contain("items: 3"));
         Assert.That(message, Does.Not.Contain("7"));

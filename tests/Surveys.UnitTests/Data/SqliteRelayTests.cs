@@ -18,7 +18,7 @@ public class SqliteRelayTests
         var db = host.Services.GetRequiredService<Db>();
         var outbox = host.Services.GetRequiredService<MessageOutbox>();
         const int Messages = 500;
-        // One transaction, so the relay's idle poll cannot publish (and mark) rows while they are being written.
+        // One transaction: the relay sees the rows only once they are all written, just before the writer is held.
         await db.WriteAsync(async (connection, transaction) =>
         {
             for (var i = 0; i < Messages; i++)
@@ -29,20 +29,26 @@ public class SqliteRelayTests
             return Messages;
         });
 
-        // Hold the single writer: every "sent" mark queues behind this write until the gate opens.
+        // Hold the single writer: every "sent" mark queues behind this write until the gate opens. Should a mark have
+        // been committed before it, those rows are done: the cap is on rows waiting for their mark.
         var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var holding = db.WriteAsync(async (_, _) => { await gate.Task; return 0; });
-        outbox.Notify();
-
+        var held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holding = db.WriteAsync(async (_, _) => { held.TrySetResult(); await gate.Task; return 0; });
         try
         {
-            // The relay publishes batch after batch without its marks, up to 400 rows waiting for theirs, and then waits.
-            Assert.That(await host.WaitForPublishedAsync<InvitationExpired>(400), Is.EqualTo(400));
-            // Woken again (as its idle poll would), the relay finds 400 rows waiting for their marks and waits for a mark
-            // rather than publish more: the count holds at 400 for longer than the relay's idle poll.
+            await held.Task;
+            var markedBefore = (int)await host.CountAsync("SELECT COUNT(*) FROM outbox WHERE sent_at IS NOT NULL");
+            Assert.That(markedBefore, Is.LessThanOrEqualTo(Messages - 400), "enough rows are left to reach the cap");
+            var cap = markedBefore + 400;
             outbox.Notify();
-            Assert.That(await PublishedStaysAtAsync(host, 400, TimeSpan.FromSeconds(1.5)), Is.EqualTo(400), "at most 400 rows wait for their mark");
-            Assert.That(await host.CountAsync("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL"), Is.EqualTo(Messages), "no mark is committed while the writer is held");
+
+            // The relay publishes batch after batch without its marks, up to 400 rows waiting for theirs, and then waits.
+            Assert.That(await host.WaitForPublishedAsync<InvitationExpired>(cap), Is.EqualTo(cap));
+            // Woken again (as its idle poll would), the relay finds 400 rows waiting for their marks and waits for a mark
+            // rather than publish more: the count holds for longer than the relay's idle poll, and fails at once if not.
+            outbox.Notify();
+            Assert.That(await PublishedStaysAtAsync(host, cap, TimeSpan.FromSeconds(1.5)), Is.EqualTo(cap), "at most 400 rows wait for their mark");
+            Assert.That(await host.CountAsync("SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL"), Is.EqualTo(Messages - markedBefore), "no mark is committed while the writer is held");
         }
         finally
         {
