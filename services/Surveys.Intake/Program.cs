@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Components.Endpoints;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Surveys.Intake;
 using Surveys.Intake.Data;
 using Surveys.Intake.Delivery;
@@ -32,6 +34,10 @@ builder.AddFhir();
 builder.AddResearch();
 builder.AddOutcomes();
 builder.Services.AddRazorComponents(); // the patient pages and the outcomes report are Razor components, rendered on the server
+// Intake serves no staff pages: its components are rendered by its own routes (RazorComponentResult, which needs no
+// prerenderer). StaffAuth takes a registered IComponentPrerenderer as the sign of staff pages (cookie sign-in, redirects),
+// so it is taken away again, and staff requests here keep getting 401 problem details.
+builder.Services.RemoveAll<IComponentPrerenderer>();
 
 var app = builder.Build();
 
