@@ -15,7 +15,7 @@ using Surveys.Intake.Scheduling;
 using Surveys.Intake.Staff;
 using Surveys.Intake.Submissions;
 using Surveys.Intake.Survey;
-using Surveys.ServiceDefaults.Pages;
+using Surveys.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 

@@ -6,7 +6,8 @@ using Surveys.Portal.Pipeline;
 using Surveys.Portal.Research;
 using Surveys.Portal.SignIn;
 using Surveys.Hosting;
-using Surveys.ServiceDefaults.Pages;
+using Surveys.Web.Security;
+using Surveys.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -19,6 +20,7 @@ builder.AddPortalSignIn(); // one cookie for every role; passwords are checked b
 builder.AddServiceApis(); // intake's and the notifier's JSON APIs, called as the signed-in person
 builder.AddOperatorWork(); // the pipeline pages: services' readiness, the broker's management API and AMQP (RabbitMq__*)
 builder.Services.AddRazorComponents();
+builder.Services.AddStaffPages(); // the one service with staff pages: the staff cookie and sign-in redirects
 builder.Services.AddCascadingAuthenticationState();
 
 var app = builder.Build();

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Web;
 using Surveys.Instruments;
 using Surveys.Contracts;
-using Surveys.ServiceDefaults.Pages;
+using Surveys.Web;
 
 namespace Surveys.Intake.Outcomes;
 

@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
-using Surveys.ServiceDefaults.Pages;
+using Surveys.Web;
 using Surveys.Web.Security;
 
 namespace Surveys.Portal.SignIn;

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Authentication.OpenIdConnect;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
-using Surveys.ServiceDefaults.Pages;
+using Surveys.Web;
 using Surveys.Web.Security;
 
 namespace Surveys.Portal.SignIn;

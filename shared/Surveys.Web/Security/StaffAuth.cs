@@ -2,7 +2,6 @@ using System.Text;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
-using Microsoft.AspNetCore.Components.Endpoints;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -57,7 +56,6 @@ public static class StaffAuth
                 "service (infra/run.sh generates one on first run), or set Auth__Authority to use an OpenID Connect provider.");
         }
 
-        builder.Services.AddSingleton<StaffPages>();
         builder.Services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "Staff", policy => policy.ForwardDefaultSelector = context =>
                 UsesCookie(context) ? CookieAuthenticationDefaults.AuthenticationScheme : JwtBearerDefaults.AuthenticationScheme)
@@ -137,13 +135,22 @@ public static class StaffAuth
     }
 
     /// <summary>
-    /// Whether this service has staff pages (it registered Razor components: the portal), and so a staff cookie with a
-    /// sign-in page. Intake and the notifier have none: they serve staff JSON APIs to bearer tokens only.
+    /// Whether this service has staff pages (it called <see cref="AddStaffPages"/>: the portal), and so a staff cookie
+    /// with a sign-in page. Intake and the notifier have none: they serve staff JSON APIs to bearer tokens only (intake's
+    /// patient pages are Razor components too, but not staff pages).
     /// </summary>
     public static bool ServesStaffPages(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.RequestServices.GetRequiredService<StaffPages>().Served;
+        return context.RequestServices.GetService<StaffPagesMarker>() is not null;
+    }
+
+    /// <summary>Declares that this service serves staff pages: the staff cookie, sign-in redirects (the portal only).</summary>
+    public static IServiceCollection AddStaffPages(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddSingleton<StaffPagesMarker>();
+        return services;
     }
 
     /// <summary>The cookie for a page request of a service with staff pages; a bearer token for everything else.</summary>
@@ -152,11 +159,8 @@ public static class StaffAuth
         && !context.Request.Path.StartsWithSegments("/api") && !context.Request.Path.StartsWithSegments("/openapi")
         && !context.Request.Path.StartsWithSegments("/metrics") && !context.Request.Path.StartsWithSegments("/fhir");
 
-    /// <summary>Decided once, when first asked (the service is built by then): does it render Razor components?</summary>
-    private sealed class StaffPages(IServiceProviderIsService services)
-    {
-        public bool Served { get; } = services.IsService(typeof(IComponentPrerenderer));
-    }
+    /// <summary>Registered by <see cref="AddStaffPages"/>.</summary>
+    private sealed class StaffPagesMarker;
 
     public static SymmetricSecurityKey SigningKey(AuthOptions options)
     {

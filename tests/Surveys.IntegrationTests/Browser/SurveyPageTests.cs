@@ -443,7 +443,7 @@ public class SurveyPageTests : BrowserTest
 
         await page.GotoAsync($"/s/{token}"); // the link opened again from the message
         Assert.That(await page.Locator("#progress").InnerTextAsync(), Is.EqualTo("You have answered 3 of 10 questions."));
-        await AssertGoodPageAsync(page, "10-start-coming-back");
+                await AssertFitsThePhoneAsync(page);
         await ShotAsync(page, "10-start-coming-back");
         await PressAsync(page, "Continue");
         Assert.That(page.Url, Does.EndWith($"/s/{token}/q/4"));
@@ -479,10 +479,10 @@ public class SurveyPageTests : BrowserTest
         await page.GotoAsync($"/s/{tokens["gold"]}"); // the one link of the message
         var list = page.Locator("section[aria-labelledby='due-together-title']");
         Assert.That(await list.Locator("h2").InnerTextAsync(), Is.EqualTo("You have 3 questionnaires to answer"));
-        Assert.That(await list.Locator("li").AllInnerTextsAsync(), Has.Count.EqualTo(3).And.All.Contain("Not done yet"));
+        Assert.That(await list.Locator("li").AllTextContentsAsync(), Has.Count.EqualTo(3).And.All.Contain("Not done yet"));
         Assert.That(await list.Locator("a").EvaluateAllAsync<string[]>("links => links.map(a => a.getAttribute('href'))"),
             Is.EqualTo(new[] { $"/s/{tokens["phq9"]}", $"/s/{tokens["gad7"]}" }), "a link to each other one, its own");
-        await AssertGoodPageAsync(page, "11-start-due-together");
+                await AssertFitsThePhoneAsync(page);
         await ShotAsync(page, "11-start-due-together");
 
         await PressAsync(page, "Start now");
@@ -490,13 +490,13 @@ public class SurveyPageTests : BrowserTest
         await PressAsync(page, "Send answers");
         Assert.That(await page.Locator("h1").InnerTextAsync(), Is.EqualTo("Answers sent"));
         Assert.That(await page.Locator("main").InnerTextAsync(), Does.Contain("There is another questionnaire to answer"));
-        await AssertGoodPageAsync(page, "12-sent-next-one");
+                await AssertFitsThePhoneAsync(page);
         await ShotAsync(page, "12-sent-next-one");
 
         await NavigateByAsync(page, () => page.GetByRole(AriaRole.Button, new() { Name = "Answer the next questionnaire" }).ClickAsync());
         Assert.That(page.Url, Does.EndWith($"/s/{tokens["phq9"]}"));
         Assert.That(await page.Locator("h1").InnerTextAsync(), Does.Contain("PHQ-9"));
-        var items = await page.Locator("section[aria-labelledby='due-together-title'] li").AllInnerTextsAsync();
+        var items = await page.Locator("section[aria-labelledby='due-together-title'] li").AllTextContentsAsync();
         Assert.That(items[0], Does.Contain("Done"), "the one sent");
         Assert.That(items[1], Does.Contain("this one"));
     }
@@ -529,6 +529,8 @@ public class SurveyPageTests : BrowserTest
         await Platform.SubmitAsync(answered, new Dictionary<string, int> { ["1"] = 1 });
         var (_, helpNow) = await NewLinkAsync("phq9");
         await Platform.SubmitAsync(helpNow, Phq9(item9: 1));
+        var (_, together) = await DueTogetherAsync("gold", "phq9");
+        await Platform.SubmitAsync(together["gold"], new Dictionary<string, int> { ["1"] = 1 });
         await using var context = await Browser.DesktopAsync(Platform.Intake.BaseAddress);
         var page = await context.NewPageAsync();
         var checkedPages = new List<string>();
@@ -559,7 +561,15 @@ public class SurveyPageTests : BrowserTest
         await AuditAsync("already answered");
         await page.GotoAsync("/s/unknown-link");
         await AuditAsync("unknown link");
+        await page.GotoAsync($"/s/{token}/q/1");
+        await AnswerAsync(page, 1);
+        await page.GotoAsync($"/s/{token}");
+        await AuditAsync("start, coming back to saved answers");
+        await page.GotoAsync($"/s/{together["phq9"]}");
+        await AuditAsync("start, with the questionnaires due together");
+        await page.GotoAsync($"/s/{together["gold"]}/sent");
+        await AuditAsync("answers sent, offering the next questionnaire");
 
-        Assert.That(checkedPages, Has.Count.EqualTo(10));
+        Assert.That(checkedPages, Has.Count.EqualTo(13));
     }
 }

@@ -31,7 +31,7 @@ public class ForwardedHeadersTests
             ["RateLimits:SignInAttemptsPerMinute"] = "1",
         }.Concat(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))));
         builder.AddServiceDefaults();
-        builder.Services.AddRazorComponents(); // staff pages, so a staff cookie (as the portal; intake and the notifier issue none)
+        builder.Services.AddStaffPages(); // staff pages, so a staff cookie (as the portal; intake and the notifier issue none)
         var app = builder.Build();
         app.MapServiceDefaults();
         app.MapGet("/who", (HttpContext context) => $"{context.Connection.RemoteIpAddress} {context.Request.Scheme}")

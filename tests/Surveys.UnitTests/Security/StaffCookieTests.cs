@@ -43,7 +43,7 @@ public class StaffCookieTests
         builder.Services.AddSingleton<SessionRevalidation>();
         if (staffPages)
         {
-            builder.Services.AddRazorComponents();
+            builder.Services.AddStaffPages();
         }
 
         var app = builder.Build();

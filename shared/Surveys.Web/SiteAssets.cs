@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
-namespace Surveys.ServiceDefaults.Pages;
+namespace Surveys.Web;
 
 /// <summary>
 /// The one stylesheet (and the one optional script) every page shares, served to everyone: they hold nothing private.
