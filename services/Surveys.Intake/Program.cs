@@ -4,7 +4,6 @@ using Surveys.Hosting;
 using Surveys.Hosting.Messaging;
 using Surveys.Instruments;
 using Surveys.Intake;
-using Surveys.Intake.Data;
 using Surveys.Intake.Delivery;
 using Surveys.Intake.Fhir;
 using Surveys.Intake.Invitations;

@@ -1,8 +1,7 @@
-using Surveys.Hosting;
 using Microsoft.Extensions.Options;
-using Surveys.Intake.Data;
-using Surveys.Intake.Invitations;
 using Surveys.Delivery;
+using Surveys.Hosting;
+using Surveys.Intake.Invitations;
 
 namespace Surveys.Intake.Delivery;
 

@@ -1,7 +1,6 @@
 using Surveys.Contracts;
-using Surveys.Intake.Data;
-using Surveys.Intake.Invitations;
 using Surveys.Data.Audit;
+using Surveys.Intake.Invitations;
 using Surveys.Web.Security;
 
 namespace Surveys.Intake.Delivery;

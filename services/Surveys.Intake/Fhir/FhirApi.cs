@@ -1,12 +1,11 @@
 using Hl7.Fhir.Model;
 using Microsoft.Extensions.Options;
-using Surveys.Instruments;
-using Surveys.Intake.Data;
-using Surveys.Intake.Submissions;
 using Surveys.Data.Audit;
+using Surveys.Instruments;
+using Surveys.Intake.Invitations;
+using Surveys.Intake.Submissions;
 using Surveys.Web.Security;
 using IssueType = Hl7.Fhir.Model.OperationOutcome.IssueType;
-using Surveys.Intake.Invitations;
 
 namespace Surveys.Intake.Fhir;
 

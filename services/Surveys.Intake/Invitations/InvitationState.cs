@@ -1,4 +1,3 @@
-using Surveys.Intake.Data;
 
 namespace Surveys.Intake.Invitations;
 

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Options;
+using Surveys.Data.Audit;
 using Surveys.Instruments;
-using Surveys.Intake.Data;
 using Surveys.Intake.Delivery;
 using Surveys.Intake.Patients;
-using Surveys.Data.Audit;
+using Surveys.Intake.Scheduling;
 using Surveys.Web.Security;
 
 namespace Surveys.Intake.Invitations;

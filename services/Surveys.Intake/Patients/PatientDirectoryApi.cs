@@ -1,8 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Authorization;
-using Surveys.Instruments;
-using Surveys.Intake.Data;
 using Surveys.Data.Audit;
+using Surveys.Instruments;
 using Surveys.Web.Security;
 
 namespace Surveys.Intake.Patients;

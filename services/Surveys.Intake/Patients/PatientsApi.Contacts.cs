@@ -1,6 +1,5 @@
-using Surveys.Intake.Data;
-using Surveys.Intake.Scheduling;
 using Surveys.Data.Audit;
+using Surveys.Intake.Scheduling;
 
 namespace Surveys.Intake.Patients;
 
@@ -10,7 +9,7 @@ public static partial class PatientsApi
 
     /// <summary>Replaces the contacts, checked by the same rules as an enrolment's; the audit trail names the patient and the channels, never an address.</summary>
     private static async Task<Results<Ok<PatientResponse>, ValidationProblem, ProblemHttpResult>> PutContacts(
-        Guid patientId, ChangeContacts? request, ScheduleStore store, ProtocolCatalog protocols, AuditLog audit, HttpContext context, TimeProvider time, CancellationToken ct)
+        Guid patientId, ChangeContacts? request, PatientStore store, ProtocolCatalog protocols, AuditLog audit, HttpContext context, TimeProvider time, CancellationToken ct)
     {
         var (errors, checkedContacts) = Validate(new EnrolPatient(null, null, null, null, null, request?.Contacts), protocols, patientId, time.GetUtcNow());
         if (checkedContacts is null)

@@ -1,8 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Surveys.Intake.Data;
-using Surveys.Intake.Scheduling;
 using Surveys.Data.Audit;
+using Surveys.Intake.Scheduling;
 using Surveys.Web.Security;
 
 namespace Surveys.Intake.Patients;
@@ -171,7 +170,7 @@ public static partial class PatientsApi
         id.Length <= 64 && !string.Equals(id, "Local", StringComparison.Ordinal) && TimeZoneInfo.TryFindSystemTimeZoneById(id, out _);
 
     private static async Task<Results<Created<PatientCreated>, ValidationProblem>> CreatePatient(
-        EnrolPatient? request, ScheduleStore store, ProtocolCatalog protocols, FollowUpScheduler scheduler, AuditLog audit, HttpContext context, TimeProvider time, CancellationToken ct)
+        EnrolPatient? request, PatientStore store, ProtocolCatalog protocols, FollowUpScheduler scheduler, AuditLog audit, HttpContext context, TimeProvider time, CancellationToken ct)
     {
         var (errors, patient) = Validate(request, protocols, Guid.NewGuid(), time.GetUtcNow());
         if (patient is null)
@@ -189,7 +188,7 @@ public static partial class PatientsApi
         return TypedResults.Created($"/api/patients/{patient.Id}", new PatientCreated(patient.Id));
     }
 
-    private static async Task<Results<Ok<PatientResponse>, ProblemHttpResult>> GetPatient(Guid patientId, ScheduleStore store, AuditLog audit, HttpContext context, CancellationToken ct)
+    private static async Task<Results<Ok<PatientResponse>, ProblemHttpResult>> GetPatient(Guid patientId, PatientStore store, AuditLog audit, HttpContext context, CancellationToken ct)
     {
         var patient = await store.GetPatientAsync(patientId, ct);
         if (patient is null)
@@ -202,7 +201,7 @@ public static partial class PatientsApi
     }
 
     private static async Task<Results<Ok<PatientResponse>, ValidationProblem, ProblemHttpResult>> PutProtocol(
-        Guid patientId, ChangeProtocol request, ScheduleStore store, ProtocolCatalog protocols, FollowUpScheduler scheduler, AuditLog audit, HttpContext context,
+        Guid patientId, ChangeProtocol request, PatientStore store, ProtocolCatalog protocols, FollowUpScheduler scheduler, AuditLog audit, HttpContext context,
         TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);

@@ -6,6 +6,7 @@ public static class PatientsFeature
     public static IHostApplicationBuilder AddPatients(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton<PatientStore>();
         builder.Services.AddSingleton<PatientDirectory>();
         return builder;
     }

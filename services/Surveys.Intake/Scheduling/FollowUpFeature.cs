@@ -1,9 +1,7 @@
 using Surveys.Delivery;
 using Surveys.Instruments;
-using Surveys.Intake.Data;
 using Surveys.Intake.Delivery;
 using Surveys.Intake.Invitations;
-using Surveys.Intake.Patients;
 
 namespace Surveys.Intake.Scheduling;
 

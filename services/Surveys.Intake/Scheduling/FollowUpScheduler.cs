@@ -1,10 +1,9 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Surveys.Hosting;
 using Surveys.Instruments;
-using Surveys.Intake.Data;
 using Surveys.Intake.Delivery;
 using Surveys.Intake.Invitations;
-using Surveys.Hosting;
 
 namespace Surveys.Intake.Scheduling;
 

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
-using Surveys.Intake.Data;
 using Surveys.Web.Security;
 
 namespace Surveys.Intake.Staff;

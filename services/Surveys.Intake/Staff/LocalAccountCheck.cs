@@ -1,6 +1,5 @@
 using System.Data.Common;
 using System.Security.Claims;
-using Surveys.Intake.Data;
 using Surveys.Web.Security;
 
 namespace Surveys.Intake.Staff;

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
-using Surveys.Intake.Data;
 using Surveys.Web.Security;
 
 namespace Surveys.Intake.Staff;

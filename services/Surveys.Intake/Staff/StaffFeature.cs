@@ -1,4 +1,3 @@
-using Surveys.Intake.Data;
 using Surveys.Data.Audit;
 using Surveys.Web.Security;
 

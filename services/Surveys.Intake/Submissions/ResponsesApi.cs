@@ -1,7 +1,6 @@
 using Surveys.Instruments;
-using Surveys.Intake.Data;
-using Surveys.Web.Security;
 using Surveys.Intake.Invitations;
+using Surveys.Web.Security;
 
 namespace Surveys.Intake.Submissions;
 

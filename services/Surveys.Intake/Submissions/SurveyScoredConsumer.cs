@@ -1,6 +1,5 @@
 using MassTransit;
 using Surveys.Contracts;
-using Surveys.Intake.Data;
 
 namespace Surveys.Intake.Submissions;
 

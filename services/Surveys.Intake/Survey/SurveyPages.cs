@@ -2,12 +2,11 @@ using System.Globalization;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.Options;
+using Surveys.Hosting;
 using Surveys.Instruments;
-using Surveys.Intake.Data;
 using Surveys.Intake.Delivery;
 using Surveys.Intake.Invitations;
 using Surveys.Intake.Submissions;
-using Surveys.Hosting;
 using Surveys.Web.Security;
 
 namespace Surveys.Intake.Survey;

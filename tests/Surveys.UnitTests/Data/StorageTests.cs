@@ -2,12 +2,11 @@ using Dapper;
 using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
-using Surveys.Intake.Data;
+using Surveys.Data;
+using Surveys.Data.Audit;
+using Surveys.Data.Outbox;
 using Surveys.Notifier.Data;
 using Surveys.Scoring.Data;
-using Surveys.Data.Audit;
-using Surveys.Data;
-using Surveys.Data.Outbox;
 
 namespace Surveys.UnitTests.Data;
 

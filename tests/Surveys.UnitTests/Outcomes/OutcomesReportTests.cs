@@ -1,13 +1,12 @@
 using System.Globalization;
+using Microsoft.Extensions.Logging.Abstractions;
 using Surveys.Contracts;
-using Surveys.Intake.Data;
+using Surveys.Intake.Invitations;
 using Surveys.Intake.Outcomes;
 using Surveys.Intake.Scheduling;
+using Surveys.Intake.Submissions;
 using Surveys.UnitTests.Scheduling;
 using Surveys.UnitTests.Survey;
-using Microsoft.Extensions.Logging.Abstractions;
-using Surveys.Intake.Invitations;
-using Surveys.Intake.Submissions;
 
 namespace Surveys.UnitTests.Outcomes;
 

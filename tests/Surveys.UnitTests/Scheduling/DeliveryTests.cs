@@ -4,10 +4,10 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Surveys.Intake.Data;
+using Surveys.Data;
 using Surveys.Delivery;
 using Surveys.Intake.Delivery;
-using Surveys.Data;
+using Surveys.Intake.Patients;
 using Surveys.UnitTests.AlertDelivery;
 
 namespace Surveys.UnitTests.Scheduling;

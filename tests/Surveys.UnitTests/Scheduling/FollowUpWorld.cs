@@ -4,15 +4,15 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Surveys.Contracts;
-using Surveys.Instruments;
-using Surveys.Intake;
-using Surveys.Intake.Data;
-using Surveys.Intake.Delivery;
-using Surveys.Intake.Invitations;
-using Surveys.Intake.Scheduling;
-using Surveys.Intake.Submissions;
 using Surveys.Data;
 using Surveys.Data.Outbox;
+using Surveys.Instruments;
+using Surveys.Intake;
+using Surveys.Intake.Delivery;
+using Surveys.Intake.Invitations;
+using Surveys.Intake.Patients;
+using Surveys.Intake.Scheduling;
+using Surveys.Intake.Submissions;
 using Surveys.UnitTests.Data;
 
 namespace Surveys.UnitTests.Scheduling;
@@ -57,7 +57,7 @@ internal sealed class FollowUpWorld : IDisposable
     public async Task<Guid> EnrolAsync(string indexDate, string timeZone = "Asia/Kolkata", string protocol = "t1d-followup", params PatientContact[] contacts)
     {
         var id = Guid.NewGuid();
-        await Main.Schedule.CreatePatientAsync(
+        await new PatientStore(Main.Db).CreatePatientAsync(
             new PatientDetails(id, "Test Person", "en", timeZone, indexDate, protocol, Time.GetUtcNow(), contacts.Length == 0 ? [new PatientContact("email", "p@example.org")] : contacts),
             CancellationToken.None);
         return id;

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Surveys.Intake.Data;
 using Surveys.Data;
+using Surveys.Intake.Scheduling;
 using Surveys.Intake.Survey;
 
 namespace Surveys.UnitTests.Scheduling;
@@ -171,7 +171,7 @@ public class SchedulerTests(StorageEngine engine)
 
         var result = await world.Main.Resender.ResendAsync(patient, old.Item1, CancellationToken.None);
 
-        Assert.That(result.Outcome, Is.EqualTo(Surveys.Intake.Data.ResendOutcome.Resent));
+        Assert.That(result.Outcome, Is.EqualTo(Surveys.Intake.Scheduling.ResendOutcome.Resent));
         var rows = await world.QueryAsync<(Guid, string?, string?, string?)>(
             "SELECT id, schedule_key, superseded_at, protected_token FROM invitations WHERE instrument = 'phq9' ORDER BY created_at");
         Assert.Multiple(() =>
@@ -189,7 +189,7 @@ public class SchedulerTests(StorageEngine engine)
         // The scheduler does not issue the step again, and a second resend of the old row is refused.
         await world.Main.Scheduler.RunOnceAsync(CancellationToken.None);
         Assert.That(await world.CountAsync("SELECT COUNT(*) FROM invitations WHERE instrument = 'phq9'"), Is.EqualTo(2));
-        Assert.That((await world.Main.Resender.ResendAsync(patient, old.Item1, CancellationToken.None)).Outcome, Is.EqualTo(Surveys.Intake.Data.ResendOutcome.Closed));
+        Assert.That((await world.Main.Resender.ResendAsync(patient, old.Item1, CancellationToken.None)).Outcome, Is.EqualTo(Surveys.Intake.Scheduling.ResendOutcome.Closed));
     }
 
     [Test]

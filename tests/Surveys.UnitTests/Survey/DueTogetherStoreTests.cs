@@ -1,8 +1,7 @@
-using Surveys.Intake.Data;
-using Surveys.Intake.Invitations;
 using Surveys.Data;
-using Surveys.UnitTests.Scheduling;
+using Surveys.Intake.Invitations;
 using Surveys.Intake.Survey;
+using Surveys.UnitTests.Scheduling;
 
 namespace Surveys.UnitTests.Survey;
 

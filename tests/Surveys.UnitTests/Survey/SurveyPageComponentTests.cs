@@ -1,9 +1,8 @@
 using AngleSharp.Dom;
 using Surveys.Instruments;
 using Surveys.Intake;
-using Surveys.Intake.Data;
-using Surveys.Intake.Survey;
 using Surveys.Intake.Invitations;
+using Surveys.Intake.Survey;
 
 namespace Surveys.UnitTests.Survey;
 

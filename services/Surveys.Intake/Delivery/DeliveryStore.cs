@@ -2,7 +2,7 @@ using Dapper;
 using Surveys.Data;
 using Surveys.Delivery;
 
-namespace Surveys.Intake.Data;
+namespace Surveys.Intake.Delivery;
 
 /// <summary>
 /// A message the sender loop has claimed: where it goes, the protected token it links to (an open questionnaire of its
