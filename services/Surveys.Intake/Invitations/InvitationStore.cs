@@ -16,23 +16,39 @@ public sealed record Invitation(
     public string Language { get; init; } = "en";
 }
 
+/// <summary>
+/// An invitations row as Dapper reads it, for every store that reads invitations (each query selects the columns it
+/// needs; the others keep their defaults).
+/// </summary>
+#pragma warning disable CA1812 // Dapper instantiates it
+internal sealed class InvitationRow
+#pragma warning restore CA1812
+{
+    public Guid Id { get; set; }
+    public Guid PatientId { get; set; }
+    public string Instrument { get; set; } = "";
+    public string DefinitionVersion { get; set; } = "";
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+    public DateTimeOffset? UsedAt { get; set; }
+    public DateTimeOffset? ExpiredAt { get; set; }
+    public DateTimeOffset? SupersededAt { get; set; }
+    public string Language { get; set; } = "en";
+
+    /// <summary>The link's token as <see cref="LinkProtector"/> keeps it, when the query reads it.</summary>
+    public string? ProtectedToken { get; set; }
+
+    public Invitation ToInvitation() => new(Id, PatientId, Instrument, DefinitionVersion, CreatedAt, ExpiresAt, UsedAt)
+    {
+        ExpiredAt = ExpiredAt,
+        SupersededAt = SupersededAt,
+        Language = Language,
+    };
+}
+
 /// <summary>Invitations' SQL for links made on request (scheduled ones are the scheduler's): create one, find one by its token's hash.</summary>
 public sealed class InvitationStore(Db db)
 {
-    private sealed class InvitationRow
-    {
-        public Guid Id { get; set; }
-        public Guid PatientId { get; set; }
-        public string Instrument { get; set; } = "";
-        public string DefinitionVersion { get; set; } = "";
-        public DateTimeOffset CreatedAt { get; set; }
-        public DateTimeOffset ExpiresAt { get; set; }
-        public DateTimeOffset? UsedAt { get; set; }
-        public DateTimeOffset? ExpiredAt { get; set; }
-        public DateTimeOffset? SupersededAt { get; set; }
-        public string Language { get; set; } = "en";
-    }
-
     public async Task CreateInvitationAsync(Invitation invitation, string tokenHash, CancellationToken ct)
     {
         await db.ExecuteAsync(
@@ -56,11 +72,6 @@ public sealed class InvitationStore(Db db)
             """,
             new { tokenHash },
             cancellationToken: ct));
-        return row is null ? null : new Invitation(row.Id, row.PatientId, row.Instrument, row.DefinitionVersion, row.CreatedAt, row.ExpiresAt, row.UsedAt)
-        {
-            ExpiredAt = row.ExpiredAt,
-            SupersededAt = row.SupersededAt,
-            Language = row.Language,
-        };
+        return row?.ToInvitation();
     }
 }

@@ -72,16 +72,6 @@ public sealed class ScheduleStore(Db db, MessageOutbox outbox, TimeProvider time
         public DateTimeOffset? LastReminderAt { get; set; }
     }
 
-    private sealed class ExpiredRow
-    {
-        public Guid Id { get; set; }
-        public Guid PatientId { get; set; }
-        public string Instrument { get; set; } = "";
-        public string DefinitionVersion { get; set; } = "";
-        public DateTimeOffset CreatedAt { get; set; }
-        public DateTimeOffset ExpiresAt { get; set; }
-    }
-
     private sealed class InvitationViewRow
     {
         public Guid Id { get; set; }
@@ -213,7 +203,7 @@ public sealed class ScheduleStore(Db db, MessageOutbox outbox, TimeProvider time
     {
         var count = await db.WriteAsync(async (connection, transaction) =>
         {
-            var rows = (await connection.QueryAsync<ExpiredRow>(
+            var rows = (await connection.QueryAsync<InvitationRow>(
                 $"""
                 UPDATE invitations SET expired_at = expires_at
                 WHERE schedule_key IS NOT NULL AND {OpenClause} AND expires_at <= @now

@@ -17,20 +17,6 @@ public sealed record DueTogether(Invitation Invitation, string? ProtectedToken);
 /// </summary>
 public sealed class SurveyStore(Db db, TimeProvider time)
 {
-    private sealed class DueTogetherRow
-    {
-        public Guid Id { get; set; }
-        public Guid PatientId { get; set; }
-        public string Instrument { get; set; } = "";
-        public string DefinitionVersion { get; set; } = "";
-        public DateTimeOffset CreatedAt { get; set; }
-        public DateTimeOffset ExpiresAt { get; set; }
-        public DateTimeOffset? UsedAt { get; set; }
-        public DateTimeOffset? ExpiredAt { get; set; }
-        public DateTimeOffset? SupersededAt { get; set; }
-        public string? ProtectedToken { get; set; }
-    }
-
     /// <summary>
     /// The invitations of the same patient with the same due time as this one (this one included), oldest first, that
     /// were neither expired nor replaced; empty when it has no due time. The caller keeps the open and the answered.
@@ -38,7 +24,7 @@ public sealed class SurveyStore(Db db, TimeProvider time)
     public async Task<IReadOnlyList<DueTogether>> DueTogetherAsync(Guid invitationId, CancellationToken ct)
     {
         await using var connection = await db.OpenAsync(ct);
-        var rows = await connection.QueryAsync<DueTogetherRow>(new CommandDefinition(
+        var rows = await connection.QueryAsync<InvitationRow>(new CommandDefinition(
             """
             SELECT o.id AS Id, o.patient_id AS PatientId, o.instrument AS Instrument, o.definition_version AS DefinitionVersion,
                    o.created_at AS CreatedAt, o.expires_at AS ExpiresAt, o.used_at AS UsedAt,
@@ -50,9 +36,7 @@ public sealed class SurveyStore(Db db, TimeProvider time)
             """,
             new { invitationId },
             cancellationToken: ct));
-        return rows.Select(r => new DueTogether(
-            new Invitation(r.Id, r.PatientId, r.Instrument, r.DefinitionVersion, r.CreatedAt, r.ExpiresAt, r.UsedAt) { ExpiredAt = r.ExpiredAt, SupersededAt = r.SupersededAt },
-            r.ProtectedToken)).ToList();
+        return rows.Select(r => new DueTogether(r.ToInvitation(), r.ProtectedToken)).ToList();
     }
 
     /// <summary>The answers stored with the invitation's submission (whichever route sent them); empty when there is none.</summary>
