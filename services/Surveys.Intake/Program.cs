@@ -30,7 +30,7 @@ builder.AddInvitations();
 builder.AddSubmissions();
 builder.Services.AddSingleton<SurveyStore>();
 builder.AddFollowUp();
-builder.AddDeliveryChecks(); // outside Development no invitation goes to the development outbox
+builder.AddInvitationDelivery();
 builder.AddFhir();
 builder.AddResearch();
 builder.AddOutcomes();
@@ -44,7 +44,7 @@ app.MapStaff();
 app.MapPatients();
 app.MapInvitations();
 app.MapSubmissions();
-app.MapFollowUp();
+app.MapInvitationDelivery();
 app.MapSurveyPages();
 app.MapFhir();
 app.MapResearch();

@@ -10,7 +10,14 @@ namespace Surveys.Data;
 /// One module's embedded migrations (the service's own, or a shared piece such as the outbox): SQLite's in the
 /// prefix folder, PostgreSQL's in its <c>postgres/</c> subfolder.
 /// </summary>
-public sealed record MigrationModule(string Module, Assembly Assembly, string Prefix = "migrations/");
+public sealed record MigrationModule(string Module, Assembly Assembly, string Prefix = "migrations/")
+{
+    /// <summary>
+    /// The service's own scripts: migrated after the shared modules' (outbox, audit, delivery), so they may build on
+    /// those tables (intake's 0009 moves its old message queue into the delivery module's table).
+    /// </summary>
+    public bool IsService { get; init; }
+}
 
 public static class DataRegistration
 {
@@ -32,7 +39,7 @@ public static class DataRegistration
                 : new SqliteDb(Path.Combine(options.DataDirectory, fileName), options);
         });
         builder.Services.AddSingleton<Migrator>();
-        builder.Services.AddSingleton(new MigrationModule(builder.Environment.ApplicationName, migrations));
+        builder.Services.AddSingleton(new MigrationModule(builder.Environment.ApplicationName, migrations) { IsService = true });
         builder.Services.AddHostedService<MigrateOnStart>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return builder;

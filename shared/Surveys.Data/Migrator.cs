@@ -48,12 +48,12 @@ public sealed partial class Migrator(Db db, ILogger<Migrator> logger)
         return scripts.OrderBy(s => s.Version).ToList();
     }
 
-    /// <summary>This engine's scripts of the modules.</summary>
+    /// <summary>This engine's scripts of the modules: the shared modules' first, then the service's own (<see cref="MigrationModule.IsService"/>).</summary>
     public Task MigrateAsync(IEnumerable<MigrationModule> modules, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(modules);
         var folder = db.Engine == StorageEngine.Postgres ? "postgres/" : "";
-        return MigrateAsync(modules.SelectMany(m => FromAssembly(m.Assembly, m.Module, m.Prefix + folder)).ToList(), cancellationToken);
+        return MigrateAsync(modules.OrderBy(m => m.IsService).SelectMany(m => FromAssembly(m.Assembly, m.Module, m.Prefix + folder)).ToList(), cancellationToken);
     }
 
     // Instances starting together on one PostgreSQL database migrate one at a time.

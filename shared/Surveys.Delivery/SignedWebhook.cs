@@ -37,6 +37,14 @@ public sealed class SignedWebhookOptions
 
     /// <summary>How long an open circuit refuses requests at once (at least 0.5 s) before letting one through to test.</summary>
     public TimeSpan BreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>These settings for another endpoint (a contact's own webhook).</summary>
+    public SignedWebhookOptions For(Uri url)
+    {
+        var copy = (SignedWebhookOptions)MemberwiseClone();
+        copy.Url = url;
+        return copy;
+    }
 }
 
 /// <summary>

@@ -15,15 +15,15 @@ public static partial class DeliveryChecks
     {
         ArgumentNullException.ThrowIfNull(builder);
         var development = DevelopmentOutbox.Allowed(builder.Environment);
-        builder.Services.AddOptions<DeliveryOptions>().ValidateOnStart()
-            .PostConfigure(o => o.UnlistedChannelSender = development ? DevOutboxSender.SenderName : null);
-        builder.Services.AddSingleton<IValidateOptions<DeliveryOptions>>(new OutboxRefused(development));
+        builder.Services.AddOptions<InvitationDeliveryOptions>().ValidateOnStart()
+            .PostConfigure(o => o.UnlistedChannelSender = development ? SenderNames.Outbox : null);
+        builder.Services.AddSingleton<IValidateOptions<InvitationDeliveryOptions>>(new OutboxRefused(development));
         builder.Services.AddHostedService<UnlistedChannelsNotice>();
         return builder;
     }
 
     /// <summary>The problems with the channels outside Development, each naming its setting.</summary>
-    public static IEnumerable<string> Problems(DeliveryOptions options, bool development)
+    public static IEnumerable<string> Problems(InvitationDeliveryOptions options, bool development)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (development)
@@ -38,16 +38,16 @@ public static partial class DeliveryChecks
         }
     }
 
-    private sealed class OutboxRefused(bool development) : IValidateOptions<DeliveryOptions>
+    private sealed class OutboxRefused(bool development) : IValidateOptions<InvitationDeliveryOptions>
     {
-        public ValidateOptionsResult Validate(string? name, DeliveryOptions options)
+        public ValidateOptionsResult Validate(string? name, InvitationDeliveryOptions options)
         {
             var problems = Problems(options, development).ToList();
             return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
         }
     }
 
-    private sealed partial class UnlistedChannelsNotice(IOptions<DeliveryOptions> options, ILogger<UnlistedChannelsNotice> logger) : IHostedService
+    private sealed partial class UnlistedChannelsNotice(IOptions<InvitationDeliveryOptions> options, ILogger<UnlistedChannelsNotice> logger) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {

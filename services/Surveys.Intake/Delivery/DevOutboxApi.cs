@@ -1,6 +1,6 @@
 using Surveys.Contracts;
 using Surveys.Data.Audit;
-using Surveys.Intake.Invitations;
+using Surveys.Delivery;
 using Surveys.Web.Security;
 
 namespace Surveys.Intake.Delivery;
@@ -11,8 +11,6 @@ namespace Surveys.Intake.Delivery;
 /// </summary>
 public static class DevOutboxApi
 {
-    public const string Unreadable = "(this message can no longer be read: the keys that protected it are gone)";
-
     public static IEndpointRouteBuilder MapDevOutboxApi(this IEndpointRouteBuilder app)
     {
         if (!app.ServiceProvider.GetRequiredService<IHostEnvironment>().IsDevelopment())
@@ -25,13 +23,11 @@ public static class DevOutboxApi
         return app;
     }
 
-    private static async Task<Ok<List<DevelopmentOutboxMessage>>> Read(DeliveryStore store, LinkProtector protector, AuditLog audit, HttpContext context, CancellationToken ct)
+    private static async Task<Ok<List<DevelopmentOutboxMessage>>> Read(DevelopmentOutboxSender outbox, AuditLog audit, HttpContext context, CancellationToken ct)
     {
         // It holds live links and contacts: who looked, and how many messages they saw (never what).
-        var entries = await store.DevOutboxAsync(200, ct);
+        var entries = await outbox.ReadAsync(200, ct);
         await audit.RecordAsync(context, "dev_outbox_view", $"messages={entries.Count}");
-        return TypedResults.Ok(entries
-            .Select(e => new DevelopmentOutboxMessage(e.CreatedAt, e.ContactChannel, e.Recipient, e.Subject, protector.TryUnprotect(e.ProtectedText) ?? Unreadable))
-            .ToList());
+        return TypedResults.Ok(entries.Select(e => new DevelopmentOutboxMessage(e.CreatedAt, e.Channel, e.Recipient, e.Subject, e.Text)).ToList());
     }
 }

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.DataProtection;
+using Surveys.Delivery;
 
 namespace Surveys.Intake.Invitations;
 
@@ -8,7 +9,7 @@ namespace Surveys.Intake.Invitations;
 /// ASP.NET Core Data Protection, so a reminder can carry the same link while a copy of the database opens
 /// no link. The keys live in <c>{Storage:DataDirectory}/keys</c>, apart from the database.
 /// </summary>
-public sealed class LinkProtector(IDataProtectionProvider provider)
+public sealed class LinkProtector(IDataProtectionProvider provider) : IOutboxTextProtector
 {
     private readonly IDataProtector _protector = provider.CreateProtector("Surveys.Intake.InvitationLink.v1");
 
@@ -31,4 +32,6 @@ public sealed class LinkProtector(IDataProtectionProvider provider)
             return null;
         }
     }
+
+    string? IOutboxTextProtector.Unprotect(string stored) => TryUnprotect(stored);
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using Dapper;
 using Surveys.Contracts;
 using Surveys.Data;
+using Surveys.Delivery;
 using Surveys.Data.Outbox;
 using Surveys.Intake.Delivery;
 using Surveys.Intake.Invitations;
@@ -245,9 +246,9 @@ public sealed class ScheduleStore(Db db, MessageOutbox outbox, TimeProvider time
                    i.schedule_key AS ScheduleKey, i.created_at AS CreatedAt, i.due_at AS DueAt, i.expires_at AS ExpiresAt,
                    i.reminders_sent AS RemindersSent, i.used_at AS UsedAt, i.expired_at AS ExpiredAt, i.superseded_at AS SupersededAt,
                    i.replaces_id AS ReplacesId,
-                   (SELECT COUNT(*) FROM deliveries d JOIN invitations v ON v.id = d.invitation_id
-                    WHERE d.patient_id = i.patient_id AND (v.id = i.id OR v.due_at = i.due_at) AND d.sent_at IS NOT NULL) AS DeliveriesSent,
-                   (SELECT COUNT(*) FROM deliveries d WHERE d.invitation_id = i.id AND d.sent_at IS NULL AND d.cancelled_at IS NULL AND d.failed_at IS NULL) AS DeliveriesPending
+                   (SELECT COUNT(*) FROM delivery_messages d JOIN invitations v ON v.id = d.about
+                    WHERE v.patient_id = i.patient_id AND (v.id = i.id OR v.due_at = i.due_at) AND d.sent_at IS NOT NULL) AS DeliveriesSent,
+                   (SELECT COUNT(*) FROM delivery_messages d WHERE d.about = i.id AND d.sent_at IS NULL AND d.cancelled_at IS NULL AND d.failed_at IS NULL) AS DeliveriesPending
             FROM invitations i WHERE i.patient_id = @patientId
             ORDER BY COALESCE(i.due_at, i.created_at) DESC, i.created_at DESC
             """,
@@ -323,14 +324,11 @@ public sealed class ScheduleStore(Db db, MessageOutbox outbox, TimeProvider time
             "SELECT channel FROM patient_contacts WHERE patient_id = @patientId ORDER BY channel", new { patientId }, transaction);
         foreach (var channel in channels)
         {
-            await connection.ExecuteAsync(
-                """
-                INSERT INTO deliveries (id, invitation_id, patient_id, kind, contact_channel, created_at, next_attempt_at, visit_key)
-                VALUES (@id, @invitationId, @patientId, @kind, @channel, @now, @now, @visitKey)
-                ON CONFLICT (visit_key, contact_channel) WHERE visit_key IS NOT NULL DO NOTHING
-                """,
-                new { id = Guid.NewGuid(), invitationId, patientId, kind, channel, now, visitKey },
-                transaction);
+            await Deliveries.EnqueueAsync(
+                connection,
+                transaction,
+                new QueuedMessage(kind, patientId.ToString("D"), channel, About: invitationId, OnceKey: visitKey is null ? null : $"{visitKey}/{channel}"),
+                now);
         }
     }
 

@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Surveys.Notifier.Data;
+using Surveys.Notifier.Delivery;
 using Surveys.Hosting.Observability;
 
 namespace Surveys.Notifier.Alerts;

@@ -8,6 +8,8 @@ using Surveys.Notifier.Alerts;
 using Surveys.Data;
 using Surveys.Data.Outbox;
 
+using Surveys.Notifier.Delivery;
+
 namespace Surveys.Notifier.Data;
 
 public sealed record Alert(

@@ -1,8 +1,7 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Surveys.Contracts;
 using Surveys.Notifier.Alerts;
-using Surveys.Notifier.Data;
+using Surveys.Delivery;
 using Surveys.Data.Audit;
 using Surveys.Web.Security;
 
@@ -24,10 +23,8 @@ public static class AlertDeliveryFeature
         services.AddSingleton<IValidateOptions<AlertingOptions>, AlertingOptionsCheck>();
         services.AddOptions<NotifierOptions>().BindConfiguration(NotifierOptions.Section); // links to the staff portal's alerts in messages
         services.AddSingleton<AlertDeliverySignal>();
+        builder.AddDelivery<AlertingOptions>(); // the shared queue and senders; texts hold no patient data, so the outbox keeps them as they are
         services.AddSingleton<AlertDeliveryStore>();
-        services.AddHttpClient(AlertWebhooks.ClientName);
-        services.TryAddSingleton(new NetworkClock(TimeProvider.System));
-        services.AddSingleton<AlertWebhooks>();
         services.AddSingleton<AlertDeliveryProcessor>();
         services.AddHostedService<AlertDeliveryLoop>();
         return builder;
@@ -42,11 +39,11 @@ public static class AlertDeliveryFeature
         }
 
         // The alert messages that would have been sent, newest first: for the portal's development outbox page and tests.
-        app.MapGet("/api/dev/alert-outbox", async (AlertDeliveryStore store, AuditLog audit, HttpContext context, CancellationToken ct) =>
+        app.MapGet("/api/dev/alert-outbox", async (DevelopmentOutboxSender outbox, AuditLog audit, HttpContext context, CancellationToken ct) =>
             {
-                var entries = await store.DevOutboxAsync(200, ct);
+                var entries = await outbox.ReadAsync(200, ct);
                 await audit.RecordAsync(context, "alert_outbox_view", $"messages={entries.Count}");
-                return TypedResults.Ok(entries.Select(e => new DevelopmentOutboxMessage(e.CreatedAt, e.Channel, e.Contact, e.Subject, e.Text)).ToList());
+                return TypedResults.Ok(entries.Select(e => new DevelopmentOutboxMessage(e.CreatedAt, e.Channel, e.Recipient, e.Subject, e.Text)).ToList());
             })
             .RequireAuthorization(policy => policy.RequireRole(Roles.Nurse, Roles.Admin))
             .WithTags("Development")

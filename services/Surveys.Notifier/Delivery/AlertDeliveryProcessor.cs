@@ -1,7 +1,6 @@
 using Surveys.Hosting;
 using Microsoft.Extensions.Options;
 using Surveys.Notifier.Alerts;
-using Surveys.Notifier.Data;
 using Surveys.Delivery;
 
 namespace Surveys.Notifier.Delivery;
@@ -13,7 +12,8 @@ namespace Surveys.Notifier.Delivery;
 /// </summary>
 public sealed partial class AlertDeliveryProcessor(
     AlertDeliveryStore store,
-    AlertWebhooks webhooks,
+    Deliveries deliveries,
+    MessageSenders senders,
     IOptions<AlertingOptions> options,
     IOptions<NotifierOptions> links,
     TimeProvider time,
@@ -40,7 +40,7 @@ public sealed partial class AlertDeliveryProcessor(
         }
 
         var sent = 0;
-        foreach (var id in await store.DueAsync(now, 100, ct))
+        foreach (var id in await deliveries.DueAsync(now, 100, ct))
         {
             if (await SendOneAsync(id, ct))
             {
@@ -84,8 +84,7 @@ public sealed partial class AlertDeliveryProcessor(
     private async Task<bool> SendOneAsync(Guid id, CancellationToken ct)
     {
         var now = time.GetUtcNow();
-        var delivery = await store.ClaimAsync(id, now, ct);
-        if (delivery is null)
+        if (await store.ClaimAsync(id, now, ct) is not { } delivery)
         {
             return false;
         }
@@ -98,8 +97,7 @@ public sealed partial class AlertDeliveryProcessor(
                 : null;
             if (reason is not null)
             {
-                await store.CancelAsync(id, reason, now, ct);
-                LogCancelled(logger, id, reason);
+                await deliveries.CancelAsync(id, reason, ct);
                 return false;
             }
         }
@@ -107,54 +105,26 @@ public sealed partial class AlertDeliveryProcessor(
         var settings = options.Value;
         var recipients = delivery.Kind == AlertDeliveryKinds.Digest ? settings.DigestRecipients : settings.EscalationContacts;
         var contact = recipients.FirstOrDefault(c => string.Equals(c.Name.Trim(), delivery.Contact, StringComparison.Ordinal));
-        if (contact is null || !contact.Channels().Contains(delivery.Channel, StringComparer.Ordinal))
+        var sender = senders.Find(delivery.Channel switch
         {
-            await store.CancelAsync(id, "contact removed", now, ct);
-            LogCancelled(logger, id, "contact removed");
+            AlertChannels.Email => SenderNames.Smtp,
+            AlertChannels.Webhook => SenderNames.Webhook,
+            _ => SenderNames.Outbox, // only in Development: elsewhere the start-up check refuses a contact without a real channel
+        });
+        if (contact is null || !contact.Channels().Contains(delivery.Channel, StringComparer.Ordinal) || sender is null)
+        {
+            await deliveries.CancelAsync(id, "contact removed", ct);
             return false;
         }
 
-        var via = delivery.Channel == AlertChannels.Email ? "smtp" : delivery.Channel;
-        try
+        var message = AlertMessages.Build(delivery, links.Value, settings);
+        var outgoing = new OutgoingMessage(id, delivery.Channel, delivery.Channel == AlertChannels.Email ? contact.Email! : contact.Name.Trim(), message.Subject, message.Text)
         {
-            var message = AlertMessages.Build(delivery, links.Value, settings);
-            switch (delivery.Channel)
-            {
-                case AlertChannels.Email:
-                    await new SmtpMessageSender(() => settings.Smtp).SendAsync(new OutgoingMessage(id, delivery.Channel, contact.Email!, message.Subject, message.Text), ct);
-                    break;
-                case AlertChannels.Webhook:
-                    await webhooks.For(contact.Webhook!).PostAsync(message.Json, id.ToString("D"), id.ToString("D"), ct);
-                    break;
-                default:
-                    // Only in Development: elsewhere the start-up check (DevelopmentOutbox.Allowed) refuses a contact without a real channel.
-                    await store.WriteDevOutboxAsync(id, contact.Name, delivery.Channel, message.Subject, message.Text, now, ct);
-                    break;
-            }
-
-            await store.MarkSentAsync(id, via, time.GetUtcNow(), ct);
-            LogSent(logger, id, delivery.Kind, delivery.Level ?? 0, via);
-            return true;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
-        {
-            // Only the exception's type is kept or logged: messages can hold an address.
-            var giveUp = DeliveryRetry.GiveUp(delivery.Attempts, settings.MaxAttempts);
-            var delay = DeliveryRetry.Delay(delivery.Attempts, TimeSpan.FromMinutes(15));
-            await store.RetryLaterAsync(id, ex.GetType().Name, time.GetUtcNow() + delay, giveUp, time.GetUtcNow(), ct);
-            LogFailed(logger, id, via, delivery.Attempts, ex.GetType().Name, giveUp);
-            return false;
-        }
+            Endpoint = delivery.Channel == AlertChannels.Webhook ? contact.Webhook : null,
+            Body = message.Json,
+        };
+        return await deliveries.SendAsync(delivery.Message, sender, outgoing, settings, ct);
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Alert delivery {DeliveryId} ({Kind}, level {Level}) sent via {Via}")]
-    private static partial void LogSent(ILogger logger, Guid deliveryId, string kind, int level, string via);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Alert delivery {DeliveryId} cancelled: {Reason}")]
-    private static partial void LogCancelled(ILogger logger, Guid deliveryId, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Alert delivery {DeliveryId} via {Via} failed on attempt {Attempt} ({ExceptionType}); gave up: {GaveUp}")]
-    private static partial void LogFailed(ILogger logger, Guid deliveryId, string via, int attempt, string exceptionType, bool gaveUp);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Alert {AlertId} not acknowledged in time: escalated to level {Level}")]
     private static partial void LogEscalated(ILogger logger, Guid alertId, int level);

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Surveys.Notifier.Alerts;
-using Surveys.Notifier.Data;
 
 namespace Surveys.Notifier.Delivery;
 

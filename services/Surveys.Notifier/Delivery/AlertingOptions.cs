@@ -35,10 +35,20 @@ public sealed class AlertContact
     }
 }
 
-/// <summary>Configuration section <c>Alerting</c>: who is told about alerts, how soon it escalates, the digest.</summary>
-public sealed class AlertingOptions
+/// <summary>
+/// Configuration section <c>Alerting</c>: who is told about alerts, how soon it escalates, the digest; and the shared
+/// delivery keys (<c>Smtp</c>, <c>Webhook</c> retry and breaker settings, <c>MaxAttempts</c>, <c>MaxRetryDelay</c>,
+/// <c>PollInterval</c>: the one <see cref="DeliveryOptions"/> shape, as in intake's <c>Delivery</c>).
+/// </summary>
+public sealed class AlertingOptions : DeliveryOptions
 {
     public const string Section = "Alerting";
+
+    public AlertingOptions()
+    {
+        MaxAttempts = 30; // 30 s, 1, 2, 4 ... minutes apart, at most 15 minutes: an alert keeps trying for about 6 hours
+        MaxRetryDelay = TimeSpan.FromMinutes(15);
+    }
 
     /// <summary>
     /// Escalation levels in order: level 1 is told at once about urgent and high alerts, level 2 when level 1 did not
@@ -59,19 +69,15 @@ public sealed class AlertingOptions
     /// <summary>IANA time zone of <see cref="DigestAt"/>, e.g. <c>Asia/Kolkata</c>.</summary>
     public string TimeZone { get; set; } = "UTC";
 
-    /// <summary>Signs webhook bodies (16+ characters); from the environment (<c>Alerting__WebhookSecret</c>), never committed.</summary>
-    public string? WebhookSecret { get; set; }
-
-    public SmtpTransportOptions Smtp { get; set; } = new();
-
-    /// <summary>Retry and circuit-breaker settings for every webhook (the URL and secret come from the contact and <see cref="WebhookSecret"/>).</summary>
-    public SignedWebhookOptions Webhook { get; set; } = new();
-
-    /// <summary>Attempts per message before it is marked failed (30 s, 1, 2, 4 ... minutes apart, at most 15 minutes).</summary>
-    public int MaxAttempts { get; set; } = 30;
-
-    /// <summary>How often the loop looks for due work when nothing wakes it.</summary>
-    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// Signs webhook bodies (16+ characters); from the environment (<c>Alerting__WebhookSecret</c>), never committed. The
+    /// same setting as <c>Alerting:Webhook:Secret</c> in the shared shape (<see cref="DeliveryOptions.Webhook"/>).
+    /// </summary>
+    public string? WebhookSecret
+    {
+        get => Webhook.Secret;
+        set => Webhook.Secret = value;
+    }
 
     public static readonly IReadOnlyList<AlertContact> DevelopmentContacts =
     [

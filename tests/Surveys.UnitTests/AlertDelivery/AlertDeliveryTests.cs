@@ -99,7 +99,7 @@ public class AlertDeliveryTests(StorageEngine engine)
         var request = hooks[0];
         Assert.That(WebhookSignature.Verify(Secret, request.Signature, request.IdempotencyKey, request.Delivery, request.Body, DateTimeOffset.UtcNow, TimeSpan.FromMinutes(5)), Is.True, request.Signature);
         Assert.That(request.ContentType, Does.StartWith("application/json"));
-        var rowId = (await world.QueryAsync<Guid>("SELECT id FROM alert_deliveries WHERE channel = 'webhook'")).Single().ToString("D");
+        var rowId = (await world.QueryAsync<Guid>("SELECT id FROM delivery_messages WHERE channel = 'webhook'")).Single().ToString("D");
         Assert.That(request.IdempotencyKey, Is.EqualTo(rowId));
         Assert.That(request.Delivery, Is.EqualTo(rowId));
         using (var json = JsonDocument.Parse(request.Body))
@@ -294,7 +294,7 @@ public class AlertDeliveryTests(StorageEngine engine)
         await world.SettleAsync();
 
         Assert.That(To(_smtp.Snapshot()), Is.EqualTo(new[] { "level1@clinic.example" }));
-        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM alert_deliveries"), Is.EqualTo(1));
+        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM delivery_messages"), Is.EqualTo(1));
     }
 
     [Test]
@@ -305,14 +305,14 @@ public class AlertDeliveryTests(StorageEngine engine)
         var (_, alert) = await world.RaiseUrgentAsync();
         // Wait for the failed attempt to be recorded (not only leased): otherwise the clock may move before the
         // retry time is written, and the retry lands after the minute this test waits.
-        Assert.That(await world.WaitForCountAsync("SELECT COUNT(*) FROM alert_deliveries WHERE attempts > 0 AND last_error IS NOT NULL", 1), Is.EqualTo(1));
+        Assert.That(await world.WaitForCountAsync("SELECT COUNT(*) FROM delivery_messages WHERE attempts > 0 AND last_error IS NOT NULL", 1), Is.EqualTo(1));
 
         await world.Store.AcknowledgeAsync(alert, "nurse1", CancellationToken.None);
         world.Time.Advance(TimeSpan.FromMinutes(1));
         await world.SettleAsync();
 
-        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM alert_deliveries WHERE cancelled_at IS NOT NULL AND last_error = 'acknowledged'"), Is.EqualTo(1));
-        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM alert_deliveries WHERE sent_at IS NOT NULL"), Is.Zero);
+        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM delivery_messages WHERE cancelled_at IS NOT NULL AND last_error = 'acknowledged'"), Is.EqualTo(1));
+        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM delivery_messages WHERE sent_at IS NOT NULL"), Is.Zero);
     }
 
     [Test]
@@ -352,7 +352,7 @@ public class AlertDeliveryTests(StorageEngine engine)
         await world.SettleAsync();
 
         Assert.That(To(_smtp.Snapshot()), Is.EqualTo(new[] { "level1@clinic.example", "level2@clinic.example" }));
-        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM alert_deliveries WHERE sent_at IS NOT NULL"), Is.EqualTo(2));
+        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM delivery_messages WHERE sent_at IS NOT NULL"), Is.EqualTo(2));
     }
 
     [Test]
@@ -363,7 +363,7 @@ public class AlertDeliveryTests(StorageEngine engine)
         var (patient, _) = await world.RaiseRoutineAsync();
         await world.SettleAsync();
         Assert.That(_smtp.Snapshot(), Is.Empty, "routine alerts are not sent at once");
-        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM alert_deliveries"), Is.Zero);
+        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM delivery_messages"), Is.Zero);
 
         world.Time.Advance(TimeSpan.FromHours(2)); // 08:00 local
         var digest = await _smtp.WaitForAsync(1);
@@ -402,19 +402,19 @@ public class AlertDeliveryTests(StorageEngine engine)
 
         // One attempt from the table: the first request and two Polly retries, all 500. The breaker opens.
         Assert.That(await _hook.WaitForAsync(3), Has.Count.EqualTo(3));
-        Assert.That(await world.WaitForCountAsync("SELECT COUNT(*) FROM alert_deliveries WHERE attempts = 1 AND last_error = 'HttpRequestException' AND lease_until IS NULL", 1), Is.EqualTo(1));
+        Assert.That(await world.WaitForCountAsync("SELECT COUNT(*) FROM delivery_messages WHERE attempts = 1 AND last_error = 'HttpRequestException' AND lease_until IS NULL", 1), Is.EqualTo(1));
 
         // The next attempt from the table (30 s later) meets the open circuit: nothing reaches the endpoint.
         world.Time.Advance(TimeSpan.FromSeconds(31));
-        Assert.That(await world.WaitForCountAsync("SELECT COUNT(*) FROM alert_deliveries WHERE attempts = 2 AND last_error = 'BrokenCircuitException' AND lease_until IS NULL", 1), Is.EqualTo(1));
+        Assert.That(await world.WaitForCountAsync("SELECT COUNT(*) FROM delivery_messages WHERE attempts = 2 AND last_error = 'BrokenCircuitException' AND lease_until IS NULL", 1), Is.EqualTo(1));
         Assert.That(_hook.Requests, Has.Count.EqualTo(3));
-        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM alert_deliveries WHERE sent_at IS NULL AND failed_at IS NULL AND cancelled_at IS NULL"), Is.EqualTo(1), "not lost");
+        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM delivery_messages WHERE sent_at IS NULL AND failed_at IS NULL AND cancelled_at IS NULL"), Is.EqualTo(1), "not lost");
 
         // The endpoint recovers; after the break the circuit lets a request through and the message goes out.
         _hook.Status = 202;
         world.NetworkTime.Skip(TimeSpan.FromMilliseconds(600)); // past the breaker's 0.5 s break, without sleeping
         world.Time.Advance(TimeSpan.FromMinutes(1));
-        Assert.That(await world.WaitForCountAsync("SELECT COUNT(*) FROM alert_deliveries WHERE sent_at IS NOT NULL AND sent_via = 'webhook'", 1), Is.EqualTo(1));
+        Assert.That(await world.WaitForCountAsync("SELECT COUNT(*) FROM delivery_messages WHERE sent_at IS NOT NULL AND sent_via = 'webhook'", 1), Is.EqualTo(1));
         await world.SettleAsync();
         var requests = _hook.Requests;
         Assert.That(requests, Has.Count.EqualTo(4));
@@ -426,7 +426,7 @@ public class AlertDeliveryTests(StorageEngine engine)
     public async Task With_nothing_configured_messages_go_to_the_development_outbox()
     {
         await using var world = await new AlertWorld(Start, new Dictionary<string, string?>(StringComparer.Ordinal), engine).StartAsync();
-        const string AlertMessages = "SELECT COUNT(*) FROM alert_dev_outbox o JOIN alert_deliveries d ON d.id = o.delivery_id WHERE d.kind <> 'digest'";
+        const string AlertMessages = "SELECT COUNT(*) FROM delivery_dev_outbox o JOIN delivery_messages d ON d.id = o.delivery_id WHERE d.kind <> 'digest'";
         var (patient, alert) = await world.RaiseUrgentAsync();
         Assert.That(await world.WaitForCountAsync(AlertMessages, 1), Is.EqualTo(1));
         await world.WaitForSentAsync(1);
@@ -435,10 +435,10 @@ public class AlertDeliveryTests(StorageEngine engine)
         await world.SettleAsync();
 
         // The digest (08:00 UTC by default, 8.5 hours ago) went to the first development contact too.
-        var entries = await world.Services.GetRequiredService<Surveys.Notifier.Data.AlertDeliveryStore>().DevOutboxAsync(10, CancellationToken.None);
+        var entries = await world.Services.GetRequiredService<Surveys.Delivery.DevelopmentOutboxSender>().ReadAsync(10, CancellationToken.None);
         Assert.That(entries, Has.Count.EqualTo(3));
         var alerts = entries.Where(e => !e.Subject.Contains("digest", StringComparison.Ordinal)).ToList();
-        Assert.That(alerts.Select(e => e.Contact), Is.EquivalentTo(AlertingOptions.DevelopmentContacts.Select(c => c.Name)));
+        Assert.That(alerts.Select(e => e.Recipient), Is.EquivalentTo(AlertingOptions.DevelopmentContacts.Select(c => c.Name)));
         Assert.That(alerts.Select(e => e.Text), Has.All.Contain($"https://staff.clinic.example/alerts/{alert:D}"));
         foreach (var entry in entries)
         {

@@ -11,6 +11,7 @@ using Surveys.Notifier.Delivery;
 using Surveys.Data;
 using Surveys.Instruments;
 using Surveys.Data.Outbox;
+using Surveys.Delivery;
 using Surveys.UnitTests.Data;
 
 namespace Surveys.UnitTests.AlertDelivery;

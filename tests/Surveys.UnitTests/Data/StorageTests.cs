@@ -19,9 +19,10 @@ public class StorageTests(StorageEngine engine)
 
     internal static MigrationModule[] Modules(System.Reflection.Assembly service) =>
     [
-        new(service.GetName().Name!, service),
+        new(service.GetName().Name!, service) { IsService = true },
         new("outbox", typeof(MessageOutbox).Assembly, "migrations/outbox/"),
         new("audit", typeof(AuditLog).Assembly, "migrations/audit/"),
+        Surveys.Delivery.DeliveryRegistration.Migrations,
     ];
 
     [SetUp]

@@ -47,12 +47,8 @@ public class DeliveryTests(StorageEngine engine)
             }
         });
 
-        using var http = new HttpClient();
-        var options = Options.Create(new DeliveryOptions
-        {
-            Webhook = new SignedWebhookOptions { Url = new Uri($"http://127.0.0.1:{port}/sms/"), Secret = Secret, MaxRetries = 3, RetryDelay = TimeSpan.FromMilliseconds(10) },
-        });
-        var sender = new WebhookSender(http, options, NullLogger<WebhookSender>.Instance);
+        var webhook = new SignedWebhookOptions { Url = new Uri($"http://127.0.0.1:{port}/sms/"), Secret = Secret, MaxRetries = 3, RetryDelay = TimeSpan.FromMilliseconds(10) };
+        var sender = new WebhookMessageSender(new OneClient(), () => webhook, NullLogger<WebhookMessageSender>.Instance);
         var message = new OutgoingMessage(Guid.NewGuid(), "sms", "+919812345678", "subject", "Riverside Clinic: open https://x.example/s/abc");
 
         await sender.SendAsync(message, CancellationToken.None);
@@ -98,11 +94,8 @@ public class DeliveryTests(StorageEngine engine)
                 context.Response.Close();
             }
         });
-        using var http = new HttpClient();
-        var sender = new WebhookSender(http, Options.Create(new DeliveryOptions
-        {
-            Webhook = new SignedWebhookOptions { Url = new Uri($"http://127.0.0.1:{port}/"), Secret = Secret, MaxRetries = 2, RetryDelay = TimeSpan.FromMilliseconds(5) },
-        }), NullLogger<WebhookSender>.Instance);
+        var webhook = new SignedWebhookOptions { Url = new Uri($"http://127.0.0.1:{port}/"), Secret = Secret, MaxRetries = 2, RetryDelay = TimeSpan.FromMilliseconds(5) };
+        var sender = new WebhookMessageSender(new OneClient(), () => webhook, NullLogger<WebhookMessageSender>.Instance);
 
         Assert.ThrowsAsync<HttpRequestException>(() => sender.SendAsync(new OutgoingMessage(Guid.NewGuid(), "sms", "+441234567890", "s", "t"), CancellationToken.None));
         await stop.CancelAsync();
@@ -148,7 +141,7 @@ public class DeliveryTests(StorageEngine engine)
         // The link opens the first questionnaire of the visit in protocol order (PHQ-9); its page leads to the others.
         var phq9 = await world.QueryAsync<string>("SELECT token_hash FROM invitations WHERE instrument = 'phq9'");
         Assert.That(Surveys.Intake.Invitations.InvitationToken.Hash(link[(link.LastIndexOf('/') + 1)..]), Is.EqualTo(phq9.Single()));
-        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM deliveries WHERE sent_at IS NOT NULL AND sent_via = 'smtp'"), Is.EqualTo(1));
+        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM delivery_messages WHERE sent_at IS NOT NULL AND sent_via = 'smtp'"), Is.EqualTo(1));
         Assert.That(patient, Is.Not.EqualTo(Guid.Empty));
     }
 
@@ -163,26 +156,26 @@ public class DeliveryTests(StorageEngine engine)
 
         var failing = new FlakySender { FailuresLeft = 100 };
         Assert.That(await world.Main.Processor(failing).RunOnceAsync(CancellationToken.None), Is.Zero);
-        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM deliveries WHERE sent_at IS NULL AND cancelled_at IS NULL AND failed_at IS NULL"), Is.EqualTo(1),
+        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM delivery_messages WHERE sent_at IS NULL AND cancelled_at IS NULL AND failed_at IS NULL"), Is.EqualTo(1),
             "the visit's one message waits: five of its questionnaires are still open");
-        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM deliveries WHERE cancelled_at IS NOT NULL"), Is.Zero);
+        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM delivery_messages WHERE cancelled_at IS NOT NULL"), Is.Zero);
 
         // A new process (the first died) with a working sender: nothing is sent before the retry time, then the message.
         var later = world.NewInstance();
-        var outbox = new DevOutboxSender(later.Db, later.Protector, world.Time);
+        var outbox = new DevelopmentOutboxSender(later.Db, world.Time, later.Protector);
         Assert.That(await later.Processor(outbox).RunOnceAsync(CancellationToken.None), Is.Zero);
         world.Time.Advance(TimeSpan.FromMinutes(1));
         Assert.That(await later.Processor(outbox).RunOnceAsync(CancellationToken.None), Is.EqualTo(1));
         Assert.That(await later.Processor(outbox).RunOnceAsync(CancellationToken.None), Is.Zero);
 
-        var entries = await later.Deliveries.DevOutboxAsync(10, CancellationToken.None);
+        var entries = await outbox.ReadAsync(10, CancellationToken.None);
         Assert.That(entries, Has.Count.EqualTo(1));
-        var text = later.Protector.TryUnprotect(entries[0].ProtectedText)!;
+        var text = entries[0].Text;
         Assert.That(text, Does.Contain("5 short questionnaires are waiting for you"));
         var token = System.Text.RegularExpressions.Regex.Match(text, "https://surveys\\.example\\.org/s/([A-Za-z0-9_-]{43})").Groups[1].Value;
         var linked = await world.QueryAsync<string>("SELECT instrument FROM invitations WHERE token_hash = @hash", new { hash = Surveys.Intake.Invitations.InvitationToken.Hash(token) });
         Assert.That(linked, Is.EqualTo(new[] { "gad7" }), "the answered PHQ-9's link is not sent: the next open questionnaire of the visit's");
-        Assert.That(entries.Select(e => e.ProtectedText), Has.None.Contain("/s/"), "kept protected at rest");
+        Assert.That(await world.QueryAsync<string>("SELECT text FROM delivery_dev_outbox"), Has.Count.EqualTo(1).And.None.Contain("/s/"), "kept protected at rest");
     }
 
     [Test]
@@ -191,7 +184,7 @@ public class DeliveryTests(StorageEngine engine)
         using var world = new FollowUpWorld(new DateTimeOffset(2026, 3, 2, 4, 0, 0, TimeSpan.Zero), engine);
         var patient = await world.EnrolAsync("2026-03-02", contacts: [new PatientContact("email", "p@example.org"), new PatientContact("sms", "+441234567890")]);
         await world.Main.Scheduler.RunOnceAsync(CancellationToken.None);
-        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM deliveries"), Is.EqualTo(2), "one message per channel for the six questionnaires due together");
+        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM delivery_messages"), Is.EqualTo(2), "one message per channel for the six questionnaires due together");
 
         var all = await world.QueryAsync<(Guid, string)>("SELECT id, instrument FROM invitations");
         foreach (var (id, instrument) in all.Take(all.Count - 1))
@@ -199,10 +192,10 @@ public class DeliveryTests(StorageEngine engine)
             await world.AnswerAsync(id, patient, instrument);
         }
 
-        var outbox = new DevOutboxSender(world.Main.Db, world.Main.Protector, world.Time);
+        var outbox = new DevelopmentOutboxSender(world.Main.Db, world.Time, world.Main.Protector);
         var left = all[^1];
         Assert.That(await world.Main.Processor(outbox).RunOnceAsync(CancellationToken.None), Is.EqualTo(2), "one questionnaire is still open");
-        var texts = (await world.Main.Deliveries.DevOutboxAsync(10, CancellationToken.None)).Select(e => world.Main.Protector.TryUnprotect(e.ProtectedText)!).ToList();
+        var texts = (await outbox.ReadAsync(10, CancellationToken.None)).Select(e => e.Text).ToList();
         Assert.That(texts, Has.All.Contain("a short questionnaire is waiting for you"), "one open: singular");
 
         // The next visit's messages: every questionnaire answered before they go out, so they are cancelled, never sent.
@@ -212,7 +205,7 @@ public class DeliveryTests(StorageEngine engine)
         var diary = (await world.QueryAsync<Guid>("SELECT id FROM invitations WHERE used_at IS NULL AND expired_at IS NULL")).Single();
         await world.AnswerAsync(diary, patient, "t1d_diary");
         Assert.That(await world.Main.Processor(outbox).RunOnceAsync(CancellationToken.None), Is.Zero);
-        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM deliveries WHERE cancelled_at IS NOT NULL AND last_error = 'link closed'"), Is.EqualTo(2));
+        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM delivery_messages WHERE cancelled_at IS NOT NULL AND last_error = 'link closed'"), Is.EqualTo(2));
     }
 
     [Test]
@@ -232,12 +225,12 @@ public class DeliveryTests(StorageEngine engine)
         await world.Main.Scheduler.RunOnceAsync(CancellationToken.None);
         await world.NewInstance().Scheduler.RunOnceAsync(CancellationToken.None);
         Assert.That(await world.CountAsync("SELECT SUM(reminders_sent) FROM invitations"), Is.EqualTo(3), "each open questionnaire records its reminder");
-        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM deliveries WHERE kind = 'reminder'"), Is.EqualTo(2), "one per channel for the visit");
+        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM delivery_messages WHERE kind = 'reminder'"), Is.EqualTo(2), "one per channel for the visit");
 
-        var outbox = new DevOutboxSender(world.Main.Db, world.Main.Protector, world.Time);
+        var outbox = new DevelopmentOutboxSender(world.Main.Db, world.Time, world.Main.Protector);
         await world.Main.Processor(outbox).RunOnceAsync(CancellationToken.None);
-        var reminders = (await world.Main.Deliveries.DevOutboxAsync(10, CancellationToken.None))
-            .Select(e => world.Main.Protector.TryUnprotect(e.ProtectedText)!).Where(t => t.Contains("a reminder", StringComparison.Ordinal)).ToList();
+        var reminders = (await outbox.ReadAsync(10, CancellationToken.None))
+            .Select(e => e.Text).Where(t => t.Contains("a reminder", StringComparison.Ordinal)).ToList();
         Assert.That(reminders, Has.Count.EqualTo(2));
         Assert.That(reminders, Has.All.Contain("3 short questionnaires are waiting for you"));
         foreach (var text in reminders)
@@ -251,7 +244,7 @@ public class DeliveryTests(StorageEngine engine)
         // The 48-hour reminder: again one per channel.
         world.Time.Advance(TimeSpan.FromDays(1));
         await world.Main.Scheduler.RunOnceAsync(CancellationToken.None);
-        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM deliveries WHERE kind = 'reminder'"), Is.EqualTo(4));
+        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM delivery_messages WHERE kind = 'reminder'"), Is.EqualTo(4));
     }
 
     [TestCase("invitation", "en", 1, "a short questionnaire is waiting for you")]
@@ -274,9 +267,15 @@ public class DeliveryTests(StorageEngine engine)
     {
         public int FailuresLeft { get; set; }
 
-        public string Name => DevOutboxSender.SenderName;
+        public string Name => SenderNames.Outbox;
 
         public Task SendAsync(OutgoingMessage message, CancellationToken cancellationToken) =>
             FailuresLeft-- > 0 ? throw new IOException("gateway down") : Task.CompletedTask;
+    }
+
+    /// <summary>The webhook sender's client factory, for a test: a new plain client each time.</summary>
+    private sealed class OneClient : IHttpClientFactory
+    {
+        public HttpClient CreateClient(string name) => new();
     }
 }

@@ -35,8 +35,7 @@ internal sealed class FollowUpWorld : IDisposable
         Time = new FakeTimeProvider(start);
         Protocols = ProtocolCatalog.LoadEmbedded(Instruments);
         var first = NewInstance();
-        MigrationModule[] modules = [new("Surveys.Intake", typeof(IntakeOptions).Assembly), new("outbox", typeof(MessageOutbox).Assembly, "migrations/outbox/")];
-        new Migrator(first.Db, NullLogger<Migrator>.Instance).MigrateAsync(modules).GetAwaiter().GetResult();
+        new Migrator(first.Db, NullLogger<Migrator>.Instance).MigrateAsync(StorageTests.Modules(typeof(IntakeOptions).Assembly)).GetAwaiter().GetResult();
         Main = first;
     }
 
@@ -50,7 +49,7 @@ internal sealed class FollowUpWorld : IDisposable
 
     public IntakeOptions IntakeOptions { get; } = new() { PublicBaseUrl = new Uri("https://surveys.example.org/") };
 
-    public DeliveryOptions DeliveryOptions { get; } = new();
+    public InvitationDeliveryOptions DeliveryOptions { get; } = new();
 
     public Instance NewInstance() => new(this);
 
@@ -100,6 +99,7 @@ internal sealed class FollowUpWorld : IDisposable
             Outbox = new MessageOutbox(world.Time);
             Schedule = new ScheduleStore(Db, Outbox, world.Time);
             Deliveries = new DeliveryStore(Db);
+            Queue = new Surveys.Delivery.Deliveries(Db, world.Time, NullLogger<Surveys.Delivery.Deliveries>.Instance);
             Invitations = new InvitationStore(Db);
             Submissions = new SubmissionStore(Db, Outbox);
             Protector = new LinkProtector(DataProtectionProvider.Create(new DirectoryInfo(Path.Combine(world.Directory, "keys"))));
@@ -119,6 +119,8 @@ internal sealed class FollowUpWorld : IDisposable
 
         public DeliveryStore Deliveries { get; }
 
+        public Surveys.Delivery.Deliveries Queue { get; }
+
         public InvitationStore Invitations { get; }
 
         public SubmissionStore Submissions { get; }
@@ -132,7 +134,7 @@ internal sealed class FollowUpWorld : IDisposable
         public InvitationResender Resender { get; }
 
         public DeliveryProcessor Processor(params Surveys.Delivery.IMessageSender[] senders) => new(
-            Deliveries, Protector, senders, Options.Create(World.DeliveryOptions), Options.Create(World.IntakeOptions),
+            Queue, Deliveries, Protector, new Surveys.Delivery.MessageSenders(senders), Options.Create(World.DeliveryOptions), Options.Create(World.IntakeOptions),
             Options.Create(new ClinicOptions { ClinicName = "Riverside Clinic" }), World.Time, NullLogger<DeliveryProcessor>.Instance);
     }
 }

@@ -112,7 +112,7 @@ public class StartupChecksTests
     [Test]
     public void In_production_an_invitation_channel_set_to_the_outbox_is_refused_naming_the_setting()
     {
-        var options = new DeliveryOptions { Channels = { ["sms"] = "outbox", ["email"] = "smtp" } };
+        var options = new InvitationDeliveryOptions { Channels = { ["sms"] = "outbox", ["email"] = "smtp" } };
 
         Assert.That(DeliveryChecks.Problems(options, development: false).Single(), Does.StartWith("Delivery:Channels:sms is 'outbox'"));
         Assert.That(DeliveryChecks.Problems(options, development: true), Is.Empty);

@@ -1,53 +1,60 @@
-using Surveys.Hosting;
 using System.Data;
 using System.Globalization;
+using System.Text.Json;
 using Dapper;
 using Microsoft.Extensions.Options;
-using Surveys.Notifier.Alerts;
-using Surveys.Notifier.Delivery;
 using Surveys.Data;
 using Surveys.Delivery;
+using Surveys.Hosting;
+using Surveys.Notifier.Alerts;
 
-namespace Surveys.Notifier.Data;
+namespace Surveys.Notifier.Delivery;
 
 /// <summary>A queued message the loop has claimed, with what it needs to decide and to write the text.</summary>
 public sealed record ClaimedAlertDelivery(
-    Guid Id, string Kind, Guid? AlertId, string? Severity, int? Level, string Contact, string Channel, DateTimeOffset CreatedAt, int Attempts,
-    string? AlertStatus, DateTimeOffset? AcknowledgedAt, DigestCounts? Digest);
+    ClaimedMessage Message, string? Severity, int? Level, string? AlertStatus, DateTimeOffset? AcknowledgedAt, DigestCounts? Digest)
+{
+    public Guid Id => Message.Id;
+
+    public string Kind => Message.Kind;
+
+    public Guid? AlertId => Message.About;
+
+    /// <summary>The contact's name in configuration.</summary>
+    public string Contact => Message.Recipient;
+
+    public string Channel => Message.Channel;
+
+    public DateTimeOffset CreatedAt => Message.CreatedAt;
+}
 
 /// <summary>What a daily digest says: counts only.</summary>
 public sealed record DigestCounts(DateOnly Date, long NewRoutine, long OpenUrgent, long OpenHigh, long OpenRoutine);
-
-public sealed record AlertDevOutboxEntry(Guid DeliveryId, string Contact, string Channel, string Subject, string Text, DateTimeOffset CreatedAt);
 
 /// <summary>Wakes the delivery loop when something was queued (it also polls).</summary>
 public sealed class AlertDeliverySignal : WakeSignal;
 
 /// <summary>
-/// The SQL of alert delivery: the durable queue (<c>alert_deliveries</c>, one row per step, contact and channel),
-/// escalation state on each alert (<c>escalation_level</c>, <c>escalate_at</c>), daily digests and the development
-/// outbox. Every step is written in one transaction with its precondition, so it happens once.
+/// The SQL of alert delivery: messages on the shared queue (<see cref="Deliveries"/>: one per step, contact and channel,
+/// the step being its once-key), escalation state on each alert (<c>escalation_level</c>, <c>escalate_at</c>) and daily
+/// digests. Every step is written in one transaction with its precondition, so it happens once.
 /// </summary>
 public sealed class AlertDeliveryStore(Db db, IOptions<AlertingOptions> options, AlertDeliverySignal signal)
 {
-    private readonly DeliveryLeases _queue = new(db, "alert_deliveries");
+    /// <summary>What an alert's message needs to be written, kept on the queued row (<see cref="QueuedMessage.Details"/>): no patient data.</summary>
+    private sealed record Details(string? Severity, int? Level, string? Digest);
 
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
 #pragma warning disable CA1812 // Dapper instantiates the row classes
-    private sealed class ClaimRow
+    private sealed class AlertStateRow
     {
-        public Guid Id { get; set; }
-        public string Kind { get; set; } = "";
-        public Guid? AlertId { get; set; }
-        public string? Severity { get; set; }
-        public long? Level { get; set; }
-        public string Contact { get; set; } = "";
-        public string Channel { get; set; } = "";
-        public DateTimeOffset CreatedAt { get; set; }
-        public long Attempts { get; set; }
-        public string? AlertStatus { get; set; }
+        public string Status { get; set; } = "";
         public DateTimeOffset? AcknowledgedAt { get; set; }
-        public string? DigestDate { get; set; }
+    }
+
+    private sealed class DigestRow
+    {
         public long NewRoutine { get; set; }
         public long OpenUrgent { get; set; }
         public long OpenHigh { get; set; }
@@ -59,16 +66,6 @@ public sealed class AlertDeliveryStore(Db db, IOptions<AlertingOptions> options,
         public string Severity { get; set; } = "";
         public long EscalationLevel { get; set; }
         public DateTimeOffset EscalateAt { get; set; }
-    }
-
-    private sealed class OutboxRow
-    {
-        public Guid DeliveryId { get; set; }
-        public string Contact { get; set; } = "";
-        public string Channel { get; set; } = "";
-        public string Subject { get; set; } = "";
-        public string Text { get; set; } = "";
-        public DateTimeOffset CreatedAt { get; set; }
     }
 #pragma warning restore CA1812
 
@@ -243,90 +240,48 @@ public sealed class AlertDeliveryStore(Db db, IOptions<AlertingOptions> options,
             "SELECT COUNT(*), MIN(past_last_level_at) FROM alerts WHERE status = 'open' AND past_last_level_at IS NOT NULL", cancellationToken: ct));
     }
 
-    /// <summary>Ids of messages due now, oldest first.</summary>
-    public Task<IReadOnlyList<Guid>> DueAsync(DateTimeOffset now, int limit, CancellationToken ct) => _queue.DueAsync(now, limit, ct);
-
     /// <summary>Takes a message for a few minutes (another instance leaves it alone) and reads what it needs; null when it is not due or is held.</summary>
     public async Task<ClaimedAlertDelivery?> ClaimAsync(Guid id, DateTimeOffset now, CancellationToken ct)
     {
         return await db.WriteAsync(async (connection, transaction) =>
         {
-            if (!await _queue.TryLeaseAsync(connection, transaction, id, now))
+            if (await Deliveries.TryClaimAsync(connection, transaction, id, now) is not { } message)
             {
                 return null;
             }
 
-            var row = await connection.QuerySingleAsync<ClaimRow>(
-                """
-                SELECT d.id AS Id, d.kind AS Kind, d.alert_id AS AlertId, d.severity AS Severity, d.level AS Level, d.contact AS Contact, d.channel AS Channel,
-                       d.created_at AS CreatedAt, d.attempts AS Attempts, a.status AS AlertStatus, a.acknowledged_at AS AcknowledgedAt,
-                       g.digest_date AS DigestDate, COALESCE(g.new_routine, 0) AS NewRoutine, COALESCE(g.open_urgent, 0) AS OpenUrgent,
-                       COALESCE(g.open_high, 0) AS OpenHigh, COALESCE(g.open_routine, 0) AS OpenRoutine
-                FROM alert_deliveries d
-                LEFT JOIN alerts a ON a.id = d.alert_id
-                LEFT JOIN alert_digests g ON g.digest_date = d.digest_date
-                WHERE d.id = @id
-                """,
-                new { id },
-                transaction);
-            var digest = row.DigestDate is null
+            var details = message.Details is null ? new Details(null, null, null) : JsonSerializer.Deserialize<Details>(message.Details, Json)!;
+            var alert = message.About is not { } alertId
                 ? null
-                : new DigestCounts(DateOnly.ParseExact(row.DigestDate, "yyyy-MM-dd", CultureInfo.InvariantCulture), row.NewRoutine, row.OpenUrgent, row.OpenHigh, row.OpenRoutine);
-            return new ClaimedAlertDelivery(
-                row.Id, row.Kind, row.AlertId, row.Severity, row.Level is null ? null : (int)row.Level, row.Contact, row.Channel, row.CreatedAt, (int)row.Attempts,
-                row.AlertStatus, row.AcknowledgedAt, digest);
+                : await connection.QuerySingleOrDefaultAsync<AlertStateRow>(
+                    "SELECT status AS Status, acknowledged_at AS AcknowledgedAt FROM alerts WHERE id = @alertId", new { alertId }, transaction);
+            DigestCounts? digest = null;
+            if (details.Digest is { } day)
+            {
+                var counts = await connection.QuerySingleAsync<DigestRow>(
+                    """
+                    SELECT new_routine AS NewRoutine, open_urgent AS OpenUrgent, open_high AS OpenHigh, open_routine AS OpenRoutine
+                    FROM alert_digests WHERE digest_date = @day
+                    """,
+                    new { day },
+                    transaction);
+                digest = new DigestCounts(
+                    DateOnly.ParseExact(day, "yyyy-MM-dd", CultureInfo.InvariantCulture), counts.NewRoutine, counts.OpenUrgent, counts.OpenHigh, counts.OpenRoutine);
+            }
+
+            return new ClaimedAlertDelivery(message, details.Severity, details.Level, alert?.Status, alert?.AcknowledgedAt, digest);
         }, ct);
-    }
-
-    public Task MarkSentAsync(Guid id, string via, DateTimeOffset now, CancellationToken ct) => _queue.MarkSentAsync(id, via, now, ct);
-
-    public Task CancelAsync(Guid id, string reason, DateTimeOffset now, CancellationToken ct) => _queue.CancelAsync(id, reason, now, ct);
-
-    /// <summary>Schedules another attempt, or gives up (failed_at) after the last one.</summary>
-    public Task RetryLaterAsync(Guid id, string error, DateTimeOffset nextAttempt, bool giveUp, DateTimeOffset now, CancellationToken ct) =>
-        _queue.RetryLaterAsync(id, error, nextAttempt, giveUp, now, ct);
-
-    public Task WriteDevOutboxAsync(Guid deliveryId, string contact, string channel, string subject, string text, DateTimeOffset now, CancellationToken ct) =>
-        ExecuteAsync(
-            """
-            INSERT INTO alert_dev_outbox (delivery_id, contact, channel, subject, text, created_at) VALUES (@deliveryId, @contact, @channel, @subject, @text, @now)
-            ON CONFLICT (delivery_id) DO NOTHING
-            """,
-            new { deliveryId, contact, channel, subject, text, now },
-            ct);
-
-    public async Task<IReadOnlyList<AlertDevOutboxEntry>> DevOutboxAsync(int limit, CancellationToken ct)
-    {
-        await using var connection = await db.OpenAsync(ct);
-        var rows = await connection.QueryAsync<OutboxRow>(new CommandDefinition(
-            $"""
-            SELECT delivery_id AS DeliveryId, contact AS Contact, channel AS Channel, subject AS Subject, text AS Text, created_at AS CreatedAt
-            FROM alert_dev_outbox ORDER BY created_at DESC, {db.InsertionOrder} DESC LIMIT @limit
-            """,
-            new { limit },
-            cancellationToken: ct));
-        return rows.Select(r => new AlertDevOutboxEntry(r.DeliveryId, r.Contact, r.Channel, r.Subject, r.Text, r.CreatedAt)).ToList();
     }
 
     private static async Task InsertStepAsync(
         IDbConnection connection, IDbTransaction transaction, string step, string kind, Guid? alertId, string? severity, int? level, AlertContact contact, DateTimeOffset now,
         string? digestDate = null)
     {
+        var details = JsonSerializer.Serialize(new Details(severity, level, digestDate), Json);
+        var name = contact.Name.Trim();
         foreach (var channel in contact.Channels())
         {
-            await connection.ExecuteAsync(
-                """
-                INSERT INTO alert_deliveries (id, step, kind, alert_id, digest_date, severity, level, contact, channel, created_at, next_attempt_at)
-                VALUES (@id, @step, @kind, @alertId, @digestDate, @severity, @level, @contact, @channel, @now, @now)
-                ON CONFLICT (step, contact, channel) DO NOTHING
-                """,
-                new { id = Guid.NewGuid(), step, kind, alertId, digestDate, severity, level, contact = contact.Name.Trim(), channel, now },
-                transaction);
+            await Deliveries.EnqueueAsync(connection, transaction, new QueuedMessage(kind, name, channel, alertId, $"{step}/{name}/{channel}", details), now);
         }
-    }
-
-    private async Task ExecuteAsync(string sql, object parameters, CancellationToken ct)
-    {
-        await db.ExecuteAsync(sql, parameters, ct);
     }
 }
