@@ -1,6 +1,5 @@
 using Surveys.Notifier.Alerts;
 using Microsoft.Extensions.Options;
-using Surveys.Notifier.Data;
 using Surveys.Notifier.Delivery;
 using Surveys.Notifier.Scores;
 using Surveys.Data.Audit;
@@ -14,7 +13,7 @@ using Surveys.Web.Security;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddStore("notifier.db", typeof(NotifierStore).Assembly);
+builder.AddStore("notifier.db", typeof(AlertStore).Assembly);
 builder.AddOutbox();
 builder.AddSurveysBus("notifier", bus =>
 {
@@ -23,7 +22,8 @@ builder.AddSurveysBus("notifier", bus =>
 });
 builder.AddInstruments();
 builder.AddAudit();
-builder.Services.AddSingleton<NotifierStore>();
+builder.Services.AddSingleton<AlertStore>();
+builder.Services.AddSingleton<ScoreHistoryStore>();
 builder.Services.AddSingleton<AlertRules>();
 builder.Services.AddOptions<NotifierOptions>().BindConfiguration(NotifierOptions.Section);
 // Bearer sessions are checked against the account, which intake holds (docs/security.md). Staff pages are the portal's.

@@ -3,7 +3,6 @@ using MassTransit.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Surveys.Contracts;
 using Surveys.Notifier.Alerts;
-using Surveys.Notifier.Data;
 using Surveys.Notifier.Scores;
 using Surveys.Data;
 using Surveys.Instruments;
@@ -24,10 +23,11 @@ public class SurveyScoredConsumerTests(StorageEngine engine)
             "Surveys.Notifier",
             builder =>
             {
-                builder.AddStore("notifier.db", typeof(NotifierStore).Assembly);
+                builder.AddStore("notifier.db", typeof(AlertStore).Assembly);
                 builder.AddOutbox();
                 builder.AddInstruments();
-                builder.Services.AddSingleton<NotifierStore>();
+                builder.Services.AddSingleton<AlertStore>();
+                builder.Services.AddSingleton<ScoreHistoryStore>();
                 builder.Services.AddSingleton<AlertRules>();
             },
             bus =>
@@ -52,9 +52,9 @@ public class SurveyScoredConsumerTests(StorageEngine engine)
     {
         using var storage = Data.TestStorage.Create(engine);
         await using var db = storage.Open("notifier-alone.db");
-        await Data.StorageTests.Migrate(db, Data.StorageTests.Modules(typeof(NotifierStore).Assembly));
+        await Data.StorageTests.Migrate(db, Data.StorageTests.Modules(typeof(AlertStore).Assembly));
         var outbox = new MessageOutbox(TimeProvider.System);
-        var store = new NotifierStore(db, outbox, TimeProvider.System);
+        var store = new ScoreHistoryStore(db, new AlertStore(db, outbox, TimeProvider.System), TimeProvider.System);
         var rules = new AlertRules(Surveys.Instruments.InstrumentCatalog.LoadEmbedded());
 
         Assert.That(await store.RecordScoreAsync(Phq9(4), rules, CancellationToken.None), Is.True);
@@ -91,7 +91,7 @@ public class SurveyScoredConsumerTests(StorageEngine engine)
         await _host.Harness.Bus.Publish(second);
         Assert.That(await _host.CountConsumedAsync<SurveyScored>(2), Is.EqualTo(2));
 
-        var store = _host.Services.GetRequiredService<NotifierStore>();
+        var store = _host.Services.GetRequiredService<AlertStore>();
         var alerts = await store.FindAlertsAsync(first.PatientId, null, CancellationToken.None);
         Assert.That(alerts, Has.Count.EqualTo(1), "one open alert per patient, instrument and rule");
         var (_, evidence) = (await store.GetAlertAsync(alerts[0].Id, CancellationToken.None))!.Value;
@@ -99,9 +99,11 @@ public class SurveyScoredConsumerTests(StorageEngine engine)
         Assert.That(await CountAnnouncedAsync(first.PatientId), Is.EqualTo(1), "announced once: the severity did not rise");
     }
 
-    private NotifierStore Store => _host.Services.GetRequiredService<NotifierStore>();
+    private AlertStore Store => _host.Services.GetRequiredService<AlertStore>();
 
-    private Task<bool> RecordAsync(SurveyScored scored) => Store.RecordScoreAsync(scored, _host.Services.GetRequiredService<AlertRules>(), CancellationToken.None);
+    private ScoreHistoryStore History => _host.Services.GetRequiredService<ScoreHistoryStore>();
+
+    private Task<bool> RecordAsync(SurveyScored scored) => History.RecordScoreAsync(scored, _host.Services.GetRequiredService<AlertRules>(), CancellationToken.None);
 
     private static SurveyScored Diary(Guid patientId, DateTimeOffset at, params string[] flags) => new(
         Guid.NewGuid(), patientId, "t1d_diary", "1.0.0", "scored", null, null, false, flags,
@@ -183,7 +185,7 @@ public class SurveyScoredConsumerTests(StorageEngine engine)
         await _host.Harness.Bus.Publish(worse);
         Assert.That(await _host.CountConsumedAsync<SurveyScored>(2), Is.EqualTo(2));
 
-        var alert = (await _host.Services.GetRequiredService<NotifierStore>().FindAlertsAsync(baseline.PatientId, null, CancellationToken.None)).Single();
+        var alert = (await _host.Services.GetRequiredService<AlertStore>().FindAlertsAsync(baseline.PatientId, null, CancellationToken.None)).Single();
         Assert.That(alert.Rule, Is.EqualTo("worse_than_baseline"));
         Assert.That(alert.Reason, Does.StartWith("PHQ-9 rose from 6 at baseline to 14: +8, threshold +5"));
     }
@@ -199,7 +201,7 @@ public class SurveyScoredConsumerTests(StorageEngine engine)
         }
 
         Assert.That(await _host.CountConsumedAsync<InvitationExpired>(3), Is.EqualTo(3));
-        var alerts = await _host.Services.GetRequiredService<NotifierStore>().FindAlertsAsync(patientId, null, CancellationToken.None);
+        var alerts = await _host.Services.GetRequiredService<AlertStore>().FindAlertsAsync(patientId, null, CancellationToken.None);
         Assert.That(alerts.Select(a => (a.Rule, a.Severity, a.Instrument)), Is.EqualTo(new[] { ("missed_surveys", "routine", "all") }));
     }
 
@@ -211,7 +213,7 @@ public class SurveyScoredConsumerTests(StorageEngine engine)
         await _host.Harness.Bus.Publish(scored);
 
         Assert.That(await _host.Harness.Published.Any<PatientAlertRaised>(x => x.Context.Message.SubmissionId == scored.SubmissionId), Is.True);
-        var alerts = await _host.Services.GetRequiredService<NotifierStore>().FindAlertsAsync(scored.PatientId, "open", CancellationToken.None);
+        var alerts = await _host.Services.GetRequiredService<AlertStore>().FindAlertsAsync(scored.PatientId, "open", CancellationToken.None);
         Assert.That(alerts, Has.Count.EqualTo(1));
         Assert.Multiple(() =>
         {
@@ -230,9 +232,8 @@ public class SurveyScoredConsumerTests(StorageEngine engine)
         await _host.Harness.Bus.Publish(scored);
 
         Assert.That(await _host.CountConsumedAsync<SurveyScored>(2), Is.EqualTo(2));
-        var store = _host.Services.GetRequiredService<NotifierStore>();
-        Assert.That(await store.GetScoresAsync(scored.PatientId, CancellationToken.None), Has.Count.EqualTo(1));
-        Assert.That((await store.FindAlertsAsync(scored.PatientId, null, CancellationToken.None)).Select(a => a.Rule), Is.EquivalentTo(new[] { "critical_item", "severe_band" }));
+        Assert.That(await History.GetScoresAsync(scored.PatientId, CancellationToken.None), Has.Count.EqualTo(1));
+        Assert.That((await Store.FindAlertsAsync(scored.PatientId, null, CancellationToken.None)).Select(a => a.Rule), Is.EquivalentTo(new[] { "critical_item", "severe_band" }));
         Assert.That(await _host.CountAsync("SELECT COUNT(*) FROM outbox WHERE message_type = 'PatientAlertRaised'"), Is.EqualTo(2));
     }
 
@@ -244,9 +245,8 @@ public class SurveyScoredConsumerTests(StorageEngine engine)
         await _host.Harness.Bus.Publish(scored);
 
         Assert.That(await _host.Harness.Consumed.Any<SurveyScored>(), Is.True);
-        var store = _host.Services.GetRequiredService<NotifierStore>();
-        var history = await store.GetScoresAsync(scored.PatientId, CancellationToken.None);
+        var history = await History.GetScoresAsync(scored.PatientId, CancellationToken.None);
         Assert.That(history.Select(h => h.Total), Is.EqualTo(new decimal?[] { 3 }));
-        Assert.That(await store.FindAlertsAsync(scored.PatientId, null, CancellationToken.None), Is.Empty);
+        Assert.That(await Store.FindAlertsAsync(scored.PatientId, null, CancellationToken.None), Is.Empty);
     }
 }

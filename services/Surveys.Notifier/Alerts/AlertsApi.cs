@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using Surveys.Instruments;
-using Surveys.Notifier.Data;
+using Surveys.Notifier.Scores;
 using Surveys.Data.Audit;
 using Surveys.Web.Security;
 
@@ -57,7 +57,7 @@ public static class AlertsApi
     }
 
     private static async Task<Results<Ok<IReadOnlyList<Alert>>, ValidationProblem>> FindAlerts(
-        Guid? patientId, string? status, string? severity, string? rule, string? instrument, NotifierStore store, AuditLog audit, HttpContext context, CancellationToken ct)
+        Guid? patientId, string? status, string? severity, string? rule, string? instrument, AlertStore store, AuditLog audit, HttpContext context, CancellationToken ct)
     {
         if (Validate(status, severity, rule) is { } errors)
         {
@@ -69,13 +69,13 @@ public static class AlertsApi
         return TypedResults.Ok(alerts);
     }
 
-    private static async Task<Ok<AlertsLatest>> Latest(NotifierStore store, CancellationToken ct)
+    private static async Task<Ok<AlertsLatest>> Latest(AlertStore store, CancellationToken ct)
     {
         var counts = await store.CountOpenAsync(ct);
         return TypedResults.Ok(new AlertsLatest(await store.LatestChangeAsync(ct), Severities.ToDictionary(s => s, s => counts.GetValueOrDefault(s), StringComparer.Ordinal)));
     }
 
-    private static async Task<Results<Ok<AlertDetails>, ProblemHttpResult>> GetAlert(Guid id, NotifierStore store, AuditLog audit, HttpContext context, CancellationToken ct)
+    private static async Task<Results<Ok<AlertDetails>, ProblemHttpResult>> GetAlert(Guid id, AlertStore store, AuditLog audit, HttpContext context, CancellationToken ct)
     {
         if (await store.GetAlertAsync(id, ct) is not { } found)
         {
@@ -87,7 +87,7 @@ public static class AlertsApi
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Acknowledge(
-        Guid id, NotifierStore store, AuditLog audit, HttpContext context, ClaimsPrincipal user, CancellationToken ct)
+        Guid id, AlertStore store, AuditLog audit, HttpContext context, ClaimsPrincipal user, CancellationToken ct)
     {
         var change = await store.AcknowledgeAsync(id, user.Identity!.Name!, ct);
         await audit.RecordAsync(context, "alert_acknowledge", id.ToString(), change == AlertChange.Done ? "ok" : change.ToString());
@@ -100,7 +100,7 @@ public static class AlertsApi
     }
 
     private static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> Resolve(
-        Guid id, Resolution request, NotifierStore store, AuditLog audit, HttpContext context, ClaimsPrincipal user, CancellationToken ct)
+        Guid id, Resolution request, AlertStore store, AuditLog audit, HttpContext context, ClaimsPrincipal user, CancellationToken ct)
     {
         if (CheckResolution(request.Outcome, request.Note) is { } errors)
         {
@@ -138,7 +138,7 @@ public static class AlertsApi
         return errors.Count == 0 ? null : errors;
     }
 
-    private static async Task<Ok<IReadOnlyList<ScoreEntry>>> GetScores(Guid patientId, NotifierStore store, AuditLog audit, HttpContext context, CancellationToken ct)
+    private static async Task<Ok<IReadOnlyList<ScoreEntry>>> GetScores(Guid patientId, ScoreHistoryStore store, AuditLog audit, HttpContext context, CancellationToken ct)
     {
         var scores = await store.GetScoresAsync(patientId, ct);
         await audit.RecordAsync(context, "patient_view", patientId.ToString());

@@ -1,11 +1,10 @@
 using MassTransit;
 using Surveys.Contracts;
-using Surveys.Notifier.Data;
 
 namespace Surveys.Notifier.Scores;
 
 /// <summary>Counts scheduled surveys that closed unanswered, for the missed-surveys rule. Idempotent.</summary>
-public sealed class InvitationExpiredConsumer(NotifierStore store) : IConsumer<InvitationExpired>
+public sealed class InvitationExpiredConsumer(ScoreHistoryStore store) : IConsumer<InvitationExpired>
 {
     public Task Consume(ConsumeContext<InvitationExpired> context)
     {

@@ -1,13 +1,12 @@
 using MassTransit;
 using Surveys.Contracts;
 using Surveys.Notifier.Alerts;
-using Surveys.Notifier.Data;
 using Surveys.Hosting.Observability;
 
 namespace Surveys.Notifier.Scores;
 
 /// <summary>Adds each score to the patient's history and raises or updates the alerts the rules call for.</summary>
-public sealed partial class SurveyScoredConsumer(NotifierStore store, AlertRules rules, ILogger<SurveyScoredConsumer> logger) : IConsumer<SurveyScored>
+public sealed partial class SurveyScoredConsumer(ScoreHistoryStore store, AlertRules rules, ILogger<SurveyScoredConsumer> logger) : IConsumer<SurveyScored>
 {
     public async Task Consume(ConsumeContext<SurveyScored> context)
     {

@@ -242,7 +242,7 @@ public class AlertDeliveryTests(StorageEngine engine)
         await _smtp.WaitForAsync(2);
         await world.WaitForSentAsync(2);
         world.Time.Advance(TimeSpan.FromMinutes(5));
-        Assert.That(await world.Store.AcknowledgeAsync(alert, "nurse1", CancellationToken.None), Is.EqualTo(Surveys.Notifier.Data.AlertChange.Done));
+        Assert.That(await world.Store.AcknowledgeAsync(alert, "nurse1", CancellationToken.None), Is.EqualTo(AlertChange.Done));
         var (other, otherAlert) = await world.RaiseUrgentAsync(); // another patient's urgent alert, raised later and acknowledged
         await _smtp.WaitForAsync(3);
         await world.WaitForSentAsync(3);
@@ -257,7 +257,7 @@ public class AlertDeliveryTests(StorageEngine engine)
         Assert.That(reopened.Status, Is.EqualTo("open"), "someone must acknowledge it again");
         Assert.That(reopened.NewEvidenceSinceAcknowledged, Is.True, "shown as new evidence since it was acknowledged");
         Assert.That(evidence, Has.Count.EqualTo(2));
-        var inbox = await world.Store.FindAlertsAsync(new Surveys.Notifier.Data.AlertFilter(), CancellationToken.None);
+        var inbox = await world.Store.FindAlertsAsync(new AlertFilter(), CancellationToken.None);
         Assert.That(inbox[0].Id, Is.EqualTo(alert), "moved to the top: the latest evidence first");
 
         // The current level (the duty doctor) is told again, and the acknowledgement clock starts again.

@@ -6,8 +6,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using Surveys.Contracts;
 using Surveys.Notifier.Alerts;
-using Surveys.Notifier.Data;
 using Surveys.Notifier.Delivery;
+using Surveys.Notifier.Scores;
 using Surveys.Data;
 using Surveys.Instruments;
 using Surveys.Data.Outbox;
@@ -52,7 +52,9 @@ internal sealed class AlertWorld : IAsyncDisposable
 
     public IServiceProvider Services => (_host ?? throw new InvalidOperationException("Start the world first.")).Services;
 
-    public NotifierStore Store => Services.GetRequiredService<NotifierStore>();
+    public AlertStore Store => Services.GetRequiredService<AlertStore>();
+
+    public ScoreHistoryStore History => Services.GetRequiredService<ScoreHistoryStore>();
 
     public AlertDeliveryProcessor Processor => Services.GetRequiredService<AlertDeliveryProcessor>();
 
@@ -61,10 +63,11 @@ internal sealed class AlertWorld : IAsyncDisposable
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ApplicationName = "Surveys.Notifier", EnvironmentName = "Development" });
         builder.Configuration.AddInMemoryCollection(_configuration);
         builder.Services.AddSingleton<TimeProvider>(Time);
-        builder.AddStore("notifier.db", typeof(NotifierStore).Assembly);
+        builder.AddStore("notifier.db", typeof(AlertStore).Assembly);
         builder.AddOutbox();
         builder.AddInstruments();
-        builder.Services.AddSingleton<NotifierStore>();
+        builder.Services.AddSingleton<AlertStore>();
+        builder.Services.AddSingleton<ScoreHistoryStore>();
         builder.Services.AddSingleton<AlertRules>();
         builder.Services.AddSingleton(new NetworkClock(NetworkTime));
         builder.AddAlertDelivery();
@@ -92,8 +95,8 @@ internal sealed class AlertWorld : IAsyncDisposable
     {
         var patient = Guid.NewGuid();
         var now = Time.GetUtcNow();
-        await Store.RecordMissedAsync(new InvitationExpired(Guid.NewGuid(), patient, "phq9", "1.0.0", now.AddDays(-14), now.AddDays(-7)), CancellationToken.None);
-        await Store.RecordMissedAsync(new InvitationExpired(Guid.NewGuid(), patient, "gad7", "1.0.0", now.AddDays(-7), now), CancellationToken.None);
+        await History.RecordMissedAsync(new InvitationExpired(Guid.NewGuid(), patient, "phq9", "1.0.0", now.AddDays(-14), now.AddDays(-7)), CancellationToken.None);
+        await History.RecordMissedAsync(new InvitationExpired(Guid.NewGuid(), patient, "gad7", "1.0.0", now.AddDays(-7), now), CancellationToken.None);
         return (patient, await AlertOfAsync(patient));
     }
 
@@ -112,7 +115,7 @@ internal sealed class AlertWorld : IAsyncDisposable
         var scored = new SurveyScored(
             Guid.NewGuid(), patient, "phq9", "1.0.0", "scored", total, total >= 20 ? "severe" : "minimal", false, flags,
             new Dictionary<string, decimal>(), new Dictionary<string, decimal>(), now, now, answers);
-        await Store.RecordScoreAsync(scored, Services.GetRequiredService<AlertRules>(), CancellationToken.None);
+        await History.RecordScoreAsync(scored, Services.GetRequiredService<AlertRules>(), CancellationToken.None);
     }
 
     private async Task<Guid> AlertOfAsync(Guid patient) =>
@@ -148,7 +151,7 @@ internal sealed class AlertWorld : IAsyncDisposable
     /// row is marked; moving the fake clock past the lease in between would let the loop send it again.
     /// </summary>
     public Task<long> WaitForSentAsync(long expected) =>
-        WaitForCountAsync("SELECT COUNT(*) FROM alert_deliveries WHERE sent_at IS NOT NULL", expected);
+        WaitForCountAsync("SELECT COUNT(*) FROM delivery_messages WHERE sent_at IS NOT NULL", expected);
 
     /// <summary>
     /// Lets the background loop finish two more passes (it is woken, and waited on, not slept for) and runs a pass here

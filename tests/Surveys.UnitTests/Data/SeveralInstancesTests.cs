@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 using Surveys.Contracts;
 using Surveys.Instruments;
 using Surveys.Notifier.Alerts;
-using Surveys.Notifier.Data;
+using Surveys.Notifier.Scores;
 using Surveys.Data;
 using Surveys.Hosting;
 using Surveys.Data.Outbox;
@@ -63,10 +63,11 @@ public class SeveralInstancesTests
     {
         using var storage = TestStorage.Create(StorageEngine.Postgres);
         var instances = Enumerable.Range(0, 2).Select(_ => storage.Open("notifier.db")).ToList();
-        await StorageTests.Migrate(instances[0], StorageTests.Modules(typeof(NotifierStore).Assembly));
+        await StorageTests.Migrate(instances[0], StorageTests.Modules(typeof(AlertStore).Assembly));
         var rules = new AlertRules(InstrumentCatalog.LoadEmbedded());
         var outbox = new MessageOutbox(TimeProvider.System);
-        var stores = instances.Select(db => new NotifierStore(db, outbox, TimeProvider.System)).ToList();
+        var stores = instances.Select(db => new AlertStore(db, outbox, TimeProvider.System)).ToList();
+        var histories = instances.Select((db, i) => new ScoreHistoryStore(db, stores[i], TimeProvider.System)).ToList();
 
         // Twenty submissions of one patient, each flagging a self-harm risk, scored on both instances at once.
         var patient = Guid.NewGuid();
@@ -74,7 +75,7 @@ public class SeveralInstancesTests
         var scores = Enumerable.Range(0, 20).Select(i => new SurveyScored(
             Guid.NewGuid(), patient, "phq9", "1.0.0", "scored", 4, "minimal", false, ["self_harm_risk"],
             new Dictionary<string, decimal>(), new Dictionary<string, decimal>(), start.AddDays(i), start.AddDays(i))).ToList();
-        await Task.WhenAll(scores.Select((score, i) => stores[i % 2].RecordScoreAsync(score, rules, CancellationToken.None)));
+        await Task.WhenAll(scores.Select((score, i) => histories[i % 2].RecordScoreAsync(score, rules, CancellationToken.None)));
 
         var alerts = await stores[0].FindAlertsAsync(patient, null, CancellationToken.None);
         Assert.That(alerts, Has.Count.EqualTo(1), "one open alert per patient, instrument and rule");

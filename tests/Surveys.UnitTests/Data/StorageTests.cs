@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Surveys.Data;
 using Surveys.Data.Audit;
 using Surveys.Data.Outbox;
-using Surveys.Notifier.Data;
+using Surveys.Notifier.Alerts;
 using Surveys.Scoring.Data;
 
 namespace Surveys.UnitTests.Data;
@@ -33,7 +33,7 @@ public class StorageTests(StorageEngine engine)
 
     [TestCase(typeof(Surveys.Intake.IntakeOptions))]
     [TestCase(typeof(ScoreStore))]
-    [TestCase(typeof(NotifierStore))]
+    [TestCase(typeof(AlertStore))]
     public async Task Each_services_migrations_apply_once_even_when_two_instances_start_together(Type store)
     {
         await using var a = _storage!.Open("service.db");
