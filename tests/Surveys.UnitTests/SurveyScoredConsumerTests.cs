@@ -24,6 +24,7 @@ public class SurveyScoredConsumerTests(StorageEngine engine)
             builder =>
             {
                 builder.AddStore("notifier.db", typeof(AlertStore).Assembly);
+                builder.Services.AddSingleton(Surveys.Delivery.DeliveryRegistration.Migrations); // the notifier's schema builds on the delivery module's
                 builder.AddOutbox();
                 builder.AddInstruments();
                 builder.Services.AddSingleton<AlertStore>();

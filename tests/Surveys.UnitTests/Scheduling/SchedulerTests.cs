@@ -103,12 +103,12 @@ public class SchedulerTests(StorageEngine engine)
 
             // One message per visit (questionnaires due together) to the patient's one contact: 35 visit days (daily diaries
             // on days 0-13; days 14, 20, 27, 28, 31, 34, 41, 42, 48, 55, 56, 61, 62, 69, 70, 76, 83, 84 and 92; months 6 and 12).
-            Assert.That(await world.CountAsync("SELECT COUNT(*) FROM deliveries WHERE kind = 'invitation'"), Is.EqualTo(35));
+            Assert.That(await world.CountAsync("SELECT COUNT(*) FROM delivery_messages WHERE kind = 'invitation'"), Is.EqualTo(35));
 
             // Reminders, one per visit and reminder time while any of its questionnaires is open: day 0 (24 h, 48 h) 2,
             // odd-day diaries 7, GAD-7 days 14-84 6 x 2, weekly diaries 10, months 1 and 2 (WHO-5, PAID-20) 2 x 2,
             // day 92 (WHO-5, PAID-20, Gold) 2, Gold months 6 and 12 2 x 2.
-            Assert.That(await world.CountAsync("SELECT COUNT(*) FROM deliveries WHERE kind = 'reminder'"), Is.EqualTo(2 + 7 + 12 + 10 + 4 + 2 + 4));
+            Assert.That(await world.CountAsync("SELECT COUNT(*) FROM delivery_messages WHERE kind = 'reminder'"), Is.EqualTo(2 + 7 + 12 + 10 + 4 + 2 + 4));
 
             // Every closed invitation forgot its protected token; nothing is left open at the end.
             Assert.That(await world.CountAsync("SELECT COUNT(*) FROM invitations WHERE protected_token IS NOT NULL"), Is.Zero);
@@ -158,7 +158,7 @@ public class SchedulerTests(StorageEngine engine)
         var keys = await world.QueryAsync<string>("SELECT schedule_key FROM invitations ORDER BY schedule_key");
         Assert.That(keys.Select(k => k[(k.LastIndexOf('/') + 1)..]), Is.EqualTo(new[] { "gad7@d28", "phq9@d28", "t1d_diary@d27" }));
         Assert.That(await world.CountAsync("SELECT COUNT(*) FROM outbox"), Is.Zero, "nothing from the past is reported missed");
-        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM deliveries"), Is.EqualTo(2), "PHQ-9 and GAD-7 of day 28 share one message; the diary of day 27 has its own");
+        Assert.That(await world.CountAsync("SELECT COUNT(*) FROM delivery_messages"), Is.EqualTo(2), "PHQ-9 and GAD-7 of day 28 share one message; the diary of day 27 has its own");
     }
 
     [Test]
@@ -276,7 +276,7 @@ public class SchedulerTests(StorageEngine engine)
             Assert.That(expired.Sum(), Is.EqualTo(1));
             Assert.That(await world.CountAsync("SELECT COUNT(*) FROM outbox WHERE message_type = 'InvitationExpired'"), Is.EqualTo(1));
             Assert.That(await world.CountAsync("SELECT reminders_sent FROM invitations"), Is.EqualTo(1));
-            Assert.That(await world.CountAsync("SELECT COUNT(*) FROM deliveries"), Is.EqualTo(2), "one invitation message, one reminder");
+            Assert.That(await world.CountAsync("SELECT COUNT(*) FROM delivery_messages"), Is.EqualTo(2), "one invitation message, one reminder");
         });
     }
 }
