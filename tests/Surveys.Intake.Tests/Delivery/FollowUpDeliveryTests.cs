@@ -1,29 +1,32 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Surveys.Data;
 
-namespace Surveys.IntegrationTests;
+namespace Surveys.Intake.Tests.Delivery;
 
-/// <summary>Enrolment with a protocol, the scheduler's first invitations, the development outbox and resend, on real processes.</summary>
-[NonParallelizable]
-public class FollowUpTests
+/// <summary>
+/// Enrolment with a protocol, the scheduler's first invitations, the development outbox (the delivery module's, read
+/// through <c>GET /api/dev/outbox</c>) and resend: intake alone, with its scheduler and delivery loops running.
+/// </summary>
+public class FollowUpDeliveryTests
 {
-    private RunningSystem _system = null!;
+    private IntakeFactory _intake = null!;
 
     [OneTimeSetUp]
-    public async Task StartAsync() => _system = await RunningSystem.StartAsync(new Dictionary<string, string>
+    public async Task StartAsync() => _intake = await IntakeFactory.StartAsync(settings: new Dictionary<string, string?>
     {
-        ["Intake__ClinicName"] = "Riverside Clinic",
-        ["Delivery__PollInterval"] = "00:00:01",
+        ["Intake:ClinicName"] = "Riverside Clinic",
+        ["Delivery:PollInterval"] = "00:00:01",
     });
 
     [OneTimeTearDown]
-    public async Task StopAsync() => await _system.DisposeAsync();
+    public async Task StopAsync() => await _intake.DisposeAsync();
 
     private static string Hash(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
@@ -31,22 +34,22 @@ public class FollowUpTests
 
     private async Task<string> OutboxPageAsync()
     {
-        var response = await _system.IntakeClient.GetAsync(new Uri("/api/dev/outbox", UriKind.Relative));
+        var response = await _intake.Admin.GetAsync(new Uri("/api/dev/outbox", UriKind.Relative));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         return await response.Content.ReadAsStringAsync();
     }
 
     private async Task<string?> TokenOnOutboxPageAsync(string tokenHash)
     {
-        var page = await RunningSystem.EventuallyAsync(OutboxPageAsync,
+        var page = await Eventually.ReadAsync(OutboxPageAsync,
             p => Regex.Matches(p, "/s/([A-Za-z0-9_-]{43})").Any(m => Hash(m.Groups[1].Value) == tokenHash), TimeSpan.FromSeconds(15));
         return Regex.Matches(page, "/s/([A-Za-z0-9_-]{43})").Select(m => m.Groups[1].Value).FirstOrDefault(t => Hash(t) == tokenHash);
     }
 
     private async Task<string> TokenHashAsync(Guid invitationId)
     {
-        using var connection = _system.OpenDatabase("intake");
-        return await connection.ExecuteScalarAsync<string>("SELECT token_hash FROM invitations WHERE id = @id", new { id = invitationId.ToString("D") }) ?? "";
+        await using var connection = await _intake.Services.GetRequiredService<Db>().OpenAsync();
+        return await connection.ExecuteScalarAsync<string>("SELECT token_hash FROM invitations WHERE id = @invitationId", new { invitationId }) ?? "";
     }
 
     [Test]
@@ -55,7 +58,7 @@ public class FollowUpTests
         // Index date yesterday in Kolkata: the baseline PHQ-9 (open 7 days) is due, whatever the hour.
         var zone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Kolkata");
         var yesterday = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, zone).DateTime).AddDays(-1);
-        var enrol = await _system.IntakeClient.PostAsJsonAsync("/api/patients", new
+        var enrol = await _intake.Admin.PostAsJsonAsync("/api/patients", new
         {
             displayName = "Asha Example",
             language = "en",
@@ -67,11 +70,11 @@ public class FollowUpTests
         Assert.That(enrol.StatusCode, Is.EqualTo(HttpStatusCode.Created), await enrol.Content.ReadAsStringAsync());
         var patientId = (await enrol.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
 
-        var patient = (await _system.IntakeClient.GetFromJsonAsync<JsonObject>($"/api/patients/{patientId}"))!;
+        var patient = (await _intake.Admin.GetFromJsonAsync<JsonObject>($"/api/patients/{patientId}"))!;
         Assert.That(patient["protocol"]!.GetValue<string>(), Is.EqualTo("t1d-followup"));
         Assert.That(patient["timeZone"]!.GetValue<string>(), Is.EqualTo("Asia/Kolkata"));
 
-        var invitations = (await _system.IntakeClient.GetFromJsonAsync<JsonArray>($"/api/patients/{patientId}/invitations"))!;
+        var invitations = (await _intake.Admin.GetFromJsonAsync<JsonArray>($"/api/patients/{patientId}/invitations"))!;
         var phq9 = invitations.Single(i => i!["step"]?.GetValue<string>() == "phq9@d0")!;
         Assert.That(phq9["state"]!.GetValue<string>(), Is.EqualTo("open"));
         Assert.That(invitations.Select(i => i!["step"]!.GetValue<string>()), Does.Contain("gad7@d0").And.Contain("who5@m0").And.Contain("paid20@m0").And.Contain("gold@m0"));
@@ -91,35 +94,35 @@ public class FollowUpTests
         Assert.That(messages.Select(m => m!["text"]!.GetValue<string>()), Has.Some.Contain("short questionnaires are waiting for you"));
 
         // Resend: a new link goes out, the old one is replaced.
-        var resend = await _system.IntakeClient.PostAsync(new Uri($"/api/patients/{patientId}/invitations/{oldId}/resend", UriKind.Relative), null);
+        var resend = await _intake.Admin.PostAsync(new Uri($"/api/patients/{patientId}/invitations/{oldId}/resend", UriKind.Relative), null);
         Assert.That(resend.StatusCode, Is.EqualTo(HttpStatusCode.OK), await resend.Content.ReadAsStringAsync());
         var newId = (await resend.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
 
-        var old = await _system.PatientClient.PostAsJsonAsync("/api/responses", new { token = oldToken, answers = CalmPhq9() });
+        var old = await _intake.Patient.PostAsJsonAsync("/api/responses", new { token = oldToken, answers = CalmPhq9() });
         Assert.That(old.StatusCode, Is.EqualTo(HttpStatusCode.Gone));
         Assert.That((await old.Content.ReadFromJsonAsync<JsonObject>())!["title"]!.GetValue<string>(), Is.EqualTo("Link replaced"));
 
         var newToken = await TokenOnOutboxPageAsync(await TokenHashAsync(newId));
         Assert.That(newToken, Is.Not.Null, "the new link is delivered");
-        await _system.SubmitAsync(newToken!, CalmPhq9());
+        await _intake.SubmitAsync(newToken!, CalmPhq9());
 
-        var after = (await _system.IntakeClient.GetFromJsonAsync<JsonArray>($"/api/patients/{patientId}/invitations"))!;
+        var after = (await _intake.Admin.GetFromJsonAsync<JsonArray>($"/api/patients/{patientId}/invitations"))!;
         Assert.That(after.Single(i => i!["id"]!.GetValue<Guid>() == oldId)!["state"]!.GetValue<string>(), Is.EqualTo("replaced"));
         Assert.That(after.Single(i => i!["id"]!.GetValue<Guid>() == newId)!["state"]!.GetValue<string>(), Is.EqualTo("answered"));
         Assert.That(after.Single(i => i!["id"]!.GetValue<Guid>() == newId)!["step"]!.GetValue<string>(), Is.EqualTo("phq9@d0"));
 
         // A replaced invitation cannot be resent again.
-        var again = await _system.IntakeClient.PostAsync(new Uri($"/api/patients/{patientId}/invitations/{oldId}/resend", UriKind.Relative), null);
+        var again = await _intake.Admin.PostAsync(new Uri($"/api/patients/{patientId}/invitations/{oldId}/resend", UriKind.Relative), null);
         Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
     }
 
     [Test]
     public async Task An_empty_body_still_enrols_and_bad_fields_get_problems_a_person_can_act_on()
     {
-        var empty = await _system.IntakeClient.PostAsync(new Uri("/api/patients", UriKind.Relative), null);
+        var empty = await _intake.Admin.PostAsync(new Uri("/api/patients", UriKind.Relative), null);
         Assert.That(empty.StatusCode, Is.EqualTo(HttpStatusCode.Created));
 
-        var bad = await _system.IntakeClient.PostAsJsonAsync("/api/patients", new
+        var bad = await _intake.Admin.PostAsJsonAsync("/api/patients", new
         {
             language = "fr",
             timeZone = "Mars/Olympus",
@@ -136,13 +139,10 @@ public class FollowUpTests
     [Test]
     public async Task The_development_outbox_is_for_admins_only()
     {
-        using var nurse = new HttpClient { BaseAddress = _system.Intake.BaseAddress };
-        nurse.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", _system.Tokens["nurse"]);
+        using var nurse = _intake.As("nurse");
         Assert.That((await nurse.GetAsync(new Uri("/api/dev/outbox", UriKind.Relative))).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
 
-        using var handler = new HttpClientHandler { AllowAutoRedirect = false };
-        using var anonymous = new HttpClient(handler) { BaseAddress = _system.Intake.BaseAddress };
-        var response = await anonymous.GetAsync(new Uri("/api/dev/outbox", UriKind.Relative));
+        var response = await _intake.Patient.GetAsync(new Uri("/api/dev/outbox", UriKind.Relative));
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         Assert.That(await response.Content.ReadAsStringAsync(), Does.Not.Contain("/s/"));
     }
