@@ -38,6 +38,7 @@ var app = builder.Build();
 app.MapServiceDefaults();
 app.MapAuditApi();
 app.MapAlertsApi();
+app.MapScoresApi();
 app.MapAlertSummary();
 app.MapAlertDelivery();
 app.MapOldInboxLinks(); // links in messages sent before the portal lead to it

@@ -1,6 +1,5 @@
 using System.Security.Claims;
 using Surveys.Instruments;
-using Surveys.Notifier.Scores;
 using Surveys.Data.Audit;
 using Surveys.Web.Security;
 
@@ -34,7 +33,6 @@ public static class AlertsApi
         group.MapPost("/alerts/{id:guid}/acknowledge", Acknowledge).WithSummary("Say that a nurse has seen the alert and is on it.");
         group.MapPost("/alerts/{id:guid}/resolve", Resolve).WithSummary("Close the alert with an outcome (contacted_patient, referred, false_alarm, other) and a note.")
             .ProducesValidationProblem();
-        group.MapGet("/patients/{patientId:guid}/scores", GetScores).WithSummary("A patient's score history, oldest first.");
         return group;
     }
 
@@ -136,13 +134,6 @@ public static class AlertsApi
         }
 
         return errors.Count == 0 ? null : errors;
-    }
-
-    private static async Task<Ok<IReadOnlyList<ScoreEntry>>> GetScores(Guid patientId, ScoreHistoryStore store, AuditLog audit, HttpContext context, CancellationToken ct)
-    {
-        var scores = await store.GetScoresAsync(patientId, ct);
-        await audit.RecordAsync(context, "patient_view", patientId.ToString());
-        return TypedResults.Ok(scores);
     }
 
     private static ProblemHttpResult NotFound(Guid id) =>
