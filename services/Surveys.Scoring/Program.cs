@@ -1,4 +1,3 @@
-using Surveys.Scoring.Data;
 using Surveys.Scoring.Scoring;
 using Surveys.Data;
 using Surveys.Hosting;

@@ -48,7 +48,7 @@ internal sealed class HarnessHost : IAsyncDisposable
     /// <summary>A store with an outbox and its relay and no consumers (scoring's store): for outbox tests.</summary>
     public static Task<HarnessHost> StartOutboxAsync(StorageEngine engine) => StartAsync(
         "Surveys.Scoring",
-        builder => builder.AddStore("scoring.db", typeof(Surveys.Scoring.Data.ScoreStore).Assembly).AddOutbox(),
+        builder => builder.AddStore("scoring.db", typeof(Surveys.Scoring.Scoring.ScoreStore).Assembly).AddOutbox(),
         _ => { },
         engine);
 

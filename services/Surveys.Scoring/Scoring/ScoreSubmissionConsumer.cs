@@ -1,7 +1,6 @@
 using MassTransit;
 using Surveys.Contracts;
 using Surveys.Instruments;
-using Surveys.Scoring.Data;
 using Surveys.Hosting.Messaging;
 using Surveys.Hosting.Observability;
 

@@ -31,7 +31,7 @@ public class RelayFailureTests
                 builder.Configuration["Outbox:PublishTimeout"] = "00:00:00.200";
                 builder.Configuration["Outbox:StallAfter"] = stallAfter;
                 builder.Services.AddFakeLogging();
-                builder.AddStore("scoring.db", typeof(Surveys.Scoring.Data.ScoreStore).Assembly).AddOutbox();
+                builder.AddStore("scoring.db", typeof(Surveys.Scoring.Scoring.ScoreStore).Assembly).AddOutbox();
             },
             bus => bus.UsingInMemory((context, cfg) =>
             {

@@ -6,7 +6,7 @@ using Surveys.Data;
 using Surveys.Data.Audit;
 using Surveys.Data.Outbox;
 using Surveys.Notifier.Alerts;
-using Surveys.Scoring.Data;
+using Surveys.Scoring.Scoring;
 
 namespace Surveys.UnitTests.Data;
 

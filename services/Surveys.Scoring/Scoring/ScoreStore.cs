@@ -5,7 +5,7 @@ using Surveys.Contracts;
 using Surveys.Data;
 using Surveys.Data.Outbox;
 
-namespace Surveys.Scoring.Data;
+namespace Surveys.Scoring.Scoring;
 
 /// <summary>All of the scoring worker's SQL.</summary>
 public sealed class ScoreStore(Db db, MessageOutbox outbox)
