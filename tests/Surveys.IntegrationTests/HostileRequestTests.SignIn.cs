@@ -6,55 +6,12 @@ using System.Text.Json.Nodes;
 namespace Surveys.IntegrationTests;
 
 /// <summary>
-/// Issue 20, items 2 (returnUrl), 3, 5, 7 and 10: sign-in, redirects, lockout, sign-out; and issue 21: the portal's is the
-/// only staff sign-in page, intake's and the notifier's old ones are gone.
+/// Issue 20, items 5 and 7: lockout by address, and the address intake audits for a sign-in through the portal, with
+/// intake's real accounts. Hostile return addresses, the old sign-in pages of intake and the notifier, and the portal's
+/// sign-in rows run in the functional tests (tests/Surveys.Portal.Tests, Surveys.Intake.Tests, Surveys.Notifier.Tests).
 /// </summary>
 public partial class HostileRequestTests
 {
-    /// <summary>What a browser's address bar asks for.</summary>
-    private const string Html = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
-
-    private static IEnumerable<Attack> SignInAttacks()
-    {
-        // Intake and the notifier serve no staff pages (issue 21): a signed-in client finds nothing on the old sign-in,
-        // sign-out and home paths, and a browser without a sign-in gets 401 problem details there, never a redirect to a
-        // sign-in page that does not exist (the main test checks every 401 for a Location header and problem details).
-        yield return new("intake's old sign-in page, signed in", "intake", "GET", "/signin", "admin", null, 404);
-        yield return new("intake's old sign-in form posted, signed in", "intake", "POST", "/signin", "admin", "userName=admin&password=x", 404, Form);
-        yield return new("intake's old sign-out, signed in", "intake", "POST", "/signout", "admin", "", 404, Form);
-        yield return new("intake's old staff home, signed in", "intake", "GET", "/staff", "admin", null, 404);
-        yield return new("intake's old sign-in page from a browser", "intake", "GET", "/signin?returnUrl=%2Fstaff", "none", null, 401, Accept: Html);
-        yield return new("intake's old sign-in form posted from a browser", "intake", "POST", "/signin", "none", "userName=admin&password=x", 401, Form, Html);
-        yield return new("intake's old sign-out from a browser", "intake", "POST", "/signout", "none", "", 401, Form, Html);
-        yield return new("intake's old staff home from a browser that accepts only HTML", "intake", "GET", "/staff", "none", null, 401, Accept: "text/html");
-        yield return new("the notifier's old sign-in page, signed in", "notifier", "GET", "/signin", "nurse", null, 404);
-        yield return new("the notifier's old sign-out, signed in", "notifier", "POST", "/signout", "nurse", "", 404, Form);
-        yield return new("the notifier's old sign-in page from a browser", "notifier", "GET", "/signin?returnUrl=%2Finbox", "none", null, 401, Accept: Html);
-        yield return new("the notifier's old sign-in form posted from a browser", "notifier", "POST", "/signin", "none", "userName=nurse1&password=x", 401, Form, Html);
-        // Links to the old inbox in messages already sent lead to the portal (AlertInboxTests checks where).
-        yield return new("the notifier's old inbox from a browser", "notifier", "GET", "/inbox", "none", null, 301, Accept: Html);
-        yield return new("the notifier's old alert page from a browser that accepts only HTML", "notifier", "GET", $"/inbox/alerts/{Guid.NewGuid()}", "none", null, 301, Accept: "text/html");
-        yield return new("the notifier's old alert page with script for an id", "notifier", "GET", "/inbox/alerts/%3Cscript%3E", "none", null, 401, Accept: Html);
-        // Item 5: a locked account is answered like any failure (the lockout itself: below, and SecurityTests through the portal).
-        yield return new("token for a disabled or unknown account", "intake", "POST", "/api/auth/token", "none", "{\"userName\":\"admin.old\",\"password\":\"whatever-password\"}", 401);
-    }
-
-    /// <summary>A sign-in with a return address, from a loopback address of its own (its own rate-limit bucket and lockout count).</summary>
-    public sealed record SignInFlow(string Name, string Service, string ReturnUrl, string ExpectedLocation)
-    {
-        public override string ToString() => Name;
-    }
-
-    /// <summary>Hostile return addresses on the portal's sign-in besides <see cref="PortalSignInFlows"/>.</summary>
-    public static IEnumerable<SignInFlow> SignInFlows()
-    {
-        yield return new("portal: a vertical tab in the return address", "portal", "/alerts\vx", "/");
-        yield return new("portal: CR/LF after a path", "portal", "/alerts\r\nSet-Cookie: x=1", "/");
-        yield return new("portal: two slashes (another site to a browser)", "portal", "//evil.example/steal", "/");
-        yield return new("portal: two slashes after a path", "portal", "/alerts//evil.example", "/");
-        yield return new("portal: a path outside ASCII", "portal", "/caf\u00e9", "/");
-    }
-
     private static int _nextLoopback = 10;
 
     /// <summary>A browser-like client (cookies, no redirects followed) whose connections come from its own 127.0.0.x.</summary>
@@ -83,19 +40,6 @@ public partial class HostileRequestTests
             },
         };
         return new HttpClient(handler) { BaseAddress = baseAddress };
-    }
-
-    [TestCaseSource(nameof(PortalSignInFlows))]
-    [TestCaseSource(nameof(SignInFlows))]
-    public async Task A_sign_in_with_a_hostile_return_address_lands_on_the_home_page(SignInFlow flow)
-    {
-        using var browser = LoopbackBrowser(out _, _system.Portal.BaseAddress);
-
-        using var response = await PortalForms.SignInAsync(browser, "nurse1", _system.NursePassword, flow.ReturnUrl);
-
-        Assert.That((int)response.StatusCode, Is.EqualTo(302), await response.Content.ReadAsStringAsync());
-        Assert.That(PortalForms.Location(browser, response).PathAndQuery, Is.EqualTo(flow.ExpectedLocation));
-        Assert.That(PortalForms.Location(browser, response).Host, Is.EqualTo(_system.Portal.BaseAddress.Host), "never another site");
     }
 
     [Test]

@@ -261,7 +261,8 @@ public partial class RateLimitTests
 
 /// <summary>
 /// Hole 6 of issue 18: a session outlives nothing. Sessions are checked against the account at least every minute and on
-/// every action, across the services (the notifier asks intake).
+/// every action, across the services (the portal and the notifier ask intake). Intake's own check of its bearer tokens
+/// is in its functional tests (TokenTests).
 /// </summary>
 [NonParallelizable]
 public partial class SessionRevalidationTests
@@ -346,22 +347,6 @@ public partial class SessionRevalidationTests
         Assert.That(await AlertStatusAsync(alertId), Is.EqualTo("open"));
     }
 
-    [Test]
-    public async Task An_account_disabled_on_intake_loses_its_bearer_token_there_on_the_next_action()
-    {
-        var password = $"gone-{Guid.NewGuid():N}";
-        await AddUserAsync("goneadmin", password, "admin");
-        using var api = new HttpClient { BaseAddress = _system.Intake.BaseAddress };
-        api.DefaultRequestHeaders.Authorization = new("Bearer", await _system.TokenAsync("goneadmin", password));
-        Assert.That((await api.PostAsync(new Uri("/api/patients", UriKind.Relative), null)).StatusCode, Is.EqualTo(HttpStatusCode.Created));
-
-        (await _system.IntakeClient.DeleteAsync(new Uri("/api/users/goneadmin", UriKind.Relative))).EnsureSuccessStatusCode();
-        var after = await api.PostAsync(new Uri("/api/patients", UriKind.Relative), null);
-
-        Assert.That(after.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
-        Assert.That((await after.Content.ReadFromJsonAsync<JsonObject>())!["title"]!.GetValue<string>(), Is.EqualTo("Session ended"));
-    }
-
     private async Task AddUserAsync(string userName, string password, params string[] roles) =>
         (await _system.IntakeClient.PostAsJsonAsync("/api/users", new { userName, roles, password })).EnsureSuccessStatusCode();
 
@@ -380,7 +365,10 @@ public partial class SessionRevalidationTests
         (await _system.NotifierClient.GetFromJsonAsync<JsonObject>($"/api/alerts/{alertId}"))!["alert"]!["status"]!.GetValue<string>();
 }
 
-/// <summary>Hole 5 of issue 18: outside Development nothing urgent goes to a development outbox, and Development says so on every page.</summary>
+/// <summary>
+/// Hole 5 of issue 18: outside Development nothing urgent goes to a development outbox (real processes started in
+/// Production). That Development says so on every page is checked per service in the functional tests.
+/// </summary>
 [NonParallelizable]
 public partial class DevelopmentModeTests
 {
@@ -442,33 +430,6 @@ public partial class DevelopmentModeTests
             Assert.That(alertOutbox.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
             Assert.That(signIn, Does.Contain("name=\"Form.Password\"").And.Not.Contain(Banner), "the portal's sign-in");
             Assert.That(survey, Does.Not.Contain(Banner), "a patient's survey");
-        });
-    }
-
-    [Test]
-    public async Task Every_page_in_development_says_messages_are_not_sent()
-    {
-        await using var system = await RunningSystem.StartAsync();
-        var token = await system.NewInvitationAsync("phq9");
-        using var nurse = PortalForms.Browser(system.Portal.BaseAddress);
-        var form = await nurse.GetStringAsync(new Uri("/signin", UriKind.Relative));
-        Assert.That((await PortalForms.SignInAsync(nurse, "nurse1", system.NursePassword)).StatusCode, Is.EqualTo(HttpStatusCode.Redirect), "signed in");
-
-        var pages = new Dictionary<string, string>
-        {
-            ["patient's survey"] = await system.PatientClient.GetStringAsync(new Uri($"/s/{token}", UriKind.Relative)),
-            ["staff portal sign-in"] = form,
-            ["staff portal home"] = await nurse.GetStringAsync(new Uri("/", UriKind.Relative)),
-            ["nurses' alerts"] = await nurse.GetStringAsync(new Uri("/alerts", UriKind.Relative)),
-        };
-        Assert.That(PortalForms.Text(pages["nurses' alerts"]), Does.Contain("Signed in as nurse1"), "signed in");
-
-        Assert.Multiple(() =>
-        {
-            foreach (var (name, html) in pages)
-            {
-                Assert.That(html, Does.Contain(Banner), name);
-            }
         });
     }
 }
