@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 
-namespace Surveys.IntegrationTests;
+namespace Surveys.IntegrationTests.Security;
 
 /// <summary>
 /// Issue 20, items 5 and 7: lockout by address, and the address intake audits for a sign-in through the portal, with

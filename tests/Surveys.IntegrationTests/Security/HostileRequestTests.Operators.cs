@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 
-namespace Surveys.IntegrationTests;
+namespace Surveys.IntegrationTests.Security;
 
 /// <summary>Issue 20, items 4 and 9: the pipeline page, the development outbox and audited reads (item 6's and 11's rows: intake's functional tests).</summary>
 public partial class HostileRequestTests

@@ -5,7 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace Surveys.IntegrationTests;
+namespace Surveys.IntegrationTests.Security;
 
 /// <summary>
 /// Hostile and malformed requests that need the running system, tried as an attacker would: each must get the right 4xx
@@ -52,7 +52,7 @@ public partial class HostileRequestTests
     [OneTimeSetUp]
     public static async Task StartAsync()
     {
-        _system = await RunningSystem.StartAsync();
+        _system = SecuritySystem.Current;
         _patientId = await _system.CreatePatientAsync();
         _freshToken = await _system.InviteAsync(_patientId, "phq9");
         _usedToken = await _system.InviteAsync(_patientId, "phq9");
@@ -69,9 +69,6 @@ public partial class HostileRequestTests
 
         _before = await CountsAsync();
     }
-
-    [OneTimeTearDown]
-    public static async Task StopAsync() => await _system.DisposeAsync();
 
     private static async Task<Dictionary<string, long>> CountsAsync() => new()
     {
