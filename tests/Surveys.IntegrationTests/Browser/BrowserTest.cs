@@ -13,10 +13,16 @@ public abstract class BrowserTest
     /// <summary>Settings (environment variables) the services of this class start with.</summary>
     protected virtual IDictionary<string, string>? Settings => null;
 
+    /// <summary>
+    /// Whether this class runs on the system it shares with the other browser classes (<see cref="BrowserSystem"/>): when it
+    /// needs no settings of its own and is in the namespace that SetUpFixture stops.
+    /// </summary>
+    private bool SharesSystem => Settings is null && GetType().Namespace!.StartsWith(typeof(BrowserSystem).Namespace!, StringComparison.Ordinal);
+
     [OneTimeSetUp]
     public async Task StartSystemAndBrowserAsync()
     {
-        Platform = await RunningSystem.StartAsync(Settings);
+        Platform = SharesSystem ? await BrowserSystem.SharedAsync() : await RunningSystem.StartAsync(Settings);
         Browser = await BrowserFixture.StartAsync();
         Directory.CreateDirectory(BrowserFixture.ScreenshotDirectory);
     }
@@ -25,7 +31,10 @@ public abstract class BrowserTest
     public async Task StopSystemAndBrowserAsync()
     {
         await Browser.DisposeAsync();
-        await Platform.DisposeAsync();
+        if (!SharesSystem)
+        {
+            await Platform.DisposeAsync();
+        }
     }
 
     protected static async Task ShotAsync(IPage page, string name) =>
