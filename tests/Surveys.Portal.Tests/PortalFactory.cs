@@ -22,13 +22,14 @@ public sealed class PortalFactory : ServiceFactory<Program>
     public static readonly Uri NotifierUrl = new("http://notifier.stub/");
     public static readonly Uri ScoringUrl = new("http://scoring.stub/");
 
-    public PortalFactory()
+    /// <param name="apiTimeout">How long a page waits for a service (Portal:ApiTimeout); 5 seconds unless told.</param>
+    public PortalFactory(TimeSpan? apiTimeout = null)
         : base(settings: new Dictionary<string, string?>
         {
             ["Portal:IntakeUrl"] = IntakeUrl.ToString(),
             ["Portal:NotifierUrl"] = NotifierUrl.ToString(),
             ["Portal:ScoringUrl"] = ScoringUrl.ToString(),
-            ["Portal:ApiTimeout"] = "00:00:05",
+            ["Portal:ApiTimeout"] = (apiTimeout ?? TimeSpan.FromSeconds(5)).ToString("c", System.Globalization.CultureInfo.InvariantCulture),
         })
     {
         Apis = new StubApis(this);
@@ -71,7 +72,7 @@ public sealed class PortalFactory : ServiceFactory<Program>
     /// </summary>
     public sealed class StubApis(PortalFactory factory) : HttpMessageHandler
     {
-        private readonly ConcurrentDictionary<string, Func<HttpRequestMessage, HttpResponseMessage>> _routes = new();
+        private readonly ConcurrentDictionary<string, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>>> _routes = new();
 
         /// <summary>Accounts intake would sign in, with their roles.</summary>
         public ConcurrentDictionary<string, string[]> Accounts { get; } = new();
@@ -84,6 +85,10 @@ public sealed class PortalFactory : ServiceFactory<Program>
 
         /// <summary>Answers <paramref name="method"/> <paramref name="path"/> (no query) on <paramref name="service"/> (intake, notifier, scoring).</summary>
         public void On(string service, string method, string path, Func<HttpRequestMessage, HttpResponseMessage> answer) =>
+            _routes[$"{service} {method} {path}"] = (request, _) => Task.FromResult(answer(request));
+
+        /// <summary>Answers a route asynchronously (a service that takes its time: it sees the portal's cancellation).</summary>
+        public void OnAsync(string service, string method, string path, Func<HttpRequestMessage, CancellationToken, Task<HttpResponseMessage>> answer) =>
             _routes[$"{service} {method} {path}"] = answer;
 
         /// <summary>Answers with <paramref name="value"/> as JSON (200).</summary>
@@ -114,7 +119,7 @@ public sealed class PortalFactory : ServiceFactory<Program>
             Calls.Enqueue(new ApiCall(service, request.Method.Method, uri.PathAndQuery, request.Headers.Authorization?.Scheme == "Bearer"));
             if (_routes.TryGetValue($"{service} {request.Method.Method} {uri.AbsolutePath}", out var answer))
             {
-                return Task.FromResult(answer(request));
+                return answer(request, cancellationToken);
             }
 
             return service switch

@@ -12,7 +12,7 @@ public class ApiProblemTests
     private PortalFactory _portal = null!;
 
     [OneTimeSetUp]
-    public void Start() => _portal = (PortalFactory)new PortalFactory().WithAccount("nurse1", "nurse").WithAccount("admin", "admin").Start();
+    public void Start() => _portal = (PortalFactory)new PortalFactory(apiTimeout: TimeSpan.FromSeconds(1)).WithAccount("nurse1", "nurse").WithAccount("admin", "admin").Start();
 
     [OneTimeTearDown]
     public async Task StopAsync() => await _portal.DisposeAsync();
@@ -34,6 +34,28 @@ public class ApiProblemTests
             "nurse1", "/alerts", "Not allowed for your role", "Ask an administrator");
         yield return new("the notifier is gone", "notifier", "/api/alerts", _ => throw new HttpRequestException("Connection refused"),
             "nurse1", "/alerts", "The alerts service is not answering", "the alerts service may be stopped");
+    }
+
+    [Test]
+    public async Task A_service_that_does_not_answer_in_time_is_named_after_the_time_limit_not_waited_for()
+    {
+        // Intake takes longer than the portal's time limit (1 second here): it answers only when the portal gives up.
+        _portal.Apis.OnAsync("intake", "GET", "/api/users", async (_, ct) =>
+        {
+            await Task.Delay(Timeout.InfiniteTimeSpan, ct);
+            return Json(HttpStatusCode.OK, Array.Empty<object>());
+        });
+        using var admin = await _portal.SignedInAsync("admin");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var page = await admin.OpenAsync("/staff-accounts");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((int)page.Status, Is.LessThan(500));
+            Assert.That(page.TextsOf(".panel--problem h2"), Does.Contain("The survey service is not answering"));
+            Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)), "the page gave up at its time limit");
+        });
     }
 
     /// <summary>A page whose subject another service does not know (404): the page should say so, as a 404.</summary>
