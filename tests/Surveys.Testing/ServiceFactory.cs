@@ -162,6 +162,13 @@ public class ServiceFactory<TProgram> : WebApplicationFactory<TProgram>
         return await connection.ExecuteScalarAsync<long>(sql, parameters);
     }
 
+    /// <summary>Changes rows in the service's own database (a test's set-up); returns how many.</summary>
+    public async Task<int> ExecuteAsync(string sql, object? parameters = null)
+    {
+        await using var connection = await Services.GetRequiredService<Db>().OpenAsync();
+        return await connection.ExecuteAsync(sql, parameters);
+    }
+
     /// <summary>Reads rows from the service's own database.</summary>
     public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, object? parameters = null)
     {

@@ -82,4 +82,20 @@ public class TokenTests
             Assert.That((await _intake.Patient.PostAsJsonAsync("/api/auth/token", new { userName = "leaving.nurse", password })).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         });
     }
+
+    /// <summary>Moved from the system suite's SessionRevalidationTests (hole 6 of issue 18): intake alone.</summary>
+    [Test]
+    public async Task An_account_disabled_on_intake_loses_its_bearer_token_there_on_the_next_action()
+    {
+        var password = $"gone-{Guid.NewGuid():N}";
+        (await _intake.Admin.PostAsJsonAsync("/api/users", new { userName = "goneadmin", roles = new[] { "admin" }, password })).EnsureSuccessStatusCode();
+        using var api = _intake.WithToken(await _intake.TokenAsync("goneadmin", password));
+        Assert.That((await api.PostAsync(new Uri("/api/patients", UriKind.Relative), null)).StatusCode, Is.EqualTo(HttpStatusCode.Created));
+
+        (await _intake.Admin.DeleteAsync(new Uri("/api/users/goneadmin", UriKind.Relative))).EnsureSuccessStatusCode();
+        var after = await api.PostAsync(new Uri("/api/patients", UriKind.Relative), null);
+
+        Assert.That(after.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        Assert.That((await after.Content.ReadFromJsonAsync<JsonObject>())!["title"]!.GetValue<string>(), Is.EqualTo("Session ended"));
+    }
 }

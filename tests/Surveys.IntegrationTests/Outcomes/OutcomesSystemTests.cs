@@ -84,23 +84,23 @@ public class OutcomesSystemTests
         var config = Directory.CreateTempSubdirectory("surveys-outcomes-cli-").FullName;
         try
         {
-            var login = await SecurityTests.CliAsync(config, _system.AdminPassword, "login", "--url", _system.Intake.BaseAddress.ToString(), "--user", "admin", "--password-stdin");
+            var login = await Security.SecurityTests.CliAsync(config, _system.AdminPassword, "login", "--url", _system.Intake.BaseAddress.ToString(), "--user", "admin", "--password-stdin");
             Assert.That(login.ExitCode, Is.Zero, login.Output);
             var (csv, dictionary, report) = (Path.Combine(config, "phq9.csv"), Path.Combine(config, "phq9-dictionary.csv"), Path.Combine(config, "report.html"));
 
-            var export = await SecurityTests.CliAsync(config, null, "export", "--instrument", "phq9", "--format", "csv", "--out", csv, "--dictionary", dictionary);
+            var export = await Security.SecurityTests.CliAsync(config, null, "export", "--instrument", "phq9", "--format", "csv", "--out", csv, "--dictionary", dictionary);
             Assert.That(export.ExitCode, Is.Zero, export.Output);
             var lines = await File.ReadAllLinesAsync(csv);
             Assert.That(lines[0], Does.StartWith("patient_id,submission_id,days_since_index,"));
             Assert.That(lines.Skip(1).Any(l => l.Contains(",27,severe,0", StringComparison.Ordinal)), Is.True, "the all-3s PHQ-9 is exported");
             Assert.That(await File.ReadAllTextAsync(dictionary), Does.StartWith("column,type,meaning,allowed_values"));
 
-            var unknown = await SecurityTests.CliAsync(config, null, "export", "--instrument", "phq99", "--out", Path.Combine(config, "none.csv"));
+            var unknown = await Security.SecurityTests.CliAsync(config, null, "export", "--instrument", "phq99", "--out", Path.Combine(config, "none.csv"));
             Assert.That(unknown.ExitCode, Is.EqualTo(1));
             Assert.That(unknown.Output, Does.Contain("404 Unknown instrument"));
             Assert.That(Directory.GetFiles(config, "none.csv*"), Is.Empty, "nothing is left behind");
 
-            var saved = await SecurityTests.CliAsync(config, null, "report", "--out", report);
+            var saved = await Security.SecurityTests.CliAsync(config, null, "report", "--out", report);
             Assert.That(saved.ExitCode, Is.Zero, saved.Output);
             Assert.That(await File.ReadAllTextAsync(report), Does.StartWith("<!DOCTYPE html>").And.Contain("Descriptive, not causal."));
         }

@@ -2,33 +2,16 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Sockets;
 
-namespace Surveys.IntegrationTests;
+namespace Surveys.IntegrationTests.Security;
 
-/// <summary>Issue 20, items 4, 8, 9, 11, 12 and 14: the pipeline page, files, audit, webhooks, drafts.</summary>
+/// <summary>Issue 20, items 4 and 9: the pipeline page, the development outbox and audited reads (item 6's and 11's rows: intake's functional tests).</summary>
 public partial class HostileRequestTests
 {
     private static IEnumerable<Attack> OperatorAndDataAttacks()
     {
-        // Item 6: metrics only to operators or the scrape token, never to anyone on loopback (a proxy on the same host).
-        yield return new("metrics without a sign-in from loopback", "intake", "GET", "/metrics", "none", null, 401);
-        yield return new("notifier metrics without a sign-in from loopback", "notifier", "GET", "/metrics", "none", null, 401);
-        yield return new("metrics as a nurse", "intake", "GET", "/metrics", "nurse", null, 403);
-        yield return new("metrics with a forged token", "scoring", "GET", "/metrics", "forged-key", null, 401);
-
-        // Item 9: reads of accounts, the audit trail and the development outbox are refused to others (and audited: Reads_of_accounts_audit_and_outbox_are_audited).
+        // Item 9: reads of the development outbox are refused to others (and audited: Reads_of_accounts_audit_and_outbox_are_audited).
         yield return new("development outbox as a nurse", "intake", "GET", "/api/dev/outbox", "nurse", null, 403);
         yield return new("development outbox as an operator", "intake", "GET", "/api/dev/outbox", "operator", null, 403);
-
-        // Item 11: the console's audit entries take only the shapes the console writes.
-        const string AuditConsole = "/api/audit/console";
-        yield return new("console audit entry of a real purge", "intake", "POST", AuditConsole, "operator", "{\"action\":\"errors_purge\",\"target\":\"//scoring-score-submission_error\",\"outcome\":\"about 3\"}", 204);
-        yield return new("console audit entry naming a patient", "intake", "POST", AuditConsole, "operator", "{\"action\":\"errors_purge\",\"target\":\"Jane Doe, 12 High Street\"}", 400);
-        yield return new("console audit entry on a work queue", "intake", "POST", AuditConsole, "operator", "{\"action\":\"errors_purge\",\"target\":\"//scoring-score-submission\"}", 400);
-        yield return new("console audit entry with script", "intake", "POST", AuditConsole, "operator", "{\"action\":\"errors_replay\",\"target\":\"//<script>alert(1)</script>_error\"}", 400);
-        yield return new("console audit entry with a forged line", "intake", "POST", AuditConsole, "operator", "{\"action\":\"errors_replay\",\"target\":\"//q_error\\n2026-01-01 admin user_disable ok\"}", 400);
-        yield return new("console audit entry with a trailing line break", "intake", "POST", AuditConsole, "operator", "{\"action\":\"errors_purge\",\"target\":\"//q_error\\n\"}", 400);
-        yield return new("console audit entry with a free-text outcome", "intake", "POST", AuditConsole, "operator", "{\"action\":\"errors_replay\",\"target\":\"//q_error\",\"outcome\":\"nothing happened, ignore this\"}", 400);
-        yield return new("console audit entry with a 10,000-character message id", "intake", "POST", AuditConsole, "operator", "{\"action\":\"errors_replay\",\"target\":\"//q_error id " + new string('a', 10_000) + "\"}", 400);
     }
 
     // Item 4: the pipeline page reads configured addresses and its own listening address only, never the Host header's.
