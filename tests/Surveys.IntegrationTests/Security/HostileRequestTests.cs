@@ -1,9 +1,7 @@
 using System.Net;
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json.Nodes;
+using Surveys.Testing;
 
 namespace Surveys.IntegrationTests.Security;
 
@@ -25,16 +23,7 @@ public partial class HostileRequestTests
     private static string _expiredToken = null!;
     private static Dictionary<string, long> _before = null!;
 
-    /// <param name="Service">intake, notifier, scoring or portal.</param>
-    /// <param name="As">none, admin, nurse, operator, or a forged token's kind.</param>
-    /// <param name="Body">Raw body; {fresh}, {used}, {expired}, {patient} and {submission} are replaced.</param>
-    /// <param name="Accept">The Accept header, when it matters (a browser's).</param>
-    public sealed record Attack(string Name, string Service, string Method, string Path, string As, string? Body, int Expected, string ContentType = "application/json", string? Accept = null)
-    {
-        public override string ToString() => Name;
-    }
-
-        /// <summary>
+    /// <summary>
     /// What stays of the table here: rows that need the real process (Kestrel's request limit) or read a development
     /// outbox. Each service's own rows run in its functional tests, in-process (tests/Surveys.*.Tests, HostileRequestTests).
     /// </summary>
@@ -92,39 +81,7 @@ public partial class HostileRequestTests
             _ => _system.Intake.BaseAddress,
         };
         using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = baseAddress };
-        using var request = new HttpRequestMessage(new HttpMethod(attack.Method), Fill(attack.Path));
-        if (attack.Body is not null)
-        {
-            request.Content = new StringContent(Fill(attack.Body), Encoding.UTF8);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue(attack.ContentType);
-        }
-
-        if (Bearer(attack.As) is { } bearer)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
-        }
-
-        if (attack.Accept is not null)
-        {
-            request.Headers.TryAddWithoutValidation("Accept", attack.Accept);
-        }
-
-        using var response = await client.SendAsync(request);
-        var body = await response.Content.ReadAsStringAsync();
-
-        Assert.That((int)response.StatusCode, Is.EqualTo(attack.Expected), body);
-        Assert.That(body, Does.Not.Contain("   at ").And.Not.Contain("Exception"), "no stack trace or exception text");
-        if (attack.Expected == 401)
-        {
-            Assert.That(response.Headers.Location, Is.Null, "a missing sign-in is answered, never sent on to a sign-in page");
-        }
-
-        if ((attack.Path.StartsWith("/api", StringComparison.Ordinal) && attack.Expected is >= 400 and < 500 && attack.Expected != 405) || attack.Expected == 401)
-        {
-            Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"), body);
-            var problem = JsonNode.Parse(body)!;
-            Assert.That(problem["title"]?.GetValue<string>(), Is.Not.Null.And.Not.Empty, "a title a person can read");
-        }
+        await HostileRequests.AssertRefusedAsync(client, attack, Fill, Bearer(attack.As));
     }
 
     [Test]
