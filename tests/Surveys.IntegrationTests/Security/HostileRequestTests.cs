@@ -104,29 +104,5 @@ public partial class HostileRequestTests
         .Replace("{patient}", _patientId.ToString(), StringComparison.Ordinal)
         .Replace("{submission}", _submissionId.ToString(), StringComparison.Ordinal);
 
-    private static string? Bearer(string kind) => kind switch
-    {
-        "none" => null,
-        "garbage" => "not-a-token",
-        "forged-key" => Jwt(Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)), "surveys", DateTimeOffset.UtcNow.AddMinutes(10)),
-        "forged-expired" => Jwt(_system.SigningKey, "surveys", DateTimeOffset.UtcNow.AddHours(-1)),
-        "forged-issuer" => Jwt(_system.SigningKey, "someone-else", DateTimeOffset.UtcNow.AddMinutes(10)),
-        "forged-none" => $"{B64("{\"alg\":\"none\",\"typ\":\"JWT\"}")}.{B64(Claims("surveys", DateTimeOffset.UtcNow.AddMinutes(10)))}.",
-        _ => _system.Tokens[kind],
-    };
-
-    private static string Claims(string issuer, DateTimeOffset expires) =>
-        $"{{\"sub\":\"admin\",\"role\":\"admin\",\"iss\":\"{issuer}\",\"aud\":\"surveys\",\"nbf\":{DateTimeOffset.UtcNow.AddHours(-2).ToUnixTimeSeconds()},\"exp\":{expires.ToUnixTimeSeconds()}}}";
-
-    /// <summary>An HS256 token with admin's role, signed with <paramref name="key"/>.</summary>
-    private static string Jwt(string key, string issuer, DateTimeOffset expires)
-    {
-        var unsigned = $"{B64("{\"alg\":\"HS256\",\"typ\":\"JWT\"}")}.{B64(Claims(issuer, expires))}";
-        var signature = HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.ASCII.GetBytes(unsigned));
-        return $"{unsigned}.{B64(signature)}";
-    }
-
-    private static string B64(string text) => B64(Encoding.UTF8.GetBytes(text));
-
-    private static string B64(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string? Bearer(string kind) => HostileRequests.Bearer(kind, _system.SigningKey, role => _system.Tokens[role]);
 }
